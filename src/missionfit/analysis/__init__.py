@@ -1,0 +1,1 @@
+"""Analysis and publication figures of missionfit outputs (placeholder, filled below)."""

@@ -1,0 +1,446 @@
+"""The command structure with its realised flows: units on the map, edges styled by relation type.
+
+Positions come from the units' latitude/longitude when most units have them (co-located units are spread on
+a deterministic sunflower pattern around their location, and location clusters are pushed apart just enough
+not to overlap); otherwise a layered layout by echelon. Both are deterministic: no random layout.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+import matplotlib.lines as mlines
+import matplotlib.patches as mpatches
+import networkx as nx
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from missionfit.analysis.style import (
+    OKABE_ITO,
+    PAGE_WIDTH,
+    humanize,
+    new_figure,
+    publication_style,
+)
+
+#: Fill colour per mission component.
+COMPONENT_COLORS = {
+    "military": OKABE_ITO["blue"],
+    "police": OKABE_ITO["bluish_green"],
+    "civilian": OKABE_ITO["orange"],
+    "external": OKABE_ITO["reddish_purple"],
+}
+_OTHER_COLOR = "#999999"
+
+#: Marker per contributor group (others cycle through the rest).
+GROUP_MARKERS = {
+    "western_european": "o",
+    "west_african": "s",
+    "central_african": "D",
+    "south_asian": "^",
+    "east_asian": "v",
+    "un_civilian": "h",
+    "mixed": "p",
+    "humanitarian": "P",
+}
+_SPARE_MARKERS = ["<", ">", "X", "*", "d", "8"]
+
+#: Words for contributor groups.
+GROUP_LABELS = {
+    "western_european": "Western European",
+    "west_african": "West African",
+    "central_african": "Central African",
+    "east_african": "East African",
+    "north_african": "North African",
+    "south_asian": "South Asian",
+    "east_asian": "East Asian",
+    "southeast_asian": "Southeast Asian",
+    "latin_american": "Latin American",
+    "un_civilian": "UN civilian staff",
+    "mixed": "Multinational",
+    "humanitarian": "Humanitarian",
+}
+
+
+def group_label(group: object) -> str:
+    """Words for a contributor group."""
+    g = str(group)
+    if g in ("nan", "None", ""):
+        return "Unknown"
+    return GROUP_LABELS.get(g, humanize(g))
+
+
+def _node_area(strength: float, smax: float) -> float:
+    """Marker area (pt²) for a strength: ∝ √strength, so that a battalion does not swamp a cell of ten."""
+    return 10 + 120 * math.sqrt(max(strength, 0.0) / smax) if smax > 0 else 30.0
+
+#: Style per relation type: colour, line style, arc curvature (separates parallel edges), z-order.
+EDGE_STYLES = {
+    "command": {"color": "#000000", "style": "solid", "rad": 0.04, "label": "Command"},
+    "intel": {"color": OKABE_ITO["sky_blue"], "style": "solid", "rad": 0.08, "label": "Intelligence line"},
+    "commander_chain": {"color": OKABE_ITO["vermillion"], "style": "dashed", "rad": 0.12,
+                        "label": "Commander chain"},
+    "liaison": {"color": OKABE_ITO["bluish_green"], "style": "dotted", "rad": 0.1, "label": "Liaison"},
+    "informal": {"color": OKABE_ITO["reddish_purple"], "style": "dashdot", "rad": 0.16, "label": "Informal tie"},
+    "board": {"color": "#8C8C8C", "style": (0, (1, 1.5)), "rad": 0.0, "label": "Board membership"},
+}  # fmt: skip
+
+#: Echelon (0 = top) per unit kind for the layered layout.
+ECHELON = {
+    "srsg_office": 0,
+    "force_hq": 0,
+    "u2": 1,
+    "u3": 1,
+    "asifu_hq": 1,
+    "jmac": 1,
+    "joc": 1,
+    "undss": 1,
+    "unpol": 1,
+    "board": 1,
+    "special_forces": 1,
+    "helicopter_detachment": 1,
+    "sector_hq": 2,
+    "g2": 2,
+    "isr_company": 2,
+    "isr_taskforce": 2,
+    "humint_team": 2,
+    "liaison_officer": 2,
+    "battalion": 3,
+    "s2": 3,
+}
+
+_ABBREV = (
+    ("Headquarters", "HQ"),
+    ("headquarters", "HQ"),
+    ("battalion", "Bn"),
+    ("Battalion", "Bn"),
+    ("detachment", "det."),
+    ("Detachment", "Det."),
+    ("company", "coy"),
+    ("task force", "TF"),
+    ("Joint Coordination Board", "JCB"),
+)
+
+
+def short_label(name: object, uid: object, max_len: int = 18) -> str:
+    """A readable node label: the unit's name, abbreviated with military shorthand if long, else its id."""
+    text = str(name) if isinstance(name, str) and name.strip() else str(uid)
+    for long, short in _ABBREV:
+        if len(text) <= max_len:
+            break
+        text = text.replace(long, short)
+    return text if len(text) <= max_len else str(uid)
+
+
+def geo_layout(units: pd.DataFrame, spacing: float | None = None) -> tuple[dict[str, np.ndarray], dict]:
+    """Positions from longitude (x) and latitude (y), co-located units spread deterministically.
+
+    Units without coordinates take those of another unit at the same `location`; the rest are gathered in
+    a cluster at the upper left, labelled "location unknown".
+
+    Args:
+        units: Table with id, latitude, longitude (and optionally location, kind).
+        spacing: Distance between neighbouring co-located units, in degrees (default: 4.5% of the extent).
+
+    Returns:
+        `(pos, clusters)`: unit id → (x, y), and cluster name → {"center": (x, y), "radius": r, "members"}.
+    """
+    u = units.copy()
+    u["id"] = u["id"].astype(str)
+    lat = pd.to_numeric(u.get("latitude"), errors="coerce")
+    lon = pd.to_numeric(u.get("longitude"), errors="coerce")
+    loc = u["location"].astype(str) if "location" in u else pd.Series("", index=u.index)
+    known = lat.notna() & lon.notna()
+    ref = pd.DataFrame({"lat": lat[known], "lon": lon[known], "loc": loc[known]}).groupby("loc").first()
+    for i in u.index[~known]:
+        if loc[i] in ref.index:
+            lat[i], lon[i] = ref.loc[loc[i], "lat"], ref.loc[loc[i], "lon"]
+    have = lat.notna() & lon.notna()
+    xs, ys = lon[have].to_numpy(float), lat[have].to_numpy(float)
+    extent = max(np.ptp(xs) if xs.size else 1.0, np.ptp(ys) if ys.size else 1.0, 1.0)
+    step = spacing if spacing is not None else 0.075 * extent
+
+    clusters: dict[str, dict] = {}
+    for i in u.index:
+        if have[i]:
+            key = f"{round(float(lat[i]), 3)},{round(float(lon[i]), 3)}"
+            name = loc[i] if loc[i] not in ("", "nan", "None") else key
+            c = clusters.setdefault(key, {"name": name, "center": np.array([lon[i], lat[i]], float), "members": []})
+        else:
+            c = clusters.setdefault("?", {"name": "location unknown", "center": None, "members": []})
+        c["members"].append(i)
+    if "?" in clusters:
+        x0 = xs.min() if xs.size else 0.0
+        y1 = ys.max() if ys.size else 0.0
+        clusters["?"]["center"] = np.array([x0, y1 + 0.15 * extent])
+    for c in clusters.values():
+        k = len(c["members"])
+        c["disc"] = step * 0.72 * math.sqrt(k - 0.5) + step * 0.45 if k > 1 else step * 0.45
+        c["radius"] = c["disc"] + step * 0.5  # room for labels
+    _separate(clusters, gap=step * 0.6)
+
+    order = {k: r for k, r in ECHELON.items()}
+    pos: dict[str, np.ndarray] = {}
+    golden = math.pi * (3 - math.sqrt(5))
+    for c in clusters.values():
+        members = sorted(c["members"], key=lambda i: (order.get(str(u.at[i, "kind"]) if "kind" in u else "", 9), u.at[i, "id"]))
+        if len(members) == 1:
+            pos[u.at[members[0], "id"]] = c["center"].copy()
+            continue
+        for k, i in enumerate(members):
+            r = step * 0.72 * math.sqrt(k + 0.5)
+            a = k * golden + math.pi / 2
+            pos[u.at[i, "id"]] = c["center"] + r * np.array([math.cos(a), math.sin(a)])
+    return pos, {c["name"]: c for c in clusters.values()}
+
+
+def _separate(clusters: dict[str, dict], gap: float, iterations: int = 300) -> None:
+    """Push overlapping location clusters apart (deterministic, small moves; geography kept roughly)."""
+    keys = sorted(clusters)
+    for _ in range(iterations):
+        moved = False
+        for a_i, a in enumerate(keys):
+            for b in keys[a_i + 1 :]:
+                ca, cb = clusters[a], clusters[b]
+                d = cb["center"] - ca["center"]
+                dist = float(np.hypot(*d))
+                need = ca["radius"] + cb["radius"] + gap
+                if dist < need:
+                    direction = d / dist if dist > 1e-9 else np.array([1.0, 0.0])
+                    shift = (need - dist) / 2 + 1e-6
+                    wa = len(cb["members"]) / (len(ca["members"]) + len(cb["members"]))
+                    ca["center"] = ca["center"] - direction * shift * 2 * wa
+                    cb["center"] = cb["center"] + direction * shift * 2 * (1 - wa)
+                    moved = True
+        if not moved:
+            break
+
+
+def layered_layout(units: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Positions by echelon (rows, top = mission leadership), units ordered by component then id."""
+    g = nx.Graph()
+    for _, r in units.iterrows():
+        g.add_node(str(r["id"]), layer=-ECHELON.get(str(r.get("kind")), 3))
+    pos = nx.multipartite_layout(g, subset_key="layer", align="horizontal", scale=1.0)
+    return {k: np.asarray(v) for k, v in pos.items()}
+
+
+def plot_network(
+    units: pd.DataFrame,
+    flows: pd.DataFrame | None = None,
+    layout: str = "auto",
+    width: float = PAGE_WIDTH,
+    height: float | None = None,
+    labels: bool = True,
+) -> tuple[Figure, np.ndarray]:
+    """Draw the command structure with the report flow on each edge.
+
+    Nodes are units: fill colour = component, marker = contributor group, area ∝ strength (personnel).
+    Edges are typed relations: colour and dash = type, width ∝ √delivered reports, arrow = direction.
+
+    Args:
+        units: `units.parquet` (id, name, kind, component, group, strength, latitude, longitude, location).
+        flows: `flows.parquet` (source, target, type, delivered, ...); `None` draws units only.
+        layout: `geo` (latitude/longitude), `layered` (by echelon) or `auto` (geo if most units have
+            coordinates).
+        width: Figure width, inches.
+        height: Figure height, inches (default from the layout's aspect ratio).
+        labels: Write unit names next to the nodes.
+
+    Returns:
+        `(fig, axes)`: axes[0] is the network, axes[1] the strip of legends under it.
+    """
+    units = units.copy()
+    units["id"] = units["id"].astype(str)
+    units = units.drop_duplicates("id").reset_index(drop=True)
+    flows = _clean_flows(flows, set(units["id"]))
+    has_geo = {"latitude", "longitude"} <= set(units.columns)
+    if layout == "auto":
+        share = (
+            (pd.to_numeric(units["latitude"], errors="coerce").notna()).mean() if has_geo else 0.0
+        )
+        layout = "geo" if share >= 0.5 else "layered"
+    clusters: dict = {}
+    if layout == "geo":
+        pos, clusters = geo_layout(units)
+    else:
+        pos = layered_layout(units)
+
+    xy = np.array(list(pos.values()))
+    span = np.ptp(xy, axis=0) if len(xy) > 1 else np.array([1.0, 1.0])
+    span = np.where(span > 0, span, 1.0)
+    legend_h = 1.0
+    if height is None:
+        height = float(np.clip(width * span[1] / span[0], 2.4, 6.0)) + legend_h
+
+    with publication_style():
+        fig = new_figure(width, height)
+        grid = fig.add_gridspec(2, 1, height_ratios=[height - legend_h, legend_h])
+        ax = fig.add_subplot(grid[0, 0])
+        lax = fig.add_subplot(grid[1, 0])
+        lax.axis("off")
+        ax.set_aspect("equal" if layout == "geo" else "auto")
+        ax.axis("off")
+
+        g = nx.DiGraph()
+        g.add_nodes_from(units["id"])
+        max_deliv = float(flows["delivered"].max()) if flows is not None and len(flows) else 0.0
+
+        strengths = pd.to_numeric(units.get("strength"), errors="coerce").fillna(0).clip(lower=0)
+        smax = float(strengths.max()) or 1.0
+        units["_size"] = [_node_area(v, smax) for v in strengths]
+        node_size = dict(zip(units["id"], units["_size"], strict=True))
+
+        if flows is not None:
+            for etype in [t for t in EDGE_STYLES if t in set(flows["type"])] + sorted(
+                set(flows["type"]) - set(EDGE_STYLES)
+            ):
+                sub = flows[flows["type"] == etype]
+                st = EDGE_STYLES.get(etype, {"color": "#555555", "style": "solid", "rad": 0.3})
+                widths = [_edge_width(d, max_deliv) for d in sub["delivered"]]
+                arts = nx.draw_networkx_edges(
+                    g, pos, ax=ax, edgelist=list(zip(sub["source"], sub["target"], strict=True)),
+                    width=widths, edge_color=st["color"], style=st["style"], alpha=0.65, arrows=True,
+                    arrowstyle="-|>", arrowsize=4, connectionstyle=f"arc3,rad={st['rad']}",
+                    node_size=[node_size[n] for n in g.nodes], min_source_margin=1, min_target_margin=2,
+                )  # fmt: skip
+                for a in arts if isinstance(arts, list) else [arts]:
+                    a.set_gid(f"edge:{etype}")
+                    a.set_zorder(1)
+
+        groups = units["group"].astype(str).fillna("unknown") if "group" in units else pd.Series("unknown", index=units.index)
+        markers = _group_markers(sorted(set(groups)))
+        comp = units["component"].astype(str) if "component" in units else pd.Series("", index=units.index)
+        for grp in sorted(set(groups)):
+            sel = units[groups == grp]
+            coll = nx.draw_networkx_nodes(
+                g, pos, ax=ax, nodelist=list(sel["id"]), node_size=list(sel["_size"]),
+                node_color=[COMPONENT_COLORS.get(c, _OTHER_COLOR) for c in comp[sel.index]],
+                node_shape=markers[grp], edgecolors="#222222", linewidths=0.5,
+            )  # fmt: skip
+            coll.set_gid("units")
+            coll.set_zorder(3)
+
+        if labels:
+            _draw_labels(ax, units, pos, clusters)
+        for c in clusters.values():
+            cx, cy = c["center"]
+            ax.add_patch(mpatches.Circle((cx, cy), c["disc"], facecolor="#F0F0F0", edgecolor="#D0D0D0", lw=0.5,
+                                         zorder=0))  # fmt: skip
+            ax.annotate(c["name"], (cx, cy + c["disc"]), xytext=(0, 6), textcoords="offset points", ha="center",
+                        va="bottom", fontsize=6.5, style="italic", color="#444444", zorder=5)  # fmt: skip
+        ax.margins(0.06)
+        ax.autoscale_view()
+        _legends(lax, units, comp, groups, markers, flows, max_deliv, smax)
+        if layout == "geo":
+            ax.text(0.0, -0.01, "Units at their deployment locations; co-located units spread around them.",
+                    transform=ax.transAxes, fontsize=6, color="#555555", va="top")  # fmt: skip
+    return fig, np.array([ax, lax], dtype=object)
+
+
+def _clean_flows(flows: pd.DataFrame | None, ids: set[str]) -> pd.DataFrame | None:
+    if flows is None or not len(flows):
+        return None
+    f = flows.copy()
+    f["source"] = f["source"].astype(str)
+    f["target"] = f["target"].astype(str)
+    f["type"] = f["type"].astype(str) if "type" in f else "intel"
+    f["delivered"] = pd.to_numeric(f["delivered"], errors="coerce").fillna(0) if "delivered" in f else 0.0
+    f = f[f["source"].isin(ids) & f["target"].isin(ids) & (f["source"] != f["target"])]
+    return f.groupby(["source", "target", "type"], as_index=False)["delivered"].sum()
+
+
+def _edge_width(delivered: float, max_delivered: float) -> float:
+    if max_delivered <= 0:
+        return 0.5
+    return 0.25 + 1.6 * math.sqrt(max(float(delivered), 0.0) / max_delivered)
+
+
+def _group_markers(groups: list[str]) -> dict[str, str]:
+    spare = iter(_SPARE_MARKERS * 3)
+    return {g: GROUP_MARKERS.get(g) or next(spare) for g in groups}
+
+
+def _draw_labels(ax: Axes, units: pd.DataFrame, pos: Mapping[str, np.ndarray], clusters: dict) -> None:
+    """Labels placed radially outward from the unit's cluster centre (to the right for lone units)."""
+    center_of = {}
+    for c in clusters.values():
+        for i in c["members"]:
+            center_of[units.at[i, "id"]] = c["center"] if len(c["members"]) > 1 else None
+    for _, r in units.iterrows():
+        x, y = pos[r["id"]]
+        c = center_of.get(r["id"])
+        if c is None:
+            dx, dy = 1.0, 0.0
+        else:
+            d = np.array([x, y]) - c
+            n = float(np.hypot(*d))
+            dx, dy = (d / n) if n > 0 else (1.0, 0.0)
+        off = 2.5 + math.sqrt(float(r["_size"])) / 2
+        ax.annotate(
+            short_label(r.get("name"), r["id"]), (x, y), xytext=(dx * off, dy * off), textcoords="offset points",
+            ha="left" if dx > 0.25 else ("right" if dx < -0.25 else "center"),
+            va="bottom" if dy > 0.5 else ("top" if dy < -0.5 else "center"), fontsize=5, color="#222222", zorder=4,
+        )  # fmt: skip
+
+
+def _legends(lax: Axes, units, comp, groups, markers, flows, max_deliv: float, smax: float) -> None:
+    """Legends side by side in the strip under the map: component, group, relation, flow, strength."""
+    comps = [c for c in COMPONENT_COLORS if c in set(comp)] + sorted(set(comp) - set(COMPONENT_COLORS))
+    handles = [
+        mlines.Line2D([], [], ls="", marker="o", ms=5, mfc=COMPONENT_COLORS.get(c, _OTHER_COLOR), mec="#222222",
+                      mew=0.5, label=humanize(c))
+        for c in comps
+    ]  # fmt: skip
+    blocks: list[tuple[str, list, int]] = [("Component", handles, 1)]
+    ghandles = [
+        mlines.Line2D([], [], ls="", marker=markers[g], ms=4.5, mfc="white", mec="#222222", mew=0.7,
+                      label=group_label(g))
+        for g in sorted(set(groups))
+    ]  # fmt: skip
+    blocks.append(("Contributor group", ghandles, 1 if len(ghandles) <= 5 else 2))
+    if flows is not None:
+        types = [t for t in EDGE_STYLES if t in set(flows["type"])]
+        ehandles = [mlines.Line2D([], [], color=EDGE_STYLES[t]["color"], ls=EDGE_STYLES[t]["style"], lw=1.1,
+                                  label=EDGE_STYLES[t]["label"]) for t in types]  # fmt: skip
+        blocks.append(("Relation", ehandles, 1))
+        if max_deliv > 0:
+            whandles = [mlines.Line2D([], [], color="#444444", lw=_edge_width(v, max_deliv), label=f"{v:,.0f}")
+                        for v in _nice_levels(max_deliv)]  # fmt: skip
+            blocks.append(("Reports delivered", whandles, 1))
+    shandles = [mlines.Line2D([], [], ls="", marker="o", mfc="#BBBBBB", mec="#222222", mew=0.5,
+                              ms=math.sqrt(_node_area(v, smax)), label=f"{v:,.0f}") for v in _nice_levels(smax)]  # fmt: skip
+    blocks.append(("Strength (personnel)", shandles, 1))
+    widths = [1.0 * ncol for _, _, ncol in blocks]
+    total = sum(widths)
+    x = 0.0
+    for (title, hs, ncol), w in zip(blocks, widths, strict=True):
+        leg = lax.legend(handles=hs, title=title, loc="upper left", bbox_to_anchor=(x / total, 1.0), ncol=ncol,
+                         alignment="left", handlelength=1.8, handletextpad=0.4, columnspacing=0.8,
+                         labelspacing=0.35, borderaxespad=0.0, fontsize=6, title_fontsize=6.5)  # fmt: skip
+        lax.add_artist(leg)
+        x += w
+
+
+def _nice_levels(vmax: float) -> list[float]:
+    """Two or three round values up to vmax for size/width keys."""
+    if vmax <= 0:
+        return [0.0]
+    mag = 10 ** math.floor(math.log10(vmax))
+    top = math.floor(vmax / mag) * mag
+    vals = sorted({top, _round_nice(top / 4), _round_nice(top / 16)})
+    return [v for v in vals if v > 0][-3:]
+
+
+def _round_nice(x: float) -> float:
+    if x <= 0:
+        return 0.0
+    mag = 10 ** math.floor(math.log10(x))
+    for m in (1, 2, 5, 10):
+        if x <= m * mag * 1.5:
+            return m * mag
+    return 10 * mag
+

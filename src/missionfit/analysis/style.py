@@ -1,0 +1,271 @@
+"""Publication style: sizes, the colour-blind-safe palette, words for column names, saving.
+
+Every figure function draws inside `publication_style()` so that a figure looks the same whoever calls it:
+fonts embedded as TrueType (`pdf.fonttype: 42`, editable in Illustrator/Inkscape and accepted by journals),
+7-9 pt text, thin spines, no top/right spines, 300 dpi PNG.
+
+Colours follow Okabe & Ito (2008), "Color Universal Design", distinguishable under the common forms of
+colour-vision deficiency; ordinal scales use ColorBrewer's RdYlBu (diverging, colour-blind safe) or
+cividis.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import matplotlib
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+#: Width of one journal column, inches.
+COLUMN_WIDTH = 3.5
+#: Width of a full page (two columns), inches.
+PAGE_WIDTH = 7.0
+#: Resolution of raster output.
+PNG_DPI = 300
+
+#: Okabe-Ito palette, by name.
+OKABE_ITO = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+}
+
+#: Order in which categorical series take colours (black last: it is kept for reference lines).
+CYCLE = [
+    OKABE_ITO[k]
+    for k in ("blue", "orange", "bluish_green", "vermillion", "reddish_purple", "sky_blue", "yellow", "black")
+]
+
+#: The rcParams every figure is drawn with.
+RC = {
+    "pdf.fonttype": 42,
+    "ps.fonttype": 42,
+    "svg.fonttype": "none",
+    "font.family": "sans-serif",
+    "font.sans-serif": ["Arial", "Helvetica", "Liberation Sans", "DejaVu Sans"],
+    "font.size": 8,
+    "axes.titlesize": 8,
+    "axes.labelsize": 8,
+    "xtick.labelsize": 7,
+    "ytick.labelsize": 7,
+    "legend.fontsize": 7,
+    "legend.title_fontsize": 7,
+    "legend.frameon": False,
+    "figure.titlesize": 9,
+    "axes.linewidth": 0.6,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.prop_cycle": matplotlib.cycler(color=CYCLE),
+    "xtick.major.width": 0.6,
+    "ytick.major.width": 0.6,
+    "xtick.major.size": 2.5,
+    "ytick.major.size": 2.5,
+    "lines.linewidth": 1.2,
+    "lines.markersize": 4,
+    "savefig.dpi": PNG_DPI,
+    "savefig.bbox": "tight",
+    "savefig.pad_inches": 0.03,
+    "figure.dpi": 100,
+    "image.cmap": "cividis",
+}
+
+
+def _available_rc() -> dict:
+    """Return `RC` with the sans-serif list cut down to installed fonts (avoids findfont warnings)."""
+    from matplotlib import font_manager
+
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    fonts = [f for f in RC["font.sans-serif"] if f in installed] or ["DejaVu Sans"]
+    return {**RC, "font.sans-serif": fonts}
+
+
+@contextlib.contextmanager
+def publication_style() -> Iterator[None]:
+    """Draw with the publication rcParams inside this context."""
+    with matplotlib.rc_context(_available_rc()):
+        yield
+
+
+#: Words for metric and parameter names (axis labels, legends, tables).
+LABELS = {
+    "goal_realization": "Goal realization",
+    "fc_current_warning_rate": "Threats warned to FC in time",
+    "asifu_current_warning_rate": "Threats known at ASIFU in time",
+    "asifu_use_rate_fc": "ASIFU products used by FC",
+    "jmac_receipt_from_sf_isr": "SOLTG/ISR reports reaching JMAC",
+    "g2_receipt_from_s2": "S2 reports reaching G2",
+    "duplication": "Duplicated analysis",
+    "events_total": "Events",
+    "reports_created": "Reports created",
+    "reports_delivered": "Reports delivered",
+    "reports_dropped": "Reports dropped",
+    "reports_in_flight": "Reports in flight",
+    "hops": "Transmission attempts",
+    "wall_seconds": "Wall time (s)",
+    "fc_warned": "Timely warnings to FC",
+    "events": "Events",
+    "mean_trust": "Mean trust",
+    "security": "security and stabilization",
+    "protection_of_civilians": "protection of civilians",
+    "political_process": "political process",
+    "state_authority": "state authority",
+    "humanitarian": "humanitarian",
+    "strategic": "strategic",
+    "cultural": "cultural",
+    "operational": "operational",
+    "fit.strategic": "Strategic fit",
+    "fit.cultural": "Cultural fit",
+    "fit.operational": "Operational fit",
+    "interventions": "Intervention",
+    "sim.days": "Days simulated",
+    "sim.replicates": "Replicates",
+    "latency_days": "Latency (days)",
+}
+
+#: Words for the interventions of MODEL.md §5.
+INTERVENTION_LABELS = {
+    "integrate_u2_asifu": "Integrate U2 and ASIFU",
+    "jcb_directive": "Directive JCB",
+    "liaison_officers": "Liaison officers",
+    "cross_cultural_training": "Cross-cultural training",
+    "joint_database": "Joint database",
+    "aligned_procedures": "Aligned procedures",
+    "asifu_tasking_authority": "ASIFU tasking authority",
+    "uav_fast_accreditation": "Fast UAV accreditation",
+}
+
+#: Words for unit kinds.
+KIND_LABELS = {
+    "battalion": "Battalion",
+    "s2": "Battalion S2",
+    "sector_hq": "Sector HQ",
+    "g2": "Sector G2",
+    "force_hq": "Force HQ",
+    "u2": "U2",
+    "u3": "U3",
+    "asifu_hq": "ASIFU HQ",
+    "isr_company": "ISR company",
+    "isr_taskforce": "ISR task force",
+    "humint_team": "HUMINT team",
+    "special_forces": "Special forces",
+    "helicopter_detachment": "Helicopter det.",
+    "jmac": "JMAC",
+    "joc": "JOC",
+    "undss": "UNDSS",
+    "unpol": "UNPOL",
+    "srsg_office": "SRSG office",
+    "civil_affairs": "Civil affairs",
+    "humanitarian": "Humanitarian",
+    "liaison_officer": "Liaison officer",
+    "board": "Coordination board",
+}
+
+_ACRONYMS = {"fc", "jmac", "joc", "asifu", "isr", "sf", "undss", "unpol", "srsg", "jcb", "uav", "hq", "u2", "g2", "s2"}
+
+
+def humanize(name: str) -> str:
+    """Turn an identifier such as `fit_index.strategic` into words; known acronyms stay upper case."""
+    words = re.split(r"[_.\s]+", str(name).strip())
+    out = []
+    for i, w in enumerate(w for w in words if w):
+        if w.lower() in _ACRONYMS:
+            out.append(w.upper())
+        else:
+            out.append(w.capitalize() if i == 0 else w.lower())
+    return " ".join(out) or str(name)
+
+
+def label(name: str) -> str:
+    """Words for a metric or parameter name (nested names such as `goal_realization_by_line.security`)."""
+    name = str(name)
+    if name in LABELS:
+        return LABELS[name]
+    if "." in name:
+        head, tail = name.split(".", 1)
+        if head == "goal_realization_by_line":
+            return f"Goal realization: {LABELS.get(tail, humanize(tail).lower())}"
+        if head == "fit_index":
+            return f"Fit index: {LABELS.get(tail, humanize(tail).lower())}"
+        if head == "fit":
+            return f"{humanize(tail)} fit"
+        if head in ("mechanisms", "sim", "scenario"):
+            return humanize(tail)
+    return humanize(name)
+
+
+def parse_arm(value: object) -> tuple[str, ...]:
+    """Normalize an intervention arm (list, tuple, `"[a,b]"`, `"a,b"`, `""`, `None`) to a sorted tuple."""
+    if value is None:
+        return ()
+    if isinstance(value, float) and value != value:  # NaN
+        return ()
+    if isinstance(value, list | tuple | set) or hasattr(value, "tolist"):
+        items = [str(v) for v in (value.tolist() if hasattr(value, "tolist") else value)]
+    else:
+        text = str(value).strip().strip("[]()").replace("'", "").replace('"', "")
+        items = [t.strip() for t in text.split(",")]
+    return tuple(sorted(i for i in items if i and i.lower() not in ("none", "baseline")))
+
+
+def arm_key(value: object) -> str:
+    """A canonical string key for an arm: `"[]"`, `"[a,b]"`."""
+    return "[" + ",".join(parse_arm(value)) + "]"
+
+
+def arm_label(value: object) -> str:
+    """Words for an intervention arm: `"Baseline (as observed)"`, `"Directive JCB + Liaison officers"`."""
+    items = parse_arm(value)
+    if not items:
+        return "Baseline (as observed)"
+    return " + ".join(INTERVENTION_LABELS.get(i, humanize(i)) for i in items)
+
+
+def new_figure(width: float, height: float) -> Figure:
+    """A figure that belongs to no pyplot state machine (no GUI backend needed, nothing to close).
+
+    Args:
+        width: Width in inches (use `COLUMN_WIDTH` or `PAGE_WIDTH`).
+        height: Height in inches.
+    """
+    fig = Figure(figsize=(width, height), layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def save_figure(fig: Figure, outdir: str | Path, stem: str) -> list[Path]:
+    """Write `stem.pdf` (vector, TrueType fonts) and `stem.png` (300 dpi) into `outdir`.
+
+    Args:
+        fig: The figure.
+        outdir: Output directory, created if missing.
+        stem: File name without extension.
+
+    Returns:
+        The paths written.
+    """
+    outdir = Path(outdir)
+    outdir.mkdir(parents=True, exist_ok=True)
+    paths = []
+    with publication_style():
+        for ext in ("pdf", "png"):
+            path = outdir / f"{stem}.{ext}"
+            kwargs = {"dpi": PNG_DPI} if ext == "png" else {}
+            fig.savefig(path, format=ext, metadata=_metadata(ext), **kwargs)
+            paths.append(path)
+    return paths
+
+
+def _metadata(ext: str) -> dict:
+    """Deterministic file metadata (no creation date in the PDF, so reruns give identical files)."""
+    if ext == "pdf":
+        return {"Creator": "missionfit", "CreationDate": None}
+    return {"Software": "missionfit"}
