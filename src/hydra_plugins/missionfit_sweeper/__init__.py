@@ -1,0 +1,1 @@
+"""Hydra sweeper plugin of missionfit: grid sweeps, experimental designs and end-of-sweep aggregation."""

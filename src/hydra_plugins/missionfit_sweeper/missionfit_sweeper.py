@@ -1,0 +1,105 @@
+"""The `missionfit` Hydra sweeper (`hydra/sweeper=missionfit`, the default of `configs/hydra/default.yaml`).
+
+It extends Hydra's BasicSweeper (cartesian products of `key=a,b,c` and `hydra.sweeper.params`) with:
+
+* designs: when the task config's `design.method` is grid, lhs, sobol or morris, every grid job is crossed with
+  the design points (`design.batch_size` points per job, so Hydra's per-job overhead is amortized);
+* one-line errors: a job whose config cannot be composed is reported as `missionfit: error: ...` before any job
+  runs;
+* aggregation after the last job, whatever happened to single jobs (the task function records failures in
+  `errors/`, it never raises): `summary.parquet`, plus `comparison.parquet` for sweeps over `interventions`
+  and `sensitivity.parquet` for Sobol/Morris designs. `missionfit-collect DIR` rebuilds them at any time.
+
+Launchers are untouched: basic, joblib, submitit (Slurm/local) and Ray all receive ordinary override lists.
+"""
+
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Tuple
+
+from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
+from hydra.core.config_store import ConfigStore
+from hydra.core.override_parser.overrides_parser import OverridesParser
+from omegaconf import OmegaConf
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class MissionfitSweeperConf:
+    """Config of the sweeper.
+
+    Attributes:
+        max_batch_size: Jobs handed to the launcher at once (None = all).
+        params: Sweep parameters as in BasicSweeper, e.g. `{interventions: "[],[jcb_directive]"}`.
+    """
+
+    _target_: str = "hydra_plugins.missionfit_sweeper.missionfit_sweeper.MissionfitSweeper"
+    # No `from __future__ import annotations` here: Hydra executes plugin modules outside sys.modules.
+    max_batch_size: Optional[int] = None  # noqa: UP045
+    params: Optional[Dict[str, str]] = None  # noqa: UP006, UP045
+
+
+ConfigStore.instance().store(
+    group="hydra/sweeper", name="missionfit", node=MissionfitSweeperConf, provider="missionfit"
+)
+
+
+class MissionfitSweeper(BasicSweeper):
+    """BasicSweeper plus designs, one-line composition errors and aggregation."""
+
+    def __init__(self, max_batch_size: Optional[int] = None, params: Optional[Dict[str, str]] = None) -> None:  # noqa: UP006, UP045
+        super().__init__(max_batch_size=max_batch_size, params=dict(params or {}))
+
+    def _job_overrides(self, arguments: List[str]) -> Tuple[List[List[str]], List[str], Optional[Dict[str, Any]]]:  # noqa: UP006, UP045
+        from missionfit.runner.sweep import design_job_overrides
+
+        assert self.config is not None and self.hydra_context is not None
+        params_conf = self._parse_config()
+        params_conf.extend(arguments)
+        parser = OverridesParser.create(config_loader=self.hydra_context.config_loader)
+        overrides = parser.parse_overrides(params_conf)
+        swept = [o.get_key_element() for o in overrides if o.is_sweep_override()]
+        grid = self.split_arguments(overrides, None)[0]
+        jobs, design = design_job_overrides(self.config, grid)
+        return jobs, swept, design
+
+    def sweep(self, arguments: List[str]) -> Any:  # noqa: UP006
+        """Run the sweep; see the module docstring."""
+        from missionfit.runner import sweep as sw
+        from missionfit.runner.validate import ConfigError, describe_exception
+
+        assert self.config is not None and self.launcher is not None and self.hydra_context is not None
+        try:
+            jobs, swept, design = self._job_overrides(arguments)
+        except ConfigError as err:
+            raise SystemExit(sw.fail_line(str(err))) from None
+        sweep_dir = Path(str(self.config.hydra.sweep.dir))
+        sweep_dir.mkdir(parents=True, exist_ok=True)
+        OmegaConf.save(self.config, sweep_dir / "multirun.yaml")
+        sw.write_sweep_manifest(sweep_dir, self.config, jobs=jobs, swept=swept, design=design)
+
+        # Compose each distinct grid value once before launching: an unknown intervention or a wrong type is
+        # one clear line, not a traceback from inside a launcher.
+        for job in sw.jobs_to_validate(jobs):
+            try:
+                self.hydra_context.config_loader.load_sweep_config(self.config, list(job))
+            except Exception as err:  # noqa: BLE001 - every composition error becomes one line
+                raise SystemExit(sw.fail_line(describe_exception(err, list(job)))) from None
+
+        chunks = list(self.split_overrides_to_chunks(jobs, self.max_batch_size))
+        total = len(jobs)
+        returns = []
+        start = 0
+        tic = time.perf_counter()
+        sw.report(f"sweep of {total} jobs into {sweep_dir}")
+        for chunk in chunks:
+            results = self.launcher.launch(chunk, initial_job_idx=start)
+            sw.record_launcher_failures(sweep_dir, results, chunk, start)
+            start += len(chunk)
+            returns.append(results)
+            sw.report(f"jobs done {start}/{total} ({time.perf_counter() - tic:.1f} s)")
+        sw.finish_sweep(sweep_dir)
+        return returns

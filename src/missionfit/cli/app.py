@@ -1,0 +1,123 @@
+"""`missionfit`: the Hydra app (single runs and sweeps).
+
+`main()` first composes the config itself (Hydra's compose API, honouring `--config-dir`) for a single run, so
+that an unknown scenario or intervention, a wrong type or an out-of-range value is reported as one line
+(`missionfit: error: <file>: <key> = <value>: <reason>`) with a non-zero exit and no traceback; then it hands
+over to the `@hydra.main` function. After a sweep it exits non-zero with the list of failed jobs.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import hydra
+from omegaconf import DictConfig
+
+from missionfit.paths import config_dir
+from missionfit.runner.config import register_configs
+
+register_configs()
+
+#: Hydra options that print something and exit instead of running.
+_INFO_FLAGS = ("help", "hydra_help", "cfg", "info", "shell_completion", "version", "resolve")
+
+
+@hydra.main(version_base="1.3", config_path=str(config_dir()), config_name="config")
+def hydra_main(cfg: DictConfig) -> object:
+    """The Hydra task function: one run, or one job of a sweep.
+
+    Args:
+        cfg: The composed config.
+
+    Returns:
+        A small result (see `missionfit.runner.task.run_task`).
+    """
+    from missionfit.runner.task import run_task
+
+    return run_task(cfg)
+
+
+def precompose(argv: Sequence[str]) -> str | None:
+    """Compose the config of a single run the way `hydra_main` will, and describe the first error.
+
+    Args:
+        argv: Command-line arguments (without the program name).
+
+    Returns:
+        None when the config composes and passes the range checks, else one error line (without prefix).
+    """
+    from hydra import compose, initialize_config_dir
+    from hydra._internal.utils import get_args_parser
+    from hydra.core.global_hydra import GlobalHydra
+
+    from missionfit.runner import validate
+
+    args = get_args_parser().parse_args(list(argv))
+    if args.multirun or any(getattr(args, flag, None) for flag in _INFO_FLAGS):
+        return None
+    overrides = list(args.overrides)
+    if args.config_dir:
+        d = Path(args.config_dir).resolve()
+        validate.EXTRA_CONFIG_DIRS.append(d)
+        overrides = [f"hydra.searchpath=[file://{d}]", *overrides]
+    primary = config_dir()
+    if args.config_path:
+        primary = Path(args.config_path).resolve()
+    config_name = args.config_name or "config"
+    GlobalHydra.instance().clear()
+    try:
+        with initialize_config_dir(config_dir=str(primary), version_base="1.3"):
+            # `optional experiment` silently ignores an unknown name: check the group selections first.
+            for key, names in validate._group_values(args.overrides):
+                if key == "experiment":
+                    avail = validate._available("experiment")
+                    for name in names:
+                        if name not in ("null",) and name not in avail:
+                            return validate.unknown_group_option("experiment", name)
+            try:
+                cfg = compose(config_name=config_name, overrides=overrides)
+            except Exception as err:  # noqa: BLE001 - every composition error becomes one line
+                return validate.describe_exception(err, args.overrides)
+            try:
+                validate.check_config(cfg, args.overrides)
+            except validate.ConfigError as err:
+                return str(err)
+    finally:
+        GlobalHydra.instance().clear()
+    return None
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point of the `missionfit` console script.
+
+    Args:
+        argv: Arguments (default: `sys.argv[1:]`).
+    """
+    argv = list(sys.argv[1:] if argv is None else argv)
+    message = precompose(argv)
+    if message is not None:
+        print(f"missionfit: error: {message}", file=sys.stderr, flush=True)
+        raise SystemExit(2)
+    from missionfit.runner.sweep import LAST_SWEEP
+
+    LAST_SWEEP.clear()
+    saved = sys.argv
+    sys.argv = [saved[0] if saved else "missionfit", *argv]
+    try:
+        hydra_main()
+    finally:
+        sys.argv = saved
+    failed = LAST_SWEEP.get("failed") or []
+    if failed:
+        lines = [f"missionfit: error: {len(failed)} job(s) of the sweep failed ({LAST_SWEEP.get('dir')}):"]
+        for rec in failed:
+            lines.append(f"  job {rec.get('job')} [{' '.join(rec.get('overrides', []))}]: {rec.get('message')}")
+        lines.append("  (fix and rerun the same command with hydra.sweep.dir=<that dir> to redo only these)")
+        print("\n".join(lines), file=sys.stderr, flush=True)
+        raise SystemExit(1)
+
+
+if __name__ == "__main__":
+    main()

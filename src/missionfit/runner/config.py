@@ -1,0 +1,110 @@
+"""Typed root config of the `missionfit` app, registered in Hydra's ConfigStore.
+
+`configs/config.yaml` lists `missionfit_schema` first in its defaults, so every value composed on top of it —
+the scenario file, the intervention files, experiments and command-line overrides — is checked against these
+dataclasses when the config is loaded: a wrong type or an unknown key fails at composition. Range checks
+(days, replicates, fit knobs) are done by `missionfit.runner.validate`; scenario ranges and references by
+`missionfit.scenario.build_scenario`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from hydra.core.config_store import ConfigStore
+
+from missionfit.schema import (
+    FitSpec,
+    InterventionSpec,
+    MechanismSpec,
+    ScenarioSpec,
+    SimSpec,
+)
+
+
+@dataclass
+class DesignSpec:
+    """An experimental design evaluated as a Hydra sweep by the `missionfit` sweeper.
+
+    Attributes:
+        method: none (plain grid sweep from the command line), grid, lhs, sobol or morris.
+        params: Design parameters, a dotted config key -> [low, high] (e.g. `fit.cultural: [0, 1]`).
+        n: Points of a Latin hypercube; base samples of Sobol (Saltelli) and trajectories of Morris.
+        levels: Levels per parameter of a full-factorial grid; grid levels of Morris.
+        seed: Seed of the sampler (kept apart from the simulation seeds).
+        batch_size: Design points evaluated by one Hydra job (amortizes the per-job overhead).
+        batch: Set by the sweeper on each job when `batch_size` > 1: the batch to evaluate.
+        point: Set by the sweeper on each job when `batch_size` = 1: the design point's index.
+    """
+
+    method: str = "none"
+    params: dict[str, list[float]] = field(default_factory=dict)
+    n: int = 16
+    levels: int = 5
+    seed: int = 0
+    batch_size: int = 1
+    batch: int | None = None
+    point: int | None = None
+
+
+@dataclass
+class SensitivitySpec:
+    """Global sensitivity analysis of a design sweep (SALib).
+
+    Attributes:
+        method: sobol (Saltelli sampling, Sobol indices) or morris (elementary effects).
+        n: Base samples (Sobol) or trajectories (Morris).
+        second_order: Also sample for second-order Sobol indices (costs n·(2D+2) instead of n·(D+2) points).
+        num_levels: Grid levels of Morris.
+        metrics: Metrics to analyse; empty = every scalar metric.
+        seed: Seed of the bootstrap confidence intervals.
+    """
+
+    method: str = "sobol"
+    n: int = 32
+    second_order: bool = False
+    num_levels: int = 4
+    metrics: list[str] = field(default_factory=list)
+    seed: int = 0
+
+
+@dataclass
+class ComparisonSpec:
+    """Paired counterfactual comparison at the end of a sweep over `interventions`.
+
+    Attributes:
+        baseline: Arm label of the baseline (the job with `interventions=[]`).
+        all_label: Arm label of the job combining every intervention of the sweep.
+    """
+
+    baseline: str = "baseline"
+    all_label: str = "all"
+
+
+@dataclass
+class MissionfitConfig:
+    """The root config: one scenario, its interventions, fit knobs, mechanisms and the run settings."""
+
+    scenario: ScenarioSpec = field(default_factory=ScenarioSpec)
+    interventions: dict[str, InterventionSpec] = field(default_factory=dict)
+    seed: int = 0
+    sim: SimSpec = field(default_factory=SimSpec)
+    fit: FitSpec = field(default_factory=FitSpec)
+    mechanisms: MechanismSpec = field(default_factory=MechanismSpec)
+    experiment_name: str = "sweep"
+    design: DesignSpec = field(default_factory=DesignSpec)
+    sensitivity: SensitivitySpec = field(default_factory=SensitivitySpec)
+    comparison: ComparisonSpec = field(default_factory=ComparisonSpec)
+
+
+def register_configs() -> None:
+    """Store the schemas in Hydra's ConfigStore (idempotent).
+
+    Nodes: `missionfit_schema` (the root, first in `config.yaml`'s defaults), and `schema/scenario`,
+    `schema/intervention` for files that want to name their schema explicitly
+    (`defaults: [/schema/scenario@_here_]`).
+    """
+    cs = ConfigStore.instance()
+    cs.store(name="missionfit_schema", node=MissionfitConfig, provider="missionfit")
+    cs.store(group="schema", name="scenario", node=ScenarioSpec, provider="missionfit")
+    cs.store(group="schema", name="intervention", node=InterventionSpec, provider="missionfit")

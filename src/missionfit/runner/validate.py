@@ -1,0 +1,267 @@
+"""Range checks of the run settings, and one-line descriptions of config errors.
+
+Every message has the shape of `missionfit.scenario.ScenarioError`: `<file>: <key> = <value>: <reason>`, where
+`<file>` is the config file the value came from, or `command line` for an override.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from omegaconf import DictConfig, OmegaConf
+
+from missionfit.paths import config_dir
+
+#: Config groups whose selection a user types on the command line.
+GROUPS = ("scenario", "interventions", "experiment")
+
+#: Further config directories on the search path (`--config-dir`), consulted for messages.
+EXTRA_CONFIG_DIRS: list[Path] = []
+
+
+class ConfigError(ValueError):
+    """A config value outside its allowed range; `str()` is one line `<file>: <key> = <value>: <reason>`."""
+
+
+def display_path(path: str | Path) -> str:
+    """Return `path` relative to the working directory when it is below it, else absolute."""
+    p = Path(path)
+    try:
+        return str(p.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(p)
+
+
+def primary_config_file() -> str:
+    """Return the displayed path of the primary config file (`configs/config.yaml`)."""
+    return display_path(config_dir() / "config.yaml")
+
+
+def _override_keys(overrides: Iterable[str]) -> set[str]:
+    keys = set()
+    for o in overrides:
+        key = o.split("=", 1)[0].lstrip("+~")
+        keys.add(key.split("@", 1)[0])
+    return keys
+
+
+def _origin(key: str, overrides: Iterable[str]) -> str:
+    return "command line" if key in _override_keys(overrides) else primary_config_file()
+
+
+def check_config(cfg: DictConfig, overrides: Sequence[str] = ()) -> None:
+    """Check the run settings a scenario check does not cover.
+
+    Args:
+        cfg: The composed config.
+        overrides: The command-line overrides (to name where a bad value came from).
+
+    Raises:
+        ConfigError: sim.days ≤ 0, sim.replicates ≤ 0, a fit knob outside [0, 1], a bad design batch size.
+    """
+
+    def fail(key: str, value: Any, reason: str) -> None:
+        raise ConfigError(f"{_origin(key, overrides)}: {key} = {value}: {reason}")
+
+    days = cfg.sim.days
+    if days <= 0:
+        fail("sim.days", days, "must be a positive number of days")
+    if cfg.sim.replicates <= 0:
+        fail("sim.replicates", cfg.sim.replicates, "must be at least 1")
+    for knob in ("strategic", "cultural", "operational"):
+        value = cfg.fit[knob]
+        if not 0.0 <= value <= 1.0:
+            fail(f"fit.{knob}", value, "fit knobs must lie in [0, 1] (0 = as observed, 1 = ideal fit)")
+    if cfg.design.batch_size < 1:
+        fail("design.batch_size", cfg.design.batch_size, "must be at least 1")
+
+
+def _available(group: str, text: str = "") -> list[str]:
+    m = re.search(rf"Available options in '{re.escape(group)}':\n((?:\t.*\n?)+)", text)
+    if m:
+        return sorted(line.strip() for line in m.group(1).splitlines() if line.strip())
+    try:
+        from hydra.core.global_hydra import GlobalHydra
+        from hydra.core.object_type import ObjectType
+
+        loader = GlobalHydra.instance().config_loader()
+        options = set(loader.get_group_options(group, results_filter=ObjectType.CONFIG))
+    except Exception:  # noqa: BLE001 - best effort, only for the message
+        options = set()
+    for base in [*EXTRA_CONFIG_DIRS, config_dir()]:
+        options.update(p.stem for p in (Path(base) / group).glob("*.yaml"))
+    return sorted(options)
+
+
+def _group_values(overrides: Sequence[str]) -> list[tuple[str, list[str]]]:
+    out = []
+    for o in overrides:
+        if "=" not in o:
+            continue
+        key, value = o.split("=", 1)
+        key = key.lstrip("+~").split("@", 1)[0]
+        if key in GROUPS or key.startswith("hydra/"):
+            names = [v.strip() for v in value.strip("[]").split(",") if v.strip()]
+            out.append((key, names))
+    return out
+
+
+def _first_line(text: str) -> str:
+    for line in str(text).splitlines():
+        if line.strip():
+            return line.strip()
+    return str(text).strip()
+
+
+def _full_key(text: str) -> str | None:
+    m = re.search(r"full_key: (\S+)", text)
+    return m.group(1) if m else None
+
+
+def _reason(message: str) -> tuple[str, str | None]:
+    """Return (reason, offending value) from an OmegaConf message."""
+    line = _first_line(message)
+    m = re.match(r"Value '(.*)' of type '(\w+)' could not be converted to (\w+)", line)
+    if m:
+        return f"wrong type: expected {m.group(3).lower()}, got {m.group(2)}", m.group(1)
+    m = re.match(r"Key '([^']+)' not in '([^']+)'", line)
+    if m:
+        return f"unknown key (not a field of {m.group(2)})", None
+    m = re.match(r"Non optional field cannot be assigned None", line)
+    if m:
+        return "may not be null", "null"
+    return line, None
+
+
+def unknown_group_option(group: str, name: str, text: str = "") -> str:
+    """Return the one-line message for an unknown option of a config group."""
+    avail = ", ".join(_available(group, text)) or "none"
+    kind = {"interventions": "intervention"}.get(group, group)
+    return f"{primary_config_file()}: {group} = {name}: unknown {kind} (available: {avail})"
+
+
+def describe_exception(err: BaseException, overrides: Sequence[str] = ()) -> str:
+    """Turn a Hydra/OmegaConf composition error into one line naming file, key and value.
+
+    Args:
+        err: MissingConfigException, ConfigCompositionException, OmegaConf ValidationError or another error.
+        overrides: The overrides that were being composed.
+
+    Returns:
+        One line, without the `missionfit: error:` prefix.
+    """
+    text = str(err)
+    missing = re.search(r"Could not (?:find|load) '([^']+)'", text)
+    if missing:
+        group, _, name = missing.group(1).rpartition("/")
+        if group:
+            return unknown_group_option(group, name, text)
+        return f"{primary_config_file()}: {_first_line(text)}"
+
+    cause = err.__cause__ or err.__context__
+    cause_text = str(cause) if cause is not None else ""
+    m = re.match(r"In '([^']+)': \w+ raised while composing config:\n(.*)", text, re.S)
+    if m:
+        origin = _find_config_file(m.group(1)) or m.group(1)
+        inner = m.group(2)
+        reason, value = _reason(inner)
+        key = _full_key(inner) or "?"
+        if value is None:
+            value = _value_in_file(origin, key)
+        return f"{origin}: {key} = {value}: {reason}"
+    m = re.match(r"Error merging override (\S+?)=(.*)", _first_line(text))
+    if m:
+        reason, value = _reason(cause_text or text)
+        key = _full_key(cause_text) or m.group(1)
+        return f"command line: {key} = {value if value is not None else m.group(2)}: {reason}"
+    m = re.match(r"Could not override '([^']+)'", _first_line(text))
+    if m:
+        value = next((o.split("=", 1)[1] for o in overrides if o.split("=", 1)[0] == m.group(1)), "?")
+        return f"command line: {m.group(1)} = {value}: unknown key (to add a new key use +{m.group(1)}=...)"
+    m = re.match(r"Error merging '([^']+)'", _first_line(text))
+    origin = (_find_config_file(m.group(1)) or m.group(1)) if m else "command line"
+    if cause_text:
+        reason, value = _reason(cause_text)
+        return f"{origin}: {_full_key(cause_text) or '?'} = {value if value is not None else '?'}: {reason}"
+    reason, value = _reason(text)
+    key = _full_key(text)
+    if key:
+        return f"{origin}: {key} = {value if value is not None else '?'}: {reason}"
+    return f"{origin}: {reason}"
+
+
+def _value_in_file(path: str, key: str) -> str:
+    """Return the value at the last component of `key` in a YAML file, for messages (best effort)."""
+    try:
+        import yaml
+
+        leaf = key.rsplit(".", 1)[-1]
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        stack = [data]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, dict):
+                if leaf in node:
+                    return str(node[leaf])
+                stack.extend(node.values())
+            elif isinstance(node, list):
+                stack.extend(node)
+    except Exception:  # noqa: BLE001
+        pass
+    return "?"
+
+
+def _find_config_file(name: str) -> str | None:
+    """Return the displayed path of a config file `group/name` on the search path, if found."""
+    candidates = []
+    try:
+        from hydra.core.hydra_config import HydraConfig
+
+        if HydraConfig.initialized():
+            for src in HydraConfig.get().runtime.config_sources:
+                if src.schema == "file":
+                    candidates.append(Path(src.path))
+    except Exception:  # noqa: BLE001
+        pass
+    candidates.extend([*EXTRA_CONFIG_DIRS, config_dir()])
+    for base in candidates:
+        p = Path(base) / f"{name}.yaml"
+        if p.is_file():
+            return display_path(p)
+    return None
+
+
+def config_file_of(cfg: DictConfig, group: str, name: str) -> str:
+    """Return the displayed path of the file a group selection came from (for error messages).
+
+    Args:
+        cfg: The composed config (with or without the `hydra` node).
+        group: Config group, e.g. `scenario`.
+        name: Selected option.
+
+    Returns:
+        The path, or `group/name.yaml` when it cannot be located.
+    """
+    dirs: list[Path] = []
+    try:
+        from hydra.core.hydra_config import HydraConfig
+
+        if HydraConfig.initialized():
+            for src in HydraConfig.get().runtime.config_sources:
+                if src.schema == "file":
+                    dirs.append(Path(src.path))
+    except Exception:  # noqa: BLE001
+        pass
+    sp = OmegaConf.select(cfg, "hydra.searchpath", default=None) if "hydra" in cfg else None
+    for entry in sp or []:
+        if str(entry).startswith("file://"):
+            dirs.append(Path(str(entry)[7:]))
+    dirs.extend([*EXTRA_CONFIG_DIRS, config_dir()])
+    for base in dirs:
+        p = base / group / f"{name}.yaml"
+        if p.is_file():
+            return display_path(p)
+    return f"{group}/{name}.yaml"
