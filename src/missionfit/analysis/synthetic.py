@@ -77,6 +77,7 @@ def units_table() -> pd.DataFrame:
                              latitude=lat, longitude=lon))  # fmt: skip
     df = pd.DataFrame(rows)
     df["tech_level"] = np.where(df["group"] == "western_european", 0.9, 0.4)
+    df["rivals"] = [["jmac"] if i == "asifu_hq" else (["asifu_hq"] if i == "jmac" else []) for i in df["id"]]
     return df
 
 
