@@ -39,10 +39,10 @@ OKABE_ITO = {
     "reddish_purple": "#CC79A7",
 }
 
-#: Order in which categorical series take colours (black last: it is kept for reference lines).
+#: Order in which categorical series take colours (yellow last: too light for thin lines on white).
 CYCLE = [
     OKABE_ITO[k]
-    for k in ("blue", "orange", "bluish_green", "vermillion", "reddish_purple", "sky_blue", "yellow", "black")
+    for k in ("blue", "orange", "bluish_green", "vermillion", "reddish_purple", "sky_blue", "black", "yellow")
 ]
 
 #: The rcParams every figure is drawn with.

@@ -1,0 +1,123 @@
+"""Time series over the rotation: the mean over replicates with a band holding 95% of the replicates."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from missionfit.analysis.stats import t975
+from missionfit.analysis.style import CYCLE, PAGE_WIDTH, arm_label, label, new_figure, publication_style
+
+#: Series shown by default, in this order, when present in timeseries.parquet.
+DEFAULT_SERIES = ("goal_realization", "fc_warned", "reports_delivered", "mean_trust")
+
+#: Per-day counts (smoothed with a centred 7-day mean; the y label says so).
+COUNT_SERIES = frozenset(
+    {"fc_warned", "events", "reports_created", "reports_delivered", "reports_dropped", "hops"}
+)
+
+_Y_LABELS = {
+    "goal_realization": "Goal realization to date",
+    "fc_warned": "Timely warnings to FC per day",
+    "events": "Events per day",
+    "reports_created": "Reports created per day",
+    "reports_delivered": "Reports delivered per day",
+    "reports_dropped": "Reports dropped per day",
+    "hops": "Transmission attempts per day",
+    "mean_trust": "Mean trust between units",
+}
+
+
+def plot_timeseries(
+    ts: pd.DataFrame,
+    series: Sequence[str] | None = None,
+    group: str | None = None,
+    band: str = "quantile",
+    smooth_days: int = 7,
+    width: float = PAGE_WIDTH,
+) -> tuple[Figure, np.ndarray]:
+    """One panel per series: mean over replicates per day, with a band.
+
+    Args:
+        ts: `timeseries.parquet` (replicate, day, series columns); with `group`, several arms stacked.
+        series: Columns to draw (default: `DEFAULT_SERIES` present, else the first four numeric columns).
+        group: Optional column that splits the lines (e.g. `arm`); one colour per group.
+        band: `quantile` (2.5-97.5% of replicates: the spread of outcomes) or `ci` (95% CI of the mean).
+        smooth_days: Window of the centred moving mean applied to per-day counts (1 = none).
+        width: Figure width.
+
+    Returns:
+        `(fig, axes)`: one axes per series (unused grid cells removed).
+    """
+    if "day" not in ts.columns:
+        raise ValueError("timeseries table has no 'day' column")
+    skip = {"replicate", "day", "job", group}
+    if series is None:
+        series = [s for s in DEFAULT_SERIES if s in ts.columns]
+        if not series:
+            series = [c for c in ts.columns if c not in skip and pd.api.types.is_numeric_dtype(ts[c])][:4]
+    series = [s for s in series if s in ts.columns]
+    if not series:
+        raise ValueError("timeseries table has none of the requested series")
+    ncol = 2 if len(series) > 1 else 1
+    nrow = math.ceil(len(series) / ncol)
+    if len(series) == 1:
+        width = min(width, 3.5)
+    height = 0.4 + 1.75 * nrow
+    groups = list(dict.fromkeys(ts[group])) if group else [None]
+    with publication_style():
+        fig = new_figure(width, height)
+        axes = fig.subplots(nrow, ncol, squeeze=False, sharex=True).ravel()
+        for ax in axes[len(series) :]:
+            ax.remove()
+        axes = axes[: len(series)]
+        for ax, col in zip(axes, series, strict=True):
+            window = smooth_days if col in COUNT_SERIES and smooth_days > 1 else 1
+            for k, g in enumerate(groups):
+                sub = ts if g is None else ts[ts[group] == g]
+                stats = _daily(sub, col, window, band)
+                color = CYCLE[k % len(CYCLE)]
+                ax.fill_between(stats.index, stats["lo"], stats["hi"], color=color, alpha=0.22, lw=0,
+                                gid="band")  # fmt: skip
+                ax.plot(stats.index, stats["mean"], color=color, lw=1.1, gid="mean",
+                        label=arm_label(g) if group == "arm" or group == "interventions" else str(g))  # fmt: skip
+            ylab = _Y_LABELS.get(col, label(col))
+            if window > 1:
+                ylab += f"\n({window}-day mean)"
+            ax.set_ylabel(ylab)
+            ax.margins(x=0)
+            if col == "goal_realization" or col == "mean_trust":
+                lo, hi = ax.get_ylim()
+                ax.set_ylim(max(lo, 0.0), min(hi, 1.0))
+        for ax in axes[-ncol:]:
+            ax.set_xlabel("Day of the rotation")
+            ax.tick_params(labelbottom=True)
+        what = "2.5-97.5% of replicates" if band == "quantile" else "95% CI of the mean"
+        n_rep = ts["replicate"].nunique() if "replicate" in ts.columns else 1
+        handles, labels = axes[0].get_legend_handles_labels()
+        if group and len(groups) > 1:
+            fig.legend(handles, labels, loc="outside upper center", ncol=min(len(groups), 3), fontsize=6.5)
+        fig.supxlabel(f"Line: mean over {n_rep} replicates; band: {what}.", fontsize=6, color="#444444")
+    return fig, np.asarray(axes)
+
+
+def _daily(sub: pd.DataFrame, col: str, window: int, band: str) -> pd.DataFrame:
+    """Per-day mean and band over replicates, after smoothing each replicate's series."""
+    if "replicate" in sub.columns:
+        wide = sub.pivot_table(index="day", columns="replicate", values=col, aggfunc="mean").sort_index()
+    else:
+        wide = sub.groupby("day")[col].mean().to_frame()
+    if window > 1:
+        wide = wide.rolling(window, center=True, min_periods=1).mean()
+    mean = wide.mean(axis=1)
+    if band == "ci":
+        n = wide.notna().sum(axis=1)
+        half = wide.std(axis=1, ddof=1) / np.sqrt(n) * n.map(lambda k: t975(k - 1) if k > 1 else np.nan)
+        lo, hi = mean - half, mean + half
+    else:
+        lo, hi = wide.quantile(0.025, axis=1), wide.quantile(0.975, axis=1)
+    return pd.DataFrame({"mean": mean, "lo": lo.fillna(mean), "hi": hi.fillna(mean)})
