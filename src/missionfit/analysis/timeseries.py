@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Sequence
 
 import numpy as np
@@ -36,7 +37,7 @@ def plot_timeseries(
     ts: pd.DataFrame,
     series: Sequence[str] | None = None,
     group: str | None = None,
-    band: str = "quantile",
+    band: str | None = None,
     smooth_days: int = 7,
     width: float = PAGE_WIDTH,
 ) -> tuple[Figure, np.ndarray]:
@@ -47,6 +48,7 @@ def plot_timeseries(
         series: Columns to draw (default: `DEFAULT_SERIES` present, else the first four numeric columns).
         group: Optional column that splits the lines (e.g. `arm`); one colour per group.
         band: `quantile` (2.5-97.5% of replicates: the spread of outcomes) or `ci` (95% CI of the mean).
+            Default: `quantile` for one group, `ci` when comparing groups (overlapping spreads hide means).
         smooth_days: Window of the centred moving mean applied to per-day counts (1 = none).
         width: Figure width.
 
@@ -69,6 +71,9 @@ def plot_timeseries(
         width = min(width, 3.5)
     height = 0.4 + 1.75 * nrow
     groups = list(dict.fromkeys(ts[group])) if group else [None]
+    if band is None:
+        band = "ci" if len(groups) > 1 else "quantile"
+    alpha = 0.22 if len(groups) == 1 else 0.14
     with publication_style():
         fig = new_figure(width, height)
         axes = fig.subplots(nrow, ncol, squeeze=False, sharex=True).ravel()
@@ -81,14 +86,14 @@ def plot_timeseries(
                 sub = ts if g is None else ts[ts[group] == g]
                 stats = _daily(sub, col, window, band)
                 color = CYCLE[k % len(CYCLE)]
-                ax.fill_between(stats.index, stats["lo"], stats["hi"], color=color, alpha=0.22, lw=0,
+                ax.fill_between(stats.index, stats["lo"], stats["hi"], color=color, alpha=alpha, lw=0,
                                 gid="band")  # fmt: skip
-                ax.plot(stats.index, stats["mean"], color=color, lw=1.1, gid="mean",
-                        label=arm_label(g) if group == "arm" or group == "interventions" else str(g))  # fmt: skip
+                name = arm_label(g) if group in ("arm", "interventions") else str(g)
+                ax.plot(stats.index, stats["mean"], color=color, lw=1.1, gid="mean", label=name)
             ylab = _Y_LABELS.get(col, label(col))
             if window > 1:
-                ylab += f"\n({window}-day mean)"
-            ax.set_ylabel(ylab)
+                ylab += f" ({window}-day mean)"
+            ax.set_ylabel(textwrap.fill(ylab, 26))
             ax.margins(x=0)
             if col == "goal_realization" or col == "mean_trust":
                 lo, hi = ax.get_ylim()
@@ -97,11 +102,17 @@ def plot_timeseries(
             ax.set_xlabel("Day of the rotation")
             ax.tick_params(labelbottom=True)
         what = "2.5-97.5% of replicates" if band == "quantile" else "95% CI of the mean"
-        n_rep = ts["replicate"].nunique() if "replicate" in ts.columns else 1
+        if "replicate" not in ts.columns:
+            n_rep = 1
+        elif group:
+            n_rep = int(ts.groupby(group)["replicate"].nunique().max())
+        else:
+            n_rep = ts["replicate"].nunique()
         handles, labels = axes[0].get_legend_handles_labels()
         if group and len(groups) > 1:
             fig.legend(handles, labels, loc="outside upper center", ncol=min(len(groups), 3), fontsize=6.5)
-        fig.supxlabel(f"Line: mean over {n_rep} replicates; band: {what}.", fontsize=6, color="#444444")
+        per = " per arm" if group and len(groups) > 1 else ""
+        fig.supxlabel(f"Line: mean over {n_rep} replicates{per}; band: {what}.", fontsize=6, color="#444444")
     return fig, np.asarray(axes)
 
 
