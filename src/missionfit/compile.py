@@ -1,0 +1,210 @@
+"""Turn a resolved scenario into the flat arrays the engine runs on.
+
+Everything that does not change during a run is computed here once: channel latency, reliability and
+quality factors per edge (from tech level, language and procedure match), sharing multipliers (rivalry,
+the civil-military distance), sensor detection probabilities per sector, and role masks.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from missionfit import schema
+
+if TYPE_CHECKING:
+    from missionfit.scenario import CompiledScenario
+
+EDGE_TYPE_CODE = {t: i for i, t in enumerate(schema.EDGE_TYPES)}
+HORIZON_CODE = {h: i for i, h in enumerate(schema.HORIZONS)}
+LINE_CODE = {line: i for i, line in enumerate(schema.MANDATE_LINES)}
+DOMAIN_CODE = {d: i for i, d in enumerate(schema.DOMAINS)}
+PROCEDURE_CODE = {p: i for i, p in enumerate(schema.PROCEDURES)}
+
+#: Mission-level analysis cells whose independent work on the same event counts as duplication
+#: (p. 396: "great duplication of effort" between ASIFU, JMAC and the U2).
+PEER_ANALYSIS_KINDS = ("u2", "asifu_hq", "jmac")
+#: Units whose reports `jmac_receipt_from_sf_isr` follows (p. 396: "Little information came from the Special
+#: Forces and the ISR Company").
+SF_ISR_KINDS = ("special_forces", "isr_company", "isr_taskforce", "helicopter_detachment", "humint_team")
+
+
+def _mask(names: list[str], code: dict[str, int]) -> int:
+    out = 0
+    for n in names:
+        out |= 1 << code[n]
+    return out
+
+
+def _civmil(a: dict[str, Any], b: dict[str, Any]) -> float:
+    """Share of the civil-military distance between two components (p. 396-397)."""
+    comps = {a["component"], b["component"]}
+    if "military" in comps and "external" in comps:
+        return 1.0
+    if "military" in comps and "civilian" in comps:
+        return 0.5
+    return 0.0
+
+
+def compile_arrays(sc: CompiledScenario) -> dict[str, Any]:
+    """Arrays for the engine (see `missionfit.engine.Static` for what each one means)."""
+    units, edges, mech = sc.units, sc.edges, sc.mechanisms
+    n = len(units)
+    index = {u["id"]: i for i, u in enumerate(units)}
+    sector_ids = [s["id"] for s in sc.sectors]
+    sector_code = {s: i for i, s in enumerate(sector_ids)}
+    languages = sorted({lang for u in units for lang in u["languages"]} | {
+        lang for s in sc.sectors for lang in s.get("languages", [])
+    })
+    lang_code = {lang: i for i, lang in enumerate(languages[:63])}
+
+    def lang_mask(names: list[str]) -> int:
+        return _mask([x for x in names if x in lang_code], lang_code)
+
+    a: dict[str, Any] = {"_index": index}
+    a["sector"] = np.array([sector_code.get(u["sector"], -1) for u in units], dtype=np.int64)
+    a["tech"] = np.array([u["tech_level"] for u in units], dtype=np.float64)
+    a["security"] = np.array([u["security_level"] for u in units], dtype=np.int64)
+    a["analysts"] = np.array([u["analysts"] for u in units], dtype=np.float64)
+    a["proactive"] = np.array([u["reporting_culture"]["proactive"] for u in units], dtype=np.float64)
+    a["responsive"] = np.array([u["reporting_culture"]["responsive"] for u in units], dtype=np.float64)
+    a["bypass"] = np.array([u["reporting_culture"]["bypass"] for u in units], dtype=np.float64)
+    a["threshold"] = np.array([u["trust_threshold"] for u in units], dtype=np.float64)
+    a["focus_horizon"] = np.array([u["focus"]["horizon"] for u in units], dtype=np.float64)
+    a["focus_domains"] = np.array([_mask(u["focus"]["domains"], DOMAIN_CODE) for u in units], dtype=np.int64)
+    a["tasking_rate"] = np.array([u["tasking_rate"] for u in units], dtype=np.float64)
+    a["strength"] = np.array([u["strength"] or 0 for u in units], dtype=np.float64)
+    # report quality: report-writing skill, raised by formats where the unit has procedures to use them
+    # (p. 399: formats improved the Bangladesh riverine unit's reports)
+    writing = np.array([u["report_writing"] for u in units], dtype=np.float64)
+    has_formats = np.array([u["procedures"] != "none" for u in units], dtype=np.float64)
+    reach = has_formats + (1.0 - has_formats) * mech.get("format_reach", 0.0)
+    a["report_quality"] = writing + mech["format_boost"] * reach * (1.0 - writing)
+    # collection effort: mandate drift (p. 395) and escort needs (pp. 399-400) divert capacity
+    a["effort"] = np.array([u["mandate_fidelity"] * (1.0 - u["escort_cost"]) for u in units], dtype=np.float64)
+    rot = [u["rotation_day"] for u in units]
+    a["rotation_day"] = np.array([-1 if r is None else int(r) for r in rot], dtype=np.int64)
+    a["rotation_period"] = int(max(1, sc.rotation_days))
+
+    consumer = [u["consumer"] for u in units]
+    a["is_consumer"] = np.array([c is not None and len(c["lines"]) > 0 for c in consumer], dtype=np.bool_)
+    a["consumer_lines"] = np.array([_mask(c["lines"], LINE_CODE) if c else 0 for c in consumer], dtype=np.int64)
+    a["consumer_horizons"] = np.array(
+        [_mask(c["horizons"], HORIZON_CODE) if c else 0 for c in consumer], dtype=np.int64
+    )
+    a["consumer_lead"] = np.array([c["lead_days"] if c else 0.0 for c in consumer], dtype=np.float64)
+    a["consumer_scoped"] = np.array([bool(c and c["sector_scoped"]) for c in consumer], dtype=np.bool_)
+
+    kinds = [u["kind"] for u in units]
+    a["is_peer"] = np.array([k in PEER_ANALYSIS_KINDS for k in kinds], dtype=np.bool_)
+    a["is_sf_isr"] = np.array([k in SF_ISR_KINDS for k in kinds], dtype=np.bool_)
+    a["is_s2"] = np.array([k == "s2" for k in kinds], dtype=np.bool_)
+    fc = [i for i, k in enumerate(kinds) if k == "force_hq"]
+    asifu = [i for i, k in enumerate(kinds) if k == "asifu_hq"]
+    jmac = [i for i, k in enumerate(kinds) if k == "jmac"]
+    a["fc"] = fc[0] if fc else -1
+    a["asifu"] = asifu[0] if asifu else -1
+    a["jmac"] = jmac[0] if jmac else -1
+    g2_of_sector = {units[i]["sector"]: i for i, k in enumerate(kinds) if k == "g2"}
+    a["g2_of"] = np.array(
+        [g2_of_sector.get(u["sector"], -1) if u["kind"] == "s2" else -1 for u in units], dtype=np.int64
+    )
+    branches = np.flatnonzero(a["analysts"] > 0)
+    a["branch_slot"] = np.full(n, -1, dtype=np.int64)
+    a["branch_slot"][branches] = np.arange(branches.size)
+    a["n_branches"] = int(branches.size)
+
+    # sensors, and per sector the sensors that cover it with their detection probability at full effort
+    s_unit, s_cov, s_dom, s_avail, s_lang, s_sectors = [], [], [], [], [], []
+    for i, u in enumerate(units):
+        for s in u["sensors"]:
+            if s["coverage"] <= 0:
+                continue
+            covered = s["sectors"] or ([u["sector"]] if u["sector"] is not None else [])
+            s_unit.append(i)
+            s_cov.append(s["coverage"])
+            s_dom.append(_mask(s["domains"], DOMAIN_CODE))
+            s_avail.append(s["available_day"])
+            s_lang.append(bool(s["needs_language"]))
+            s_sectors.append([sector_code[x] for x in covered])
+    n_sectors = len(sector_ids)
+    sector_lang = [lang_mask(s.get("languages", [])) for s in sc.sectors]
+    unit_lang = [lang_mask(u["languages"]) for u in units]
+    ptr, members, prob = [0], [], []
+    for sec in range(n_sectors):
+        for k in range(len(s_unit)):
+            if sec in s_sectors[k]:
+                u = units[s_unit[k]]
+                p = s_cov[k] * a["effort"][s_unit[k]]
+                if s_lang[k]:
+                    # HUMINT needs the local languages and context (p. 398)
+                    speaks = (unit_lang[s_unit[k]] & sector_lang[sec]) != 0 or sector_lang[sec] == 0
+                    access = 1.0 if speaks else mech["humint_language_access"]
+                    p *= access * (0.5 + 0.5 * u["local_knowledge"])
+                members.append(k)
+                prob.append(min(p, 1.0))
+        ptr.append(len(members))
+    a["sensor_unit"] = np.array(s_unit, dtype=np.int64)
+    a["sensor_domains"] = np.array(s_dom, dtype=np.int64)
+    a["sensor_available"] = np.array(s_avail, dtype=np.int64)
+    a["sector_ptr"] = np.array(ptr, dtype=np.int64)
+    a["sector_sensor"] = np.array(members, dtype=np.int64)
+    a["sector_prob"] = np.array(prob, dtype=np.float64)
+    a["n_sectors"] = n_sectors
+    tasking_sectors = np.zeros(n, dtype=np.int64)
+    for k, i in enumerate(s_unit):
+        for sec in s_sectors[k]:
+            tasking_sectors[i] |= 1 << sec
+    a["unit_sector_mask"] = tasking_sectors
+
+    # edges, sorted by (type, source) for a CSR adjacency per type
+    order = sorted(range(len(edges)), key=lambda k: (EDGE_TYPE_CODE[edges[k]["type"]], index[edges[k]["source"]]))
+    edges[:] = [edges[k] for k in order]
+    m = len(edges)
+    e_src = np.array([index[e["source"]] for e in edges], dtype=np.int64)
+    e_dst = np.array([index[e["target"]] for e in edges], dtype=np.int64)
+    e_type = np.array([EDGE_TYPE_CODE[e["type"]] for e in edges], dtype=np.int64)
+    lat, pok, qf, share, auth, period = (np.zeros(m) for _ in range(6))
+    procs = [PROCEDURE_CODE[u["procedures"]] for u in units]
+    boards = {u["id"]: u["board"] for u in units if u["board"] is not None}
+    for k, e in enumerate(edges):
+        i, j = e_src[k], e_dst[k]
+        min_tech = min(units[i]["tech_level"], units[j]["tech_level"])
+        no_common_language = 0.0 if unit_lang[i] & unit_lang[j] else 1.0
+        procedure_mismatch = 1.0 if procs[i] != procs[j] else 0.0
+        lat[k] = (
+            e["latency_days"] * (1.0 + mech["tech_delay"] * (1.0 - min_tech))
+            + no_common_language * mech["language_delay_days"]
+        )
+        pok[k] = (
+            e["reliability"]
+            * (1.0 - mech["tech_loss"] * (1.0 - min_tech))
+            * (1.0 - mech["language_loss"] * no_common_language)
+            * (1.0 - mech["procedure_loss"] * procedure_mismatch)
+        )
+        qf[k] = (1.0 - mech["language_quality_loss"] * no_common_language) * (
+            1.0 - mech["procedure_quality_loss"] * procedure_mismatch
+        )
+        share[k] = (1.0 - sc.rivalry[i, j]) * (1.0 - mech["civmil_distance"] * _civmil(units[i], units[j]))
+        if e["type"] == "board":
+            auth[k] = 1.0 if e.get("directive") else mech["authority_of_coordination"]
+            period[k] = boards[e["board"]]["period_days"]
+        elif e["type"] == "informal":
+            auth[k] = mech["authority_of_coordination"]
+    a.update(
+        edge_src=e_src, edge_dst=e_dst, edge_type=e_type, edge_latency=lat, edge_ok=pok, edge_quality=qf,
+        edge_share=share, edge_authority=auth, edge_board_period=period.astype(np.int64),
+        edge_directive=np.array([bool(e.get("directive")) for e in edges], dtype=np.bool_),
+    )
+    n_types = len(schema.EDGE_TYPES)
+    adj_ptr = np.zeros((n_types, n + 1), dtype=np.int64)
+    for t in range(n_types):
+        sel = e_type == t
+        counts = np.bincount(e_src[sel], minlength=n)
+        adj_ptr[t, 1:] = np.cumsum(counts)
+    type_start = np.searchsorted(e_type, np.arange(n_types))
+    adj_ptr += type_start[:, None]
+    a["adj_ptr"] = adj_ptr
+    return a
+

@@ -1,0 +1,385 @@
+"""Typed schemas of everything a user can configure: scenarios, interventions, fit knobs, mechanisms.
+
+These are plain dataclasses. The experiment runner registers them in Hydra's ConfigStore so that a wrong
+type or an unknown key fails when the config is loaded; the model side (`missionfit.scenario`) then checks
+ranges and references (probabilities in [0, 1], edges to known units, no command cycles) and raises a
+`ScenarioError` with one line naming the file, key and value. The model never imports Hydra.
+
+Attributes left `None` on a unit inherit, in this order of precedence: the unit itself, then
+`kind_defaults[kind]`, then `group_defaults[group]`, then the defaults of `UnitDefaults` below.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+#: The mandate lines of MINUSMA's integrated strategy (Rietjens & Ruffa 2019, p. 392: "security and
+#: stabilization, the re-establishment of state authority, cultural preservation as well as humanitarian
+#: assistance"; protection of civilians, p. 390; the political process, p. 390).
+MANDATE_LINES = (
+    "security",
+    "protection_of_civilians",
+    "political_process",
+    "state_authority",
+    "humanitarian",
+)
+
+#: X-PMESII domains (p. 393: "Political, Military, Economic, Social, Infrastructure and Information").
+DOMAINS = ("political", "military", "economic", "social", "infrastructure", "information")
+
+#: Time horizons of events and of intelligence products.
+HORIZONS = ("imminent", "mid", "long")
+
+#: Relation types of the command structure (MODEL.md §2).
+EDGE_TYPES = ("command", "intel", "commander_chain", "liaison", "informal", "board")
+
+#: Components of a mission.
+COMPONENTS = ("military", "police", "civilian", "external")
+
+#: Known procedure families; a mismatch between two ends of an edge costs quality and reliability.
+PROCEDURES = ("nato", "un", "none")
+
+
+@dataclass
+class ReportingCultureSpec:
+    """How a unit decides to report (p. 397, West-African command culture; p. 398, Nigerbat).
+
+    Attributes:
+        proactive: Probability of reporting an observation without being asked.
+        responsive: Probability of reporting an observation that answers an open tasking.
+        bypass: Probability that a report goes up the commander chain instead of the intelligence line
+            (p. 399: "As soon as a patrol discovers something, they immediately tell their chief").
+    """
+
+    proactive: float | None = None
+    responsive: float | None = None
+    bypass: float | None = None
+
+
+@dataclass
+class FocusSpec:
+    """What a unit's analysis looks at (p. 394: ASIFU kept its "focus on the mid- and long-term").
+
+    Attributes:
+        horizon: 0 = current intelligence only, 1 = long-term X-PMESII only.
+        domains: PMESII domains the unit covers (names from `DOMAINS`).
+    """
+
+    horizon: float | None = None
+    domains: list[str] | None = None
+
+
+@dataclass
+class SensorSpec:
+    """A means of collection.
+
+    Attributes:
+        type: patrol, humint, uav, helicopter, sigint, riverine, ... (open list).
+        coverage: Daily probability of detecting one indicator in a covered sector at full effort.
+        domains: PMESII domains it can sense.
+        sectors: Sectors it covers; empty means the unit's own sector.
+        available_day: First simulated day it may be used (UAV accreditation, p. 400).
+        needs_language: Whether detection depends on speaking the sector's local languages (HUMINT).
+    """
+
+    type: str = "patrol"
+    coverage: float = 0.0
+    domains: list[str] = field(default_factory=lambda: ["military"])
+    sectors: list[str] = field(default_factory=list)
+    available_day: int = 0
+    needs_language: bool = False
+
+
+@dataclass
+class ConsumerSpec:
+    """A decision-maker responsible for mandate lines (MODEL.md §2, consumers and mandate lines).
+
+    Attributes:
+        lines: Mandate lines it is responsible for.
+        horizons: Product horizons it can use (imminent = current intelligence).
+        lead_days: Action lead time: a warning must arrive this long before the event to be usable.
+        sector_scoped: Only responsible for events in its own sector (sector commanders).
+    """
+
+    lines: list[str] = field(default_factory=list)
+    horizons: list[str] = field(default_factory=lambda: ["imminent"])
+    lead_days: float = 0.5
+    sector_scoped: bool = False
+
+
+@dataclass
+class BoardSpec:
+    """A coordination body such as the Joint Coordination Board (p. 396).
+
+    Attributes:
+        period_days: Days between meetings (the JCB met weekly).
+    """
+
+    period_days: int = 7
+
+
+@dataclass
+class UnitSpec:
+    """One organizational unit. `None` attributes inherit from kind, then group defaults."""
+
+    id: str = "???"
+    name: str | None = None
+    kind: str = "???"
+    component: str | None = None
+    contributor: str | None = None
+    group: str | None = None
+    location: str | None = None
+    sector: str | None = None
+    strength: int | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    # operational
+    tech_level: float | None = None
+    security_level: int | None = None
+    procedures: str | None = None
+    analysts: float | None = None
+    sensors: list[SensorSpec] | None = None
+    escort_cost: float | None = None
+    # cultural
+    reporting_culture: ReportingCultureSpec | None = None
+    report_writing: float | None = None
+    languages: list[str] | None = None
+    local_knowledge: float | None = None
+    trust_threshold: float | None = None
+    # strategic
+    focus: FocusSpec | None = None
+    mandate_fidelity: float | None = None
+    rivals: list[str] | None = None
+    # roles
+    consumer: ConsumerSpec | None = None
+    tasking_rate: float | None = None
+    board: BoardSpec | None = None
+    rotation_day: int | None = None
+    source: str | None = None
+
+
+@dataclass
+class EdgeSpec:
+    """A typed, directed relation between two units.
+
+    Attributes:
+        source: Sending unit id (for `command`: the unit holding authority).
+        target: Receiving unit id.
+        type: One of `EDGE_TYPES`.
+        latency_days: Base transmission latency.
+        reliability: Probability the channel works, before tech, language and procedure penalties.
+        directive: For `board` edges: the board may mandate sharing and deconflict (p. 396).
+    """
+
+    source: str = "???"
+    target: str = "???"
+    type: str = "intel"
+    latency_days: float = 0.25
+    reliability: float = 0.95
+    directive: bool = False
+
+
+@dataclass
+class SectorSpec:
+    """A sector of the area of operations.
+
+    Attributes:
+        id: Sector id used by units.
+        name: Display name.
+        event_rate: Mean events per day in the sector (ground truth).
+        languages: Local languages; HUMINT needs one of them.
+    """
+
+    id: str = "???"
+    name: str | None = None
+    event_rate: float = 1.0
+    languages: list[str] = field(default_factory=list)
+
+
+@dataclass
+class EventTypeSpec:
+    """A class of ground-truth events.
+
+    Attributes:
+        id: Name.
+        line: Mandate line it matters to.
+        domain: PMESII domain.
+        horizon: imminent, mid or long.
+        share: Relative frequency among events.
+        severity: Uniform range [low, high].
+        warning_days: Range of how long before the event its indicators appear.
+        indicators: Observable indicators emitted before it materializes.
+    """
+
+    id: str = "???"
+    line: str = "security"
+    domain: str = "military"
+    horizon: str = "imminent"
+    share: float = 1.0
+    severity: list[float] = field(default_factory=lambda: [1.0, 1.0])
+    warning_days: list[float] = field(default_factory=lambda: [0.5, 2.0])
+    indicators: int = 2
+
+
+@dataclass
+class TrustPairSpec:
+    """A per-pair override of the trust prior (truster `source` in `target`)."""
+
+    source: str = "???"
+    target: str = "???"
+    value: float = 0.5
+
+
+@dataclass
+class TrustSpec:
+    """Trust priors between contributor groups ("intelligence is a trust sport", p. 394).
+
+    Attributes:
+        default: Prior where nothing else applies.
+        same_group: Prior between units of the same group.
+        same_contributor: Prior between units of the same country (before pair overrides).
+        groups: Asymmetric group-pair priors, `groups[truster][trustee]`.
+        pairs: Per-unit-pair overrides.
+    """
+
+    default: float = 0.5
+    same_group: float = 0.7
+    same_contributor: float = 0.8
+    groups: dict[str, dict[str, float]] = field(default_factory=dict)
+    pairs: list[TrustPairSpec] = field(default_factory=list)
+
+
+@dataclass
+class GeneratorSpec:
+    """Parameters of a generated (generic) structure; `kind: none` for hand-written scenarios.
+
+    The number of units is the scenario's own `n_units` key (`scenario.n_units=2000`).
+
+    Attributes:
+        kind: none, hierarchy or edge.
+        branching: Children per node (hierarchy).
+        sectors: Number of sectors.
+        neighbours: Ring neighbours (edge organization, Watts-Strogatz k).
+        rewire: Rewiring probability (edge organization).
+        structure_seed: Seed of the generated structure (kept apart from the replicate seeds).
+        events_per_unit_day: Ground-truth event rate per unit and day, spread over sectors.
+    """
+
+    kind: str = "none"
+    branching: int = 5
+    sectors: int = 4
+    neighbours: int = 4
+    rewire: float = 0.1
+    structure_seed: int = 0
+    events_per_unit_day: float = 0.05
+
+
+@dataclass
+class ScenarioSpec:
+    """A mission written as data."""
+
+    name: str = "???"
+    description: str = ""
+    citation: list[str] = field(default_factory=list)
+    start_date: str | None = None
+    rotation_days: int = 180
+    n_units: int | None = None
+    mandate_weights: dict[str, float] = field(default_factory=dict)
+    sectors: list[SectorSpec] = field(default_factory=list)
+    event_types: list[EventTypeSpec] = field(default_factory=list)
+    group_defaults: dict[str, dict[str, Any]] = field(default_factory=dict)
+    kind_defaults: dict[str, dict[str, Any]] = field(default_factory=dict)
+    units: list[UnitSpec] = field(default_factory=list)
+    edges: list[EdgeSpec] = field(default_factory=list)
+    trust: TrustSpec = field(default_factory=TrustSpec)
+    generator: GeneratorSpec = field(default_factory=GeneratorSpec)
+
+
+@dataclass
+class InterventionSpec:
+    """A composable patch to a scenario, traced to a recommendation of the paper.
+
+    Unit selectors are a unit id, a list of ids, or a mapping of attribute to value(s), e.g.
+    `{kind: battalion, group: [west_african, central_african]}`.
+
+    Attributes:
+        description: What it changes.
+        source: The passage of the paper it implements.
+        add_units: Units to add (skipped if the id exists).
+        set_units: `[{select: selector, set: {attribute: value}}]`; nested mappings merge.
+        add_edges: `[{source: selector, target: selector, type, same_sector, ...}]`: cross product.
+        remove_edges: `[{source: selector, target: selector, type}]`.
+        set_edges: `[{select: {source, target, type}, set: {...}}]`.
+        set_trust: `[{source: selector, target: selector, value}]`: prior overrides.
+        mechanisms: Mechanism parameter overrides.
+    """
+
+    description: str = ""
+    source: str = ""
+    add_units: list[dict[str, Any]] = field(default_factory=list)
+    set_units: list[dict[str, Any]] = field(default_factory=list)
+    add_edges: list[dict[str, Any]] = field(default_factory=list)
+    remove_edges: list[dict[str, Any]] = field(default_factory=list)
+    set_edges: list[dict[str, Any]] = field(default_factory=list)
+    set_trust: list[dict[str, Any]] = field(default_factory=list)
+    mechanisms: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class FitSpec:
+    """Fit knobs: 0 = the scenario as observed, 1 = ideal fit on that dimension (MODEL.md §4)."""
+
+    strategic: float = 0.0
+    cultural: float = 0.0
+    operational: float = 0.0
+
+
+@dataclass
+class MechanismSpec:
+    """Fine-grained mechanism parameters (stylized; see docs/parameters.md for each one's reasoning)."""
+
+    # transmission: sharing decision (p. 394 "a trust sport"; p. 395 rivalry "keep information to themselves")
+    share_steepness: float = 10.0
+    rivalry_strength: float = 0.6
+    civmil_distance: float = 0.5
+    # trust dynamics
+    trust_gain: float = 0.05
+    trust_loss: float = 0.08
+    withhold_noticed: float = 0.2
+    board_trust_gain: float = 0.01
+    # classification (p. 399-400: "UN-classified" network, sanitized INTREPs)
+    sanitize_delay_days: float = 0.5
+    sanitize_quality_loss: float = 0.4
+    # channel penalties
+    tech_delay: float = 2.0
+    tech_loss: float = 0.3
+    language_delay_days: float = 0.5
+    language_loss: float = 0.15
+    language_quality_loss: float = 0.3
+    procedure_loss: float = 0.1
+    procedure_quality_loss: float = 0.25
+    # collection
+    tasking_boost: float = 1.0
+    task_days: int = 7
+    humint_language_access: float = 0.3
+    # fusion
+    product_cycle_days: float = 7.0
+    fusion_gain: float = 0.3
+    format_boost: float = 0.5
+    escalation_quality: float = 0.6
+    staffing_gap: float = 1.0
+    # decision and outcome (MODEL.md §3.8)
+    baseline_mitigation: float = 0.05
+    max_mitigation: float = 0.75
+    # ideal values reached at fit = 1
+    ideal_trust: float = 0.85
+
+
+@dataclass
+class SimSpec:
+    """Simulation horizon and replication."""
+
+    days: int = 180
+    replicates: int = 10
+    progress: bool = True

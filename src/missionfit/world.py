@@ -1,0 +1,80 @@
+"""The ground truth: a stochastic stream of events in the area of operations, and their indicators.
+
+MODEL.md §2 (ground truth) and §6: the stream is drawn from its own generator, apart from every
+behavioural stream, so replicate r of any configuration of the same scenario meets the same world (common
+random numbers). It depends only on the sectors and event types of the scenario, on the horizon in days
+and on the world seed: fit knobs, interventions and mechanism parameters never touch it.
+
+Each event materializes at a time in [0, days), belongs to a sector, mandate line, PMESII domain and
+horizon (p. 394: the FC needed current intelligence on "the threat along MINUSMA's main supply routes";
+p. 393: ASIFU's long-term X-PMESII topics), has a severity, and emits indicators during its warning window
+before it materializes. Indicators that would fall before day 0 are not emitted. Each event also carries a
+uniform draw that decides, against the mitigation probability its warnings earned, whether it is
+mitigated, so that outcome noise is common to all configurations too.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from missionfit.compile import DOMAIN_CODE, HORIZON_CODE, LINE_CODE
+
+
+class World(NamedTuple):
+    """Events sorted by time, and indicators sorted by time."""
+
+    time: np.ndarray
+    sector: np.ndarray
+    kind: np.ndarray
+    line: np.ndarray
+    domain: np.ndarray
+    horizon: np.ndarray
+    severity: np.ndarray
+    outcome_draw: np.ndarray
+    indicator_time: np.ndarray
+    indicator_event: np.ndarray
+
+
+def generate_world(sectors: list[dict], event_types: list[dict], days: int, rng: np.random.Generator) -> World:
+    """Draw the events and indicators of one replicate from the world generator `rng`."""
+    rates = np.array([float(s["event_rate"]) for s in sectors])
+    counts = rng.poisson(rates * days)
+    sector = np.repeat(np.arange(len(sectors)), counts)
+    n = int(sector.size)
+    time = rng.uniform(0.0, float(days), size=n)
+    shares = np.array([float(t["share"]) for t in event_types])
+    kind = rng.choice(len(event_types), size=n, p=shares / shares.sum())
+    lo = np.array([t["severity"][0] for t in event_types], dtype=float)[kind]
+    hi = np.array([t["severity"][1] for t in event_types], dtype=float)[kind]
+    severity = lo + (hi - lo) * rng.random(n)
+    outcome_draw = rng.random(n)
+    w_lo = np.array([t["warning_days"][0] for t in event_types], dtype=float)[kind]
+    w_hi = np.array([t["warning_days"][1] for t in event_types], dtype=float)[kind]
+    window = w_lo + (w_hi - w_lo) * rng.random(n)
+    n_ind = np.array([int(t["indicators"]) for t in event_types])[kind]
+    ind_event = np.repeat(np.arange(n), n_ind)
+    ind_time = time[ind_event] - window[ind_event] * rng.random(ind_event.size)
+
+    order = np.argsort(time, kind="stable")
+    rank = np.empty(n, dtype=np.int64)
+    rank[order] = np.arange(n)
+    keep = ind_time >= 0.0
+    ind_time, ind_event = ind_time[keep], rank[ind_event[keep]]
+    ind_order = np.argsort(ind_time, kind="stable")
+    line = np.array([LINE_CODE[t["line"]] for t in event_types], dtype=np.int64)[kind]
+    domain = np.array([DOMAIN_CODE[t["domain"]] for t in event_types], dtype=np.int64)[kind]
+    horizon = np.array([HORIZON_CODE[t["horizon"]] for t in event_types], dtype=np.int64)[kind]
+    return World(
+        time=time[order],
+        sector=sector[order].astype(np.int64),
+        kind=kind[order].astype(np.int64),
+        line=line[order],
+        domain=domain[order],
+        horizon=horizon[order],
+        severity=severity[order],
+        outcome_draw=outcome_draw[order],
+        indicator_time=ind_time[ind_order],
+        indicator_event=ind_event[ind_order].astype(np.int64),
+    )
