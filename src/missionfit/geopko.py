@@ -593,7 +593,8 @@ def to_yaml(
     mission = contingents[0].mission if contingents else "?"
     year = contingents[0].year if contingents else "?"
     lines = [
-        f"# Contingents of {mission} {year} from Geo-PKO v{GEOPKO_VERSION}: one unit per contributor x location",
+        f"# Contingents of {mission} {year} from Geo-PKO v{GEOPKO_VERSION}: one unit per contributor",
+        "# and location.",
         f"# {GEOPKO_CITATION}",
         "# Strengths are Geo-PKO's estimates from UN deployment-map symbols (company ~150, battalion ~650),",
         "# not head counts; 'size unknown' is kept as strength null and flagged in `source`.",
