@@ -140,7 +140,9 @@ def coherence_level(
     return "coordinating"
 
 
-def actor_block(kind: object, component: object = None, blocks: Mapping[str, str] | None = None) -> str | None:
+def actor_block(
+    kind: object, component: object = None, blocks: Mapping[str, str] | None = None
+) -> str | None:
     """The actor block of a unit: from `blocks` (kind → block) if given, its kind, else its component.
 
     Returns `None` for venues (boards), which are not actors.
@@ -161,6 +163,8 @@ def coherence_table(
     directive_boards: set[str] | None = None,
     blocks: Mapping[str, str] | None = None,
     thresholds: CoherenceThresholds = DEFAULT_THRESHOLDS,
+    board_edges: pd.DataFrame | None = None,
+    boards_directive: bool = False,
 ) -> pd.DataFrame:
     """Aggregate realised flows per pair of actor blocks and place each pair on the scale.
 
@@ -170,6 +174,10 @@ def coherence_table(
         directive_boards: Ids of board units with directive power (besides any `directive` flow column).
         blocks: Optional kind → block mapping overriding `ACTOR_BLOCKS`.
         thresholds: Thresholds of `coherence_level`.
+        board_edges: Board membership as written in the scenario (source, target, [directive]): member →
+            board unit. Needed when the flows hold the member-to-member exchanges of a board (type `board`)
+            rather than edges to the board unit itself.
+        boards_directive: Every board is directive (the `jcb_directive` intervention).
 
     Returns:
         One row per unordered pair (block_a, block_b), including a block with itself when it has internal
@@ -193,16 +201,32 @@ def coherence_table(
     # Board venues: who sits on which board, and whether it is directive.
     kinds = dict(zip(u["id"], u["kind"].astype(str), strict=True))
     directive = set(directive_boards or ())
-    if "directive" in f:
-        directive |= set(f.loc[f["directive"].fillna(False).astype(bool) & (f["type"] == "board"), "target"])
-        directive |= set(f.loc[f["directive"].fillna(False).astype(bool) & (f["type"] == "board"), "source"])
+    membership = f[f["type"] == "board"][["source", "target"]].copy()
+    membership["directive"] = f.loc[f["type"] == "board", "directive"] if "directive" in f else False
+    if board_edges is not None and len(board_edges):
+        be = board_edges.copy()
+        be["directive"] = be["directive"] if "directive" in be else False
+        membership = pd.concat(
+            [membership, be[["source", "target", "directive"]].astype({"source": str, "target": str})]
+        )
     board_members: dict[str, set[str]] = {}
-    for s, t, typ in zip(f["source"], f["target"], f["type"], strict=True):
-        if typ != "board":
-            continue
+    for s, t, d in zip(membership["source"], membership["target"], membership["directive"], strict=True):
         for venue, member in ((t, s), (s, t)):
             if kinds.get(venue) in VENUE_KINDS and block_of.get(member):
                 board_members.setdefault(venue, set()).add(block_of[member])
+                if bool(d) if d is not None and d == d else False:
+                    directive.add(venue)
+    if boards_directive:
+        directive |= set(board_members)
+    # Board exchanges recorded member to member: the pair sits together on a board.
+    direct_board = {
+        frozenset((block_of.get(s), block_of.get(t)))
+        for s, t in zip(membership["source"], membership["target"], strict=True)
+        if kinds.get(s) not in VENUE_KINDS
+        and kinds.get(t) not in VENUE_KINDS
+        and block_of.get(s)
+        and block_of.get(t)
+    }
 
     rivals = _rival_blocks(u, block_of)
 
@@ -210,7 +234,9 @@ def coherence_table(
     f["b"] = f["target"].map(block_of)
     f = f[f["a"].notna() & f["b"].notna()]
     directed = f.groupby(["a", "b"])[["hops", "delivered", "withheld"]].sum()
-    command = {frozenset((a, b)) for a, b in f.loc[f["type"] == "command", ["a", "b"]].itertuples(index=False)}
+    command = {
+        frozenset((a, b)) for a, b in f.loc[f["type"] == "command", ["a", "b"]].itertuples(index=False)
+    }
 
     present = [b for b in ACTOR_BLOCKS if b in set(block_of.values())]
     present += sorted({b for b in block_of.values() if b} - set(present))
@@ -231,18 +257,31 @@ def coherence_table(
                 min(d1, d2) > 0 and min(d1, d2) >= thresholds.two_way_balance * max(d1, d2)
             )
             shared = [v for v, m in board_members.items() if a in m and b in m and a != b]
-            dboard = any(v in directive for v in shared)
+            dboard = any(v in directive for v in shared) or (
+                boards_directive and frozenset((a, b)) in direct_board and a != b
+            )
+            shared = shared or ([True] if frozenset((a, b)) in direct_board and a != b else [])
             cmd = frozenset((a, b)) in command
             riv = frozenset((a, b)) in rivals
             level = coherence_level(hops, deliv, withheld, two_way, cmd, dboard, riv, thresholds)
-            rows.append({
-                "block_a": a, "block_b": b, "hops": hops, "delivered": deliv, "withheld": withheld,
-                "delivered_share": deliv / hops if hops else np.nan,
-                "withheld_share": withheld / hops if hops else np.nan,
-                "two_way": bool(two_way), "command": cmd, "directive_board": dboard,
-                "coordinating_board": bool(shared) and not dboard, "rivals": riv,
-                "level": level, "level_index": LEVELS.index(level),
-            })  # fmt: skip
+            rows.append(
+                {
+                    "block_a": a,
+                    "block_b": b,
+                    "hops": hops,
+                    "delivered": deliv,
+                    "withheld": withheld,
+                    "delivered_share": deliv / hops if hops else np.nan,
+                    "withheld_share": withheld / hops if hops else np.nan,
+                    "two_way": bool(two_way),
+                    "command": cmd,
+                    "directive_board": dboard,
+                    "coordinating_board": bool(shared) and not dboard,
+                    "rivals": riv,
+                    "level": level,
+                    "level_index": LEVELS.index(level),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -288,8 +327,7 @@ def plot_coherence_matrix(
         i, j = max(i, j), min(i, j)
         grid[i, j] = r.level_index
         cells[(i, j)] = r
-    cmap = ListedColormap(LEVEL_COLORS)
-    cmap.set_bad("white")
+    cmap = ListedColormap(LEVEL_COLORS).with_extremes(bad="white")
     norm = BoundaryNorm(np.arange(-0.5, len(LEVELS)), cmap.N)
     height = min(0.45 * n + 1.3, 8.5)
     with publication_style():
@@ -306,8 +344,16 @@ def plot_coherence_matrix(
                     continue
                 if annotate and np.isfinite(r.delivered_share):
                     dark = r.level_index in (0, 4, 5)
-                    ax.text(j, i, f"{_abbrev(r.level)}\n{r.delivered_share:.0%}", ha="center", va="center",
-                            fontsize=5.5, linespacing=1.1, color="white" if dark else "#222222")  # fmt: skip
+                    ax.text(
+                        j,
+                        i,
+                        f"{_abbrev(r.level)}\n{r.delivered_share:.0%}",
+                        ha="center",
+                        va="center",
+                        fontsize=5.5,
+                        linespacing=1.1,
+                        color="white" if dark else "#222222",
+                    )
         ax.set_xticks(range(n), order, rotation=40, ha="right", rotation_mode="anchor")
         ax.set_yticks(range(n), order)
         ax.set_xlabel("Actor block")
@@ -321,16 +367,28 @@ def plot_coherence_matrix(
         cb.ax.tick_params(length=0)
         cb.outline.set_linewidth(0.4)
         cb.set_label("Level of coherence (de Coning & Friis 2011)")
-        ax.text(1.0, 1.0, "Cell: level; share of transmission attempts delivered.\n"
-                "Grey without text: no exchange (co-existing).\nDiagonal: within a block; —: none.",
-                transform=ax.transAxes,
-                ha="right", va="top", fontsize=6, color="#444444")  # fmt: skip
+        ax.text(
+            1.0,
+            1.0,
+            "Cell: level; share of transmission attempts delivered.\n"
+            "Grey without text: no exchange (co-existing).\nDiagonal: within a block; —: none.",
+            transform=ax.transAxes,
+            ha="right",
+            va="top",
+            fontsize=6,
+            color="#444444",
+        )
     return fig, np.array([ax, cax], dtype=object)
 
 
 def _abbrev(level: str) -> str:
-    short = {"competing": "compet.", "co-existing": "co-exist.", "coordinating": "coord.", "cooperating": "coop.",
-             "integrated": "integr."}  # fmt: skip
+    short = {
+        "competing": "compet.",
+        "co-existing": "co-exist.",
+        "coordinating": "coord.",
+        "cooperating": "coop.",
+        "integrated": "integr.",
+    }
     return short.get(level, level)
 
 

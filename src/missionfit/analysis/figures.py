@@ -36,7 +36,7 @@ CAPTIONS = {
     "fit_landscape": "Goal realization over pairs of fit knobs (mean over replicates).",
     "sensitivity_sobol": "Sobol indices (first-order and total) with 95% confidence intervals.",
     "sensitivity_morris": "Morris elementary effects (μ* with 95% CI, and σ).",
-    "timeseries_by_arm": "Time series over the rotation per intervention arm (mean, band: 2.5-97.5% of replicates).",
+    "timeseries_by_arm": "Time series over the rotation per intervention arm (band: 95% CI of the mean).",
 }
 
 #: Most arms drawn as separate lines in `timeseries_by_arm`.
@@ -144,32 +144,51 @@ def sweep_comparison(cache: _Cache | str | Path) -> pd.DataFrame:
         raise _Skip("no comparison.parquet, and the sweep does not vary 'interventions'")
     arms = set(summary["interventions"].map(arm_key))
     if "[]" not in arms or len(arms) < 2:
-        raise _Skip("no comparison.parquet, and the interventions sweep has no baseline arm '[]' to compare with")
+        raise _Skip(
+            "no comparison.parquet, and the interventions sweep has no baseline arm '[]' to compare with"
+        )
     metrics = [m for m in KEY_METRICS if m in summary.columns]
-    other = [c for c in swept_columns(summary) if c != "interventions"]
+    other = [c for c in swept_columns(summary, cache.root) if c not in ("interventions", "arm")]
     comp = paired_differences(summary, metrics, "interventions", "[]", ("replicate", *other))
     if comp.empty:
         raise _Skip("summary.parquet has no replicate column to pair arms on")
     return comp
 
 
-def swept_columns(summary: pd.DataFrame) -> list[str]:
-    """Columns of a summary that are swept keys: override-style names that vary across jobs."""
+def swept_columns(summary: pd.DataFrame, sweep_dir: str | Path | None = None) -> list[str]:
+    """Columns of a summary that are swept keys.
+
+    Override-style names (dotted, or `interventions`, `scenario`, `seed`) that vary across jobs and are
+    constant within a job, plus the keys the sweep's manifest (`sweep.json`, `swept`) names.
+    """
+    listed: list[str] = []
+    if sweep_dir is not None:
+        try:
+            manifest = io.read_json(Path(sweep_dir) / "sweep.json") or {}
+        except io.InputError:
+            manifest = {}
+        listed = [k for k in manifest.get("swept") or [] if isinstance(k, str) and k in summary.columns]
     if "job" not in summary.columns:
-        return []
+        return listed
     per_job = summary.groupby("job").first()
     out = []
     for c in per_job.columns:
         if c in ("replicate", "seed"):
             continue
-        is_key = "." in c and not c.startswith(("goal_realization_by_line.", "fit_index.")) or c in (
-            "interventions",
-            "scenario",
-            "seed",
+        is_key = (
+            "." in c
+            and not c.startswith(("goal_realization_by_line.", "fit_index."))
+            or c
+            in (
+                "interventions",
+                "scenario",
+                "seed",
+            )
         )
         if is_key and summary.groupby("job")[c].nunique(dropna=False).max() <= 1:
             if per_job[c].map(_hashable).nunique(dropna=False) > 1:
                 out.append(c)
+    out = list(dict.fromkeys([*listed, *out]))
     first = ["interventions", "scenario", "fit.strategic", "fit.cultural", "fit.operational"]
     return sorted(out, key=lambda c: (first.index(c) if c in first else len(first), c))
 
@@ -226,25 +245,40 @@ def _one_line(exc: BaseException) -> str:
 
 def _coherence(cache: _Cache):
     units, flows = cache.need("units.parquet"), cache.need("flows.parquet")
-    table = coherence_table(units, flows, directive_boards=_directive_boards(cache, units))
+    board_edges, boards_directive = _board_config(cache)
+    table = coherence_table(units, flows, board_edges=board_edges, boards_directive=boards_directive)
     if table.empty:
         raise _Skip("no flows between known units")
     return plot_coherence_matrix(table)
 
 
-def _directive_boards(cache: _Cache, units: pd.DataFrame) -> set[str]:
-    """Board units with directive power, from the resolved config (scenario edges, `jcb_directive`)."""
+def _board_config(cache: _Cache) -> tuple[pd.DataFrame | None, bool]:
+    """Board membership edges of the resolved config's scenario, and whether `jcb_directive` is applied.
+
+    The resolved config holds the scenario before interventions, so the `jcb_directive` intervention (which
+    makes every board edge directive) is read from the `interventions` list.
+    """
     cfg = io.read_config(cache.root) or {}
-    boards = set(units.loc[units["kind"].astype(str) == "board", "id"].astype(str)) if "kind" in units else set()
-    out: set[str] = set()
-    for e in io.get(cfg, "scenario.edges", []) or []:
-        if isinstance(e, dict) and e.get("type") == "board" and e.get("directive"):
-            out |= {str(e.get("source")), str(e.get("target"))} & boards
+    edges = [
+        e for e in io.get(cfg, "scenario.edges", []) or [] if isinstance(e, dict) and e.get("type") == "board"
+    ]
+    table = (
+        pd.DataFrame(
+            [
+                {
+                    "source": str(e.get("source")),
+                    "target": str(e.get("target")),
+                    "directive": bool(e.get("directive")),
+                }
+                for e in edges
+            ]
+        )
+        if edges
+        else None
+    )
     ivs = io.get(cfg, "interventions", []) or []
     names = {str(i) for i in ivs} if isinstance(ivs, list) else set(str(ivs).strip("[]").split(","))
-    if "jcb_directive" in names:  # the intervention gives the coordination board directive power
-        out |= boards
-    return out
+    return table, "jcb_directive" in names
 
 
 def _goal_by_line(cache: _Cache):
@@ -263,8 +297,11 @@ def _latency(cache: _Cache):
     if lat.empty:
         raise _Skip("fc_latency.parquet has no rows")
     units = cache.get("units.parquet")
-    names = dict(zip(units["id"].astype(str), units["name"].astype(str), strict=True)) if units is not None and {
-        "id", "name"} <= set(units.columns) else None  # fmt: skip
+    names = (
+        dict(zip(units["id"].astype(str), units["name"].astype(str), strict=True))
+        if units is not None and {"id", "name"} <= set(units.columns)
+        else None
+    )
     return plot_fc_latency(lat, names=names)
 
 
@@ -272,7 +309,9 @@ def _landscape(cache: _Cache):
     summary = cache.need("summary.parquet")
     knobs = swept_knobs(summary)
     if len(knobs) < 2:
-        raise _Skip("fewer than two fit knobs (fit.strategic, fit.cultural, fit.operational) vary in the sweep")
+        raise _Skip(
+            "fewer than two fit knobs (fit.strategic, fit.cultural, fit.operational) vary in the sweep"
+        )
     if "goal_realization" not in summary.columns:
         raise _Skip("summary.parquet has no goal_realization column")
     return plot_fit_landscape(summary, "goal_realization", knobs)
@@ -285,7 +324,7 @@ def _timeseries_by_arm(cache: _Cache):
     arms = summary.groupby("job")["interventions"].first().map(arm_key) if "job" in summary else None
     if arms is None or arms.nunique() < 1:
         raise _Skip("summary.parquet has no job column")
-    others = [c for c in swept_columns(summary) if c != "interventions"]
+    others = [c for c in swept_columns(summary, cache.root) if c not in ("interventions", "arm")]
     if others:
         raise _Skip("the sweep also varies " + ", ".join(others) + "; arms would pool over them")
     if arms.nunique() > MAX_ARMS_IN_TIMESERIES:

@@ -118,14 +118,18 @@ def get(data: Any, dotted: str, default: Any = None) -> Any:
 def metric_value(metrics: dict[str, Any] | None, name: str) -> tuple[float, float, float]:
     """`(mean, ci_low, ci_high)` of a metric from `metrics.json`, read defensively (NaN when absent).
 
-    Accepts `{"mean", "ci_low", "ci_high"}` objects, `{"mean", "ci": [lo, hi]}`, or bare numbers, and dotted
-    names for nested metrics (`goal_realization_by_line.security`).
+    Accepts `{"mean", "ci_low", "ci_high"}` objects, `{"mean", "ci": [lo, hi]}`, or bare numbers with the
+    interval in a parallel `ci95` tree (`{"x": 0.3, "ci95": {"x": [0.2, 0.4]}}`, as the runner writes it), and
+    dotted names for nested metrics (`goal_realization_by_line.security`).
     """
     nan = float("nan")
     value = get(metrics or {}, name)
     if value is None and metrics and name in metrics:
         value = metrics[name]
     if isinstance(value, int | float) and not isinstance(value, bool):
+        ci = get(metrics or {}, f"ci95.{name}")
+        if isinstance(ci, list | tuple) and len(ci) == 2 and all(isinstance(v, int | float) for v in ci):
+            return float(value), float(ci[0]), float(ci[1])
         return float(value), nan, nan
     if isinstance(value, dict):
         mean = value.get("mean", value.get("value"))

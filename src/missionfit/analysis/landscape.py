@@ -27,9 +27,9 @@ def plot_fit_landscape(
     width: float | None = None,
     annotate: bool = True,
 ) -> tuple[Figure, np.ndarray]:
-    """One heatmap per pair of swept fit knobs: the mean of `metric` over replicates (and over the levels of
-    any other knob, stated in the panel title).
+    """One heatmap per pair of swept fit knobs: the mean of `metric` over replicates.
 
+    With three knobs, each panel also averages over the levels of the third (stated in its title).
     All panels share one colour scale, so that cells compare across panels.
 
     Args:
@@ -80,20 +80,31 @@ def plot_fit_landscape(
                 ax.spines[side].set_visible(False)
             others = [k for k in knobs if k not in (x, y)]
             if others:
-                ax.set_title("mean over " + ", ".join(label(o).lower() for o in others), fontsize=6.5,
-                             color="#444444")  # fmt: skip
+                ax.set_title(
+                    "mean over " + ", ".join(label(o).lower() for o in others), fontsize=6.5, color="#444444"
+                )
             if annotate and data.size <= 64:
                 mid = (vmin + vmax) / 2
                 for (i, j), v in np.ndenumerate(data):
                     if np.isfinite(v):
-                        ax.text(j, i, f"{v:.2f}", ha="center", va="center", fontsize=6,
-                                color="white" if v < mid else "black")  # fmt: skip
+                        ax.text(
+                            j,
+                            i,
+                            f"{v:.2f}",
+                            ha="center",
+                            va="center",
+                            fontsize=6,
+                            color="white" if v < mid else "black",
+                        )
         cb = fig.colorbar(im, ax=list(axes), shrink=0.9, aspect=18, pad=0.02)
         cb.set_label(f"{label(metric)}\n(mean over replicates)")
         cb.outline.set_linewidth(0.4)
         if len(pairs) > 1:
-            fig.supxlabel("Fit knob levels: 0 = the scenario as observed, 1 = ideal fit on that dimension",
-                          fontsize=6, color="#444444")  # fmt: skip
+            fig.supxlabel(
+                "Fit knob levels: 0 = the scenario as observed, 1 = ideal fit on that dimension",
+                fontsize=6,
+                color="#444444",
+            )
     return fig, axes
 
 

@@ -7,7 +7,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from missionfit.analysis.style import CYCLE, COLUMN_WIDTH, KIND_LABELS, new_figure, publication_style
+from missionfit.analysis.style import COLUMN_WIDTH, CYCLE, KIND_LABELS, new_figure, publication_style
 
 _DASHES = ["solid", (0, (4, 1.5)), (0, (1, 1)), (0, (5, 1.5, 1, 1.5)), (0, (2, 1)), (0, (6, 2))]
 
@@ -60,9 +60,16 @@ def plot_fc_latency(
             timely = sub["timely"].astype(bool).mean() if "timely" in sub else np.nan
             name = names.get(str(src), str(src))
             lab = f"{name} ({len(x):,}" + (f"; {timely:.0%})" if np.isfinite(timely) else ")")
-            ax.step(np.r_[x[0], x], np.r_[0.0, y], where="post", color=CYCLE[k % len(CYCLE)],
-                    ls=_DASHES[(k // len(CYCLE)) % len(_DASHES)] if k >= len(CYCLE) else _DASHES[k % 3],
-                    lw=1.1, label=lab, gid="ecdf")  # fmt: skip
+            ax.step(
+                np.r_[x[0], x],
+                np.r_[0.0, y],
+                where="post",
+                color=CYCLE[k % len(CYCLE)],
+                ls=_DASHES[(k // len(CYCLE)) % len(_DASHES)] if k >= len(CYCLE) else _DASHES[k % 3],
+                lw=1.1,
+                label=lab,
+                gid="ecdf",
+            )
         if log_x:
             ax.set_xscale("log")
             ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
@@ -71,6 +78,12 @@ def plot_fc_latency(
         ax.set_ylim(0, 1.02)
         ax.set_xlabel("Latency to the Force Commander (days" + (", log scale)" if log_x else ")"))
         ax.set_ylabel("Share of reports arriving\nwithin this latency")
-        fig.legend(loc="outside lower center", fontsize=6, handlelength=2.2, title="Source (reports; share in time)",
-                   title_fontsize=6.5, alignment="left")  # fmt: skip
+        fig.legend(
+            loc="outside lower center",
+            fontsize=6,
+            handlelength=2.2,
+            title="Source (reports; share in time)",
+            title_fontsize=6.5,
+            alignment="left",
+        )
     return fig, np.array([ax], dtype=object)

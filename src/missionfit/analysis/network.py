@@ -8,6 +8,7 @@ not to overlap); otherwise a layered layout by echelon. Both are deterministic: 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 
 import matplotlib.lines as mlines
@@ -35,58 +36,77 @@ COMPONENT_COLORS = {
 }
 _OTHER_COLOR = "#999999"
 
-#: Marker per contributor group (others cycle through the rest).
-GROUP_MARKERS = {
-    "western_european": "o",
-    "west_african": "s",
-    "central_african": "D",
-    "south_asian": "^",
-    "east_asian": "v",
-    "un_civilian": "h",
-    "mixed": "p",
-    "humanitarian": "P",
-}
-_SPARE_MARKERS = ["<", ">", "X", "*", "d", "8"]
-
-#: Words for contributor groups.
-GROUP_LABELS = {
-    "western_european": "Western European",
-    "west_african": "West African",
-    "central_african": "Central African",
-    "east_african": "East African",
-    "north_african": "North African",
-    "south_asian": "South Asian",
-    "east_asian": "East Asian",
-    "southeast_asian": "Southeast Asian",
-    "latin_american": "Latin American",
-    "un_civilian": "UN civilian staff",
+#: Contributor groups gathered into regions, one marker each (a dozen markers would not be told apart).
+REGION_OF_GROUP = {
+    "western_european": "European",
+    "eastern_european": "European",
+    "northern_european": "European",
+    "southern_european": "European",
+    "european": "European",
+    "west_african": "African",
+    "central_african": "African",
+    "east_african": "African",
+    "north_african": "African",
+    "southern_african": "African",
+    "african": "African",
+    "south_asian": "Asian",
+    "east_asian": "Asian",
+    "southeast_asian": "Asian",
+    "asian": "Asian",
+    "latin_american": "Americas",
+    "north_american": "Americas",
+    "multinational": "Multinational",
     "mixed": "Multinational",
+    "un_mission": "UN civilian",
+    "un_civilian": "UN civilian",
+    "un_humanitarian": "Humanitarian",
     "humanitarian": "Humanitarian",
 }
+#: Marker per region.
+REGION_MARKERS = {
+    "European": "o",
+    "African": "s",
+    "Asian": "^",
+    "Americas": "v",
+    "Multinational": "X",
+    "UN civilian": "h",
+    "Humanitarian": "P",
+    "Other": "D",
+}
 
 
-def group_label(group: object) -> str:
-    """Words for a contributor group."""
-    g = str(group)
-    if g in ("nan", "None", ""):
-        return "Unknown"
-    return GROUP_LABELS.get(g, humanize(g))
+def region_of(group: object) -> str:
+    """The region of a contributor group (`Other` when unknown)."""
+    return REGION_OF_GROUP.get(str(group), "Other")
 
 
 def _node_area(strength: float, smax: float) -> float:
     """Marker area (pt²) for a strength: ∝ √strength, so that a battalion does not swamp a cell of ten."""
     return 10 + 120 * math.sqrt(max(strength, 0.0) / smax) if smax > 0 else 30.0
 
+
 #: Style per relation type: colour, line style, arc curvature (separates parallel edges), z-order.
 EDGE_STYLES = {
     "command": {"color": "#000000", "style": "solid", "rad": 0.04, "label": "Command"},
     "intel": {"color": OKABE_ITO["sky_blue"], "style": "solid", "rad": 0.08, "label": "Intelligence line"},
-    "commander_chain": {"color": OKABE_ITO["vermillion"], "style": "dashed", "rad": 0.12,
-                        "label": "Commander chain"},
+    "commander_chain": {
+        "color": OKABE_ITO["vermillion"],
+        "style": "dashed",
+        "rad": 0.12,
+        "label": "Commander chain",
+    },
     "liaison": {"color": OKABE_ITO["bluish_green"], "style": "dotted", "rad": 0.1, "label": "Liaison"},
-    "informal": {"color": OKABE_ITO["reddish_purple"], "style": "dashdot", "rad": 0.16, "label": "Informal tie"},
+    "informal": {
+        "color": OKABE_ITO["reddish_purple"],
+        "style": "dashdot",
+        "rad": 0.16,
+        "label": "Informal tie",
+    },
     "board": {"color": "#8C8C8C", "style": (0, (1, 1.5)), "rad": 0.0, "label": "Board membership"},
-}  # fmt: skip
+}
+
+#: Unit kinds left unlabelled in large structures (their location and marker identify them).
+MINOR_KINDS = frozenset({"battalion", "s2", "company", "platoon"})
 
 #: Echelon (0 = top) per unit kind for the layered layout.
 ECHELON = {
@@ -125,9 +145,16 @@ _ABBREV = (
 )
 
 
-def short_label(name: object, uid: object, max_len: int = 18) -> str:
-    """A readable node label: the unit's name, abbreviated with military shorthand if long, else its id."""
+def short_label(name: object, uid: object, location: object = None, max_len: int = 22) -> str:
+    """A readable node label from the unit's name.
+
+    Parentheses and a trailing ", <location>" are dropped, military shorthand abbreviates what is still long,
+    and the id is the last resort.
+    """
     text = str(name) if isinstance(name, str) and name.strip() else str(uid)
+    text = re.sub(r"\s*\([^)]*\)", "", text).strip() or text
+    if isinstance(location, str) and location and text.endswith(", " + location):
+        text = text[: -len(location) - 2]
     for long, short in _ABBREV:
         if len(text) <= max_len:
             break
@@ -168,7 +195,9 @@ def geo_layout(units: pd.DataFrame, spacing: float | None = None) -> tuple[dict[
         if have[i]:
             key = f"{round(float(lat[i]), 3)},{round(float(lon[i]), 3)}"
             name = loc[i] if loc[i] not in ("", "nan", "None") else key
-            c = clusters.setdefault(key, {"name": name, "center": np.array([lon[i], lat[i]], float), "members": []})
+            c = clusters.setdefault(
+                key, {"name": name, "center": np.array([lon[i], lat[i]], float), "members": []}
+            )
         else:
             c = clusters.setdefault("?", {"name": "location unknown", "center": None, "members": []})
         c["members"].append(i)
@@ -179,14 +208,21 @@ def geo_layout(units: pd.DataFrame, spacing: float | None = None) -> tuple[dict[
     for c in clusters.values():
         k = len(c["members"])
         c["disc"] = step * 0.72 * math.sqrt(k - 0.5) + step * 0.45 if k > 1 else step * 0.45
-        c["radius"] = c["disc"] + step * 0.5  # room for labels
+        c["radius"] = c["disc"] + step * 0.9  # room for labels
     _separate(clusters, gap=step * 0.6)
 
-    order = {k: r for k, r in ECHELON.items()}
     pos: dict[str, np.ndarray] = {}
     golden = math.pi * (3 - math.sqrt(5))
+    kinds = u["kind"].astype(str) if "kind" in u else pd.Series("", index=u.index)
+
+    def rank(i: int) -> tuple:
+        # Troop contingents and their S2 cells inside, headquarters and staff outside (their labels point
+        # outward and do not cross other nodes).
+        return (kinds[i] not in MINOR_KINDS, -ECHELON.get(kinds[i], 3), u.at[i, "id"])
+
     for c in clusters.values():
-        members = sorted(c["members"], key=lambda i: (order.get(str(u.at[i, "kind"]) if "kind" in u else "", 9), u.at[i, "id"]))
+        c["ids"] = [u.at[i, "id"] for i in c["members"]]
+        members = sorted(c["members"], key=rank)
         if len(members) == 1:
             pos[u.at[members[0], "id"]] = c["center"].copy()
             continue
@@ -197,7 +233,7 @@ def geo_layout(units: pd.DataFrame, spacing: float | None = None) -> tuple[dict[
     return pos, {c["name"]: c for c in clusters.values()}
 
 
-def _separate(clusters: dict[str, dict], gap: float, iterations: int = 300) -> None:
+def _separate(clusters: dict[str, dict], gap: float, iterations: int = 2000) -> None:
     """Push overlapping location clusters apart (deterministic, small moves; geography kept roughly)."""
     keys = sorted(clusters)
     for _ in range(iterations):
@@ -234,11 +270,12 @@ def plot_network(
     layout: str = "auto",
     width: float = PAGE_WIDTH,
     height: float | None = None,
-    labels: bool = True,
+    labels: bool | str = "auto",
 ) -> tuple[Figure, np.ndarray]:
     """Draw the command structure with the report flow on each edge.
 
-    Nodes are units: fill colour = component, marker = contributor group, area ∝ strength (personnel).
+    Nodes are units: fill colour = component, marker = contributor group (by region, `REGION_OF_GROUP`),
+    area ∝ √strength (personnel).
     Edges are typed relations: colour and dash = type, width ∝ √delivered reports, arrow = direction.
 
     Args:
@@ -248,7 +285,8 @@ def plot_network(
             coordinates).
         width: Figure width, inches.
         height: Figure height, inches (default from the layout's aspect ratio).
-        labels: Write unit names next to the nodes.
+        labels: Write unit names next to the nodes: True (all), False (none) or `auto` (all up to 45 units,
+            else all but troop contingents and their S2 cells, which their location and marker identify).
 
     Returns:
         `(fig, axes)`: axes[0] is the network, axes[1] the strip of legends under it.
@@ -259,9 +297,7 @@ def plot_network(
     flows = _clean_flows(flows, set(units["id"]))
     has_geo = {"latitude", "longitude"} <= set(units.columns)
     if layout == "auto":
-        share = (
-            (pd.to_numeric(units["latitude"], errors="coerce").notna()).mean() if has_geo else 0.0
-        )
+        share = (pd.to_numeric(units["latitude"], errors="coerce").notna()).mean() if has_geo else 0.0
         layout = "geo" if share >= 0.5 else "layered"
     clusters: dict = {}
     if layout == "geo":
@@ -302,42 +338,82 @@ def plot_network(
                 st = EDGE_STYLES.get(etype, {"color": "#555555", "style": "solid", "rad": 0.3})
                 widths = [_edge_width(d, max_deliv) for d in sub["delivered"]]
                 arts = nx.draw_networkx_edges(
-                    g, pos, ax=ax, edgelist=list(zip(sub["source"], sub["target"], strict=True)),
-                    width=widths, edge_color=st["color"], style=st["style"], alpha=0.65, arrows=True,
-                    arrowstyle="-|>", arrowsize=4, connectionstyle=f"arc3,rad={st['rad']}",
-                    node_size=[node_size[n] for n in g.nodes], min_source_margin=1, min_target_margin=2,
-                )  # fmt: skip
+                    g,
+                    pos,
+                    ax=ax,
+                    edgelist=list(zip(sub["source"], sub["target"], strict=True)),
+                    width=widths,
+                    edge_color=st["color"],
+                    style=st["style"],
+                    alpha=0.65,
+                    arrows=True,
+                    arrowstyle="-|>",
+                    arrowsize=4,
+                    connectionstyle=f"arc3,rad={st['rad']}",
+                    node_size=[node_size[n] for n in g.nodes],
+                    min_source_margin=1,
+                    min_target_margin=2,
+                )
                 for a in arts if isinstance(arts, list) else [arts]:
                     a.set_gid(f"edge:{etype}")
                     a.set_zorder(1)
 
-        groups = units["group"].astype(str).fillna("unknown") if "group" in units else pd.Series("unknown", index=units.index)
-        markers = _group_markers(sorted(set(groups)))
+        groups = (units["group"] if "group" in units else pd.Series("", index=units.index)).map(region_of)
+        markers = {g: REGION_MARKERS[g] for g in set(groups)}
         comp = units["component"].astype(str) if "component" in units else pd.Series("", index=units.index)
         for grp in sorted(set(groups)):
             sel = units[groups == grp]
             coll = nx.draw_networkx_nodes(
-                g, pos, ax=ax, nodelist=list(sel["id"]), node_size=list(sel["_size"]),
+                g,
+                pos,
+                ax=ax,
+                nodelist=list(sel["id"]),
+                node_size=list(sel["_size"]),
                 node_color=[COMPONENT_COLORS.get(c, _OTHER_COLOR) for c in comp[sel.index]],
-                node_shape=markers[grp], edgecolors="#222222", linewidths=0.5,
-            )  # fmt: skip
+                node_shape=markers[grp],
+                edgecolors="#222222",
+                linewidths=0.5,
+            )
             coll.set_gid("units")
             coll.set_zorder(3)
 
         if labels:
-            _draw_labels(ax, units, pos, clusters)
+            which = units
+            if labels == "auto" and len(units) > 45 and "kind" in units:
+                which = units[~units["kind"].astype(str).isin(MINOR_KINDS)]
+            _draw_labels(ax, which, pos, clusters)
         for c in clusters.values():
             cx, cy = c["center"]
-            ax.add_patch(mpatches.Circle((cx, cy), c["disc"], facecolor="#F0F0F0", edgecolor="#D0D0D0", lw=0.5,
-                                         zorder=0))  # fmt: skip
-            ax.annotate(c["name"], (cx, cy + c["disc"]), xytext=(0, 6), textcoords="offset points", ha="center",
-                        va="bottom", fontsize=6.5, style="italic", color="#444444", zorder=5)  # fmt: skip
+            ax.add_patch(
+                mpatches.Circle(
+                    (cx, cy), c["disc"], facecolor="#F0F0F0", edgecolor="#D0D0D0", lw=0.5, zorder=0
+                )
+            )
+            ax.annotate(
+                c["name"],
+                (cx, cy + c["disc"]),
+                xytext=(0, 6),
+                textcoords="offset points",
+                ha="center",
+                va="bottom",
+                fontsize=6.5,
+                style="italic",
+                color="#444444",
+                zorder=5,
+            )
         ax.margins(0.06)
         ax.autoscale_view()
         _legends(lax, units, comp, groups, markers, flows, max_deliv, smax)
         if layout == "geo":
-            ax.text(0.0, -0.01, "Units at their deployment locations; co-located units spread around them.",
-                    transform=ax.transAxes, fontsize=6, color="#555555", va="top")  # fmt: skip
+            ax.text(
+                0.0,
+                -0.01,
+                "Units at their deployment locations; co-located units spread around them.",
+                transform=ax.transAxes,
+                fontsize=6,
+                color="#555555",
+                va="top",
+            )
     return fig, np.array([ax, lax], dtype=object)
 
 
@@ -359,17 +435,12 @@ def _edge_width(delivered: float, max_delivered: float) -> float:
     return 0.25 + 1.6 * math.sqrt(max(float(delivered), 0.0) / max_delivered)
 
 
-def _group_markers(groups: list[str]) -> dict[str, str]:
-    spare = iter(_SPARE_MARKERS * 3)
-    return {g: GROUP_MARKERS.get(g) or next(spare) for g in groups}
-
-
 def _draw_labels(ax: Axes, units: pd.DataFrame, pos: Mapping[str, np.ndarray], clusters: dict) -> None:
     """Labels placed radially outward from the unit's cluster centre (to the right for lone units)."""
     center_of = {}
     for c in clusters.values():
-        for i in c["members"]:
-            center_of[units.at[i, "id"]] = c["center"] if len(c["members"]) > 1 else None
+        for uid in c.get("ids", []):
+            center_of[uid] = c["center"] if len(c["ids"]) > 1 else None
     for _, r in units.iterrows():
         x, y = pos[r["id"]]
         c = center_of.get(r["id"])
@@ -381,46 +452,96 @@ def _draw_labels(ax: Axes, units: pd.DataFrame, pos: Mapping[str, np.ndarray], c
             dx, dy = (d / n) if n > 0 else (1.0, 0.0)
         off = 2.5 + math.sqrt(float(r["_size"])) / 2
         ax.annotate(
-            short_label(r.get("name"), r["id"]), (x, y), xytext=(dx * off, dy * off), textcoords="offset points",
+            short_label(r.get("name"), r["id"], r.get("location")),
+            (x, y),
+            xytext=(dx * off, dy * off),
+            textcoords="offset points",
             ha="left" if dx > 0.25 else ("right" if dx < -0.25 else "center"),
-            va="bottom" if dy > 0.5 else ("top" if dy < -0.5 else "center"), fontsize=5, color="#222222", zorder=4,
-        )  # fmt: skip
+            va="bottom" if dy > 0.5 else ("top" if dy < -0.5 else "center"),
+            fontsize=5,
+            color="#222222",
+            zorder=4,
+        )
 
 
 def _legends(lax: Axes, units, comp, groups, markers, flows, max_deliv: float, smax: float) -> None:
     """Legends side by side in the strip under the map: component, group, relation, flow, strength."""
     comps = [c for c in COMPONENT_COLORS if c in set(comp)] + sorted(set(comp) - set(COMPONENT_COLORS))
     handles = [
-        mlines.Line2D([], [], ls="", marker="o", ms=5, mfc=COMPONENT_COLORS.get(c, _OTHER_COLOR), mec="#222222",
-                      mew=0.5, label=humanize(c))
+        mlines.Line2D(
+            [],
+            [],
+            ls="",
+            marker="o",
+            ms=5,
+            mfc=COMPONENT_COLORS.get(c, _OTHER_COLOR),
+            mec="#222222",
+            mew=0.5,
+            label=humanize(c),
+        )
         for c in comps
-    ]  # fmt: skip
+    ]
     blocks: list[tuple[str, list, int]] = [("Component", handles, 1)]
     ghandles = [
-        mlines.Line2D([], [], ls="", marker=markers[g], ms=4.5, mfc="white", mec="#222222", mew=0.7,
-                      label=group_label(g))
-        for g in sorted(set(groups))
-    ]  # fmt: skip
-    blocks.append(("Contributor group", ghandles, 1 if len(ghandles) <= 5 else 2))
+        mlines.Line2D([], [], ls="", marker=markers[g], ms=4.5, mfc="white", mec="#222222", mew=0.7, label=g)
+        for g in REGION_MARKERS
+        if g in markers
+    ]
+    blocks.append(("Contributor", ghandles, 1 if len(ghandles) <= 5 else 2))
     if flows is not None:
         types = [t for t in EDGE_STYLES if t in set(flows["type"])]
-        ehandles = [mlines.Line2D([], [], color=EDGE_STYLES[t]["color"], ls=EDGE_STYLES[t]["style"], lw=1.1,
-                                  label=EDGE_STYLES[t]["label"]) for t in types]  # fmt: skip
+        ehandles = [
+            mlines.Line2D(
+                [],
+                [],
+                color=EDGE_STYLES[t]["color"],
+                ls=EDGE_STYLES[t]["style"],
+                lw=1.1,
+                label=EDGE_STYLES[t]["label"],
+            )
+            for t in types
+        ]
         blocks.append(("Relation", ehandles, 1))
         if max_deliv > 0:
-            whandles = [mlines.Line2D([], [], color="#444444", lw=_edge_width(v, max_deliv), label=f"{v:,.0f}")
-                        for v in _nice_levels(max_deliv)]  # fmt: skip
+            whandles = [
+                mlines.Line2D([], [], color="#444444", lw=_edge_width(v, max_deliv), label=f"{v:,.0f}")
+                for v in _nice_levels(max_deliv)
+            ]
             blocks.append(("Reports delivered", whandles, 1))
-    shandles = [mlines.Line2D([], [], ls="", marker="o", mfc="#BBBBBB", mec="#222222", mew=0.5,
-                              ms=math.sqrt(_node_area(v, smax)), label=f"{v:,.0f}") for v in _nice_levels(smax)]  # fmt: skip
+    shandles = [
+        mlines.Line2D(
+            [],
+            [],
+            ls="",
+            marker="o",
+            mfc="#BBBBBB",
+            mec="#222222",
+            mew=0.5,
+            ms=math.sqrt(_node_area(v, smax)),
+            label=f"{v:,.0f}",
+        )
+        for v in _nice_levels(smax)
+    ]
     blocks.append(("Strength (personnel)", shandles, 1))
     widths = [1.0 * ncol for _, _, ncol in blocks]
     total = sum(widths)
     x = 0.0
     for (title, hs, ncol), w in zip(blocks, widths, strict=True):
-        leg = lax.legend(handles=hs, title=title, loc="upper left", bbox_to_anchor=(x / total, 1.0), ncol=ncol,
-                         alignment="left", handlelength=1.8, handletextpad=0.4, columnspacing=0.8,
-                         labelspacing=0.35, borderaxespad=0.0, fontsize=6, title_fontsize=6.5)  # fmt: skip
+        leg = lax.legend(
+            handles=hs,
+            title=title,
+            loc="upper left",
+            bbox_to_anchor=(x / total, 1.0),
+            ncol=ncol,
+            alignment="left",
+            handlelength=1.8,
+            handletextpad=0.4,
+            columnspacing=0.8,
+            labelspacing=0.35,
+            borderaxespad=0.0,
+            fontsize=6,
+            title_fontsize=6.5,
+        )
         lax.add_artist(leg)
         x += w
 
@@ -443,4 +564,3 @@ def _round_nice(x: float) -> float:
         if x <= m * mag * 1.5:
             return m * mag
     return 10 * mag
-

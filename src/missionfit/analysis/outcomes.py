@@ -41,7 +41,11 @@ def goal_table(metrics: dict | None = None, replicates: pd.DataFrame | None = No
             m, lo, hi = metric_value(metrics, name)
         if np.isfinite(m):
             line = name.split(".", 1)[1] if "." in name else None
-            text = "All lines (weighted)" if line is None else LABELS.get(line, line.replace("_", " ")).capitalize()
+            text = (
+                "All lines (weighted)"
+                if line is None
+                else LABELS.get(line, line.replace("_", " ")).capitalize()
+            )
             rows.append({"name": name, "label": text, "mean": m, "ci_low": lo, "ci_high": hi})
     return pd.DataFrame(rows, columns=["name", "label", "mean", "ci_low", "ci_high"])
 
@@ -68,12 +72,20 @@ def plot_goal_by_line(table: pd.DataFrame, width: float = COLUMN_WIDTH) -> tuple
             overall = r.name == "goal_realization"
             lo = r.mean - r.ci_low if np.isfinite(r.ci_low) else 0.0
             hi = r.ci_high - r.mean if np.isfinite(r.ci_high) else 0.0
-            ax.errorbar(r.mean, yy, xerr=[[lo], [hi]], fmt="D" if overall else "o", ms=4 if overall else 3.5,
-                        color=OKABE_ITO["black"] if overall else OKABE_ITO["blue"], ecolor="#333333",
-                        elinewidth=0.9, capsize=1.8)  # fmt: skip
+            ax.errorbar(
+                r.mean,
+                yy,
+                xerr=[[lo], [hi]],
+                fmt="D" if overall else "o",
+                ms=4 if overall else 3.5,
+                color=OKABE_ITO["black"] if overall else OKABE_ITO["blue"],
+                ecolor="#333333",
+                elinewidth=0.9,
+                capsize=1.8,
+            )
         ax.set_yticks(y, list(table["label"]))
         ax.set_xlim(0, 1)
-        ax.set_xlabel("Goal realization (severity-weighted share of\nevents mitigated; mean and 95% CI)")
+        ax.set_xlabel("Goal realization (share of event severity\nmitigated; mean and 95% CI)")
         ax.set_ylabel("Mandate line")
         ax.grid(axis="x", color="#E0E0E0", lw=0.5)
         ax.set_axisbelow(True)

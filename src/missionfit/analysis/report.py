@@ -14,6 +14,8 @@ from missionfit.analysis.landscape import FIT_KNOBS
 from missionfit.analysis.stats import mean_ci
 from missionfit.analysis.style import arm_key, arm_label, label
 
+_COMPARISON_COLUMNS = {"arm", "metric", "mean_diff", "ci_low", "ci_high", "effect_size", "n"}
+
 #: Most configurations listed in the results table (the rest are in summary.parquet).
 MAX_ROWS = 30
 
@@ -56,7 +58,7 @@ def write_report(sweep_dir: str | Path, make_figures: bool = True) -> Path:
     jobs = io.job_dirs(sweep_dir)
     job_cfg = io.read_config(jobs[0]) if jobs else None
     cfg = job_cfg or sweep_cfg
-    swept = swept_columns(summary)
+    swept = [c for c in swept_columns(summary, sweep_dir) if c != "arm"]
 
     out: list[str] = [f"# Sweep report: {sweep_dir.resolve().name}", ""]
     out += [
@@ -90,8 +92,8 @@ def _question(sweep_cfg: dict, cfg: dict | None, swept: list[str], summary: pd.D
                 return value.strip()
     if "interventions" in swept:
         return (
-            "How do the interventions change goal realization and the flow of intelligence, compared with the "
-            "mission as observed (paired on replicates with common random numbers)?"
+            "How do the interventions change goal realization and the flow of intelligence, compared with "
+            "the mission as observed (paired on replicates with common random numbers)?"
         )
     knobs = [k for k in swept if k in FIT_KNOBS]
     if knobs:
@@ -127,9 +129,13 @@ def _configuration(sweep_dir, sweep_cfg, cfg, swept, summary, jobs) -> list[str]
     overrides = io.get(sweep_cfg, "hydra.overrides.task")
     if isinstance(overrides, list) and overrides:
         rows.append(("Command-line overrides", " ".join(f"`{o}`" for o in overrides)))
-    prov = io.read_json(jobs[0] / "provenance.json") if jobs and (jobs[0] / "provenance.json").is_file() else None
+    prov = (
+        io.read_json(jobs[0] / "provenance.json")
+        if jobs and (jobs[0] / "provenance.json").is_file()
+        else None
+    )
     if prov:
-        version = prov.get("missionfit") or prov.get("version") or io.get(prov, "package.version")
+        version = prov.get("package_version") or prov.get("missionfit") or prov.get("version")
         if version:
             rows.append(("missionfit version", version))
         commit = prov.get("git_commit") or prov.get("commit")
@@ -167,8 +173,11 @@ def _results_table(summary: pd.DataFrame, swept: list[str]) -> list[str]:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(c) + " |" for _, c in rows[:MAX_ROWS]]
     if len(rows) > MAX_ROWS:
-        lines += ["", f"The {MAX_ROWS} configurations with the highest goal realization are shown; "
-                  f"{len(rows) - MAX_ROWS} more are in `summary.parquet`."]  # fmt: skip
+        lines += [
+            "",
+            f"The {MAX_ROWS} configurations with the highest goal realization are shown; "
+            f"{len(rows) - MAX_ROWS} more are in `summary.parquet`.",
+        ]
     lines += ["", "Rows are sorted by goal realization (highest first); n = replicates."]
     return lines
 
@@ -178,14 +187,30 @@ def _comparison_section(sweep_dir: Path) -> list[str]:
         comp = sweep_comparison(sweep_dir)
     except (_Skip, io.InputError, KeyError, ValueError):
         return []
-    lines = ["", "### Paired comparison with the baseline", "",
-             "| Intervention | Metric | Difference [95% CI] | Effect size (d_z) | n |", "|---|---|---|---|---|"]  # fmt: skip
-    for r in comp.itertuples(index=False):
-        es = getattr(r, "effect_size", np.nan)
-        n = getattr(r, "n", np.nan)
+    keys = [m for m in KEY_METRICS if m in set(comp["metric"])]
+    if keys:
+        comp = comp[comp["metric"].isin(keys)].copy()
+        comp["_order"] = comp["metric"].map(keys.index)
+        comp = comp.sort_values(["arm", "_order"], kind="stable")
+    lines = [
+        "",
+        "### Paired comparison with the baseline",
+        "",
+        "| Intervention | Metric | Difference [95% CI] | Effect size (d_z) | n |",
+        "|---|---|---|---|---|",
+    ]
+    by = [c for c in comp.columns if c not in _COMPARISON_COLUMNS and not c.startswith("_")]
+    if by:
+        lines[-2] = lines[-2].replace(
+            "| Intervention |", "| Intervention | " + " | ".join(label(c) for c in by) + " |"
+        )
+        lines[-1] = "|---" * len(by) + lines[-1]
+    for _, r in comp.iterrows():
+        extra = "".join(f" {_num(r[c], None)} |" for c in by)
+        diff = _fmt_ci(r["mean_diff"], r["ci_low"], r["ci_high"], signed=True)
         lines.append(
-            f"| {arm_label(r.arm)} | {label(r.metric)} | {_fmt_ci(r.mean_diff, r.ci_low, r.ci_high, signed=True)} | "
-            f"{_num(es, 2)} | {_num(n, 0)} |"
+            f"| {arm_label(r['arm'])} |{extra} {label(r['metric'])} | {diff} | "
+            f"{_num(r.get('effect_size', np.nan), 2)} | {_num(r.get('n', np.nan), 0)} |"
         )
     return lines
 
@@ -202,18 +227,32 @@ def _sensitivity_section(sweep_dir: Path) -> list[str]:
     method_col = sens["method"].astype(str).str.lower()
     sobol = sens[(method_col == "sobol") & (sens["metric"] == metric)]
     if len(sobol):
-        lines += ["", f"### Sobol indices for {label(metric).lower()}", "",
-                  "| Parameter | First order S1 ± 95% CI | Total order ST ± 95% CI |", "|---|---|---|"]  # fmt: skip
+        lines += [
+            "",
+            f"### Sobol indices for {label(metric).lower()}",
+            "",
+            "| Parameter | First order S1 ± 95% CI | Total order ST ± 95% CI |",
+            "|---|---|---|",
+        ]
         for r in sobol.sort_values("ST", ascending=False).itertuples(index=False):
-            lines.append(f"| {label(r.parameter)} | {_pm(r.S1, getattr(r, 'S1_conf', np.nan))} | "
-                         f"{_pm(r.ST, getattr(r, 'ST_conf', np.nan))} |")  # fmt: skip
+            lines.append(
+                f"| {label(r.parameter)} | {_pm(r.S1, getattr(r, 'S1_conf', np.nan))} | "
+                f"{_pm(r.ST, getattr(r, 'ST_conf', np.nan))} |"
+            )
     morris = sens[(method_col == "morris") & (sens["metric"] == metric)]
     if len(morris):
-        lines += ["", f"### Morris screening for {label(metric).lower()}", "",
-                  "| Parameter | μ* ± 95% CI | σ |", "|---|---|---|"]  # fmt: skip
+        lines += [
+            "",
+            f"### Morris screening for {label(metric).lower()}",
+            "",
+            "| Parameter | μ* ± 95% CI | σ |",
+            "|---|---|---|",
+        ]
         for r in morris.sort_values("mu_star", ascending=False).itertuples(index=False):
-            lines.append(f"| {label(r.parameter)} | {_pm(r.mu_star, getattr(r, 'mu_star_conf', np.nan))} | "
-                         f"{_num(getattr(r, 'sigma', np.nan), 3)} |")  # fmt: skip
+            lines.append(
+                f"| {label(r.parameter)} | {_pm(r.mu_star, getattr(r, 'mu_star_conf', np.nan))} | "
+                f"{_num(getattr(r, 'sigma', np.nan), 3)} |"
+            )
     return lines
 
 

@@ -1,4 +1,4 @@
-"""Global sensitivity: Sobol indices (first-order and total) or Morris μ* (and σ), with confidence intervals."""
+"""Global sensitivity: Sobol indices (first and total order) or Morris μ* and σ, with confidence intervals."""
 
 from __future__ import annotations
 
@@ -86,13 +86,16 @@ def _sobol(ax, sub: pd.DataFrame) -> None:
     sub = sub.sort_values("ST", ascending=True)
     y = np.arange(len(sub))
     h = 0.38
-    for col, off, color, name in (("ST", h / 2, OKABE_ITO["blue"], "Total order (ST)"),
-                                  ("S1", -h / 2, OKABE_ITO["orange"], "First order (S1)")):  # fmt: skip
+    for col, off, color, name in (
+        ("ST", h / 2, OKABE_ITO["blue"], "Total order (ST)"),
+        ("S1", -h / 2, OKABE_ITO["orange"], "First order (S1)"),
+    ):
         vals = sub[col].to_numpy(float)
         conf = sub.get(f"{col}_conf", pd.Series(np.nan, index=sub.index)).to_numpy(float)
         ax.barh(y + off, vals, height=h, color=color, label=name, gid=f"bar:{col}")
-        ax.errorbar(vals, y + off, xerr=np.nan_to_num(conf), fmt="none", ecolor="#222222", elinewidth=0.7,
-                    capsize=1.5)  # fmt: skip
+        ax.errorbar(
+            vals, y + off, xerr=np.nan_to_num(conf), fmt="none", ecolor="#222222", elinewidth=0.7, capsize=1.5
+        )
     ax.set_yticks(y, _param_labels(sub["parameter"]))
     ax.axvline(0, color="#777777", lw=0.5)
     ax.set_xlabel("Sobol index (share of output variance)")
@@ -104,11 +107,22 @@ def _morris(ax, sub: pd.DataFrame) -> None:
     y = np.arange(len(sub))
     vals = sub["mu_star"].to_numpy(float)
     conf = sub.get("mu_star_conf", pd.Series(np.nan, index=sub.index)).to_numpy(float)
-    ax.barh(y, vals, height=0.6, color=OKABE_ITO["blue"], label="μ* (mean |elementary effect|)", gid="bar:mu_star")
+    ax.barh(
+        y, vals, height=0.6, color=OKABE_ITO["blue"], label="μ* (mean |elementary effect|)", gid="bar:mu_star"
+    )
     ax.errorbar(vals, y, xerr=np.nan_to_num(conf), fmt="none", ecolor="#222222", elinewidth=0.7, capsize=1.5)
     if "sigma" in sub:
-        ax.plot(sub["sigma"].to_numpy(float), y, ls="", marker="D", ms=3, mfc="white",
-                mec=OKABE_ITO["vermillion"], mew=0.9, label="σ (spread of effects)")  # fmt: skip
+        ax.plot(
+            sub["sigma"].to_numpy(float),
+            y,
+            ls="",
+            marker="D",
+            ms=3,
+            mfc="white",
+            mec=OKABE_ITO["vermillion"],
+            mew=0.9,
+            label="σ (spread of effects)",
+        )
     ax.set_yticks(y, _param_labels(sub["parameter"]))
     ax.set_xlabel("Morris elementary effect")
     ax.set_xlim(left=0)

@@ -16,10 +16,37 @@ from missionfit.analysis.style import arm_key
 
 # t_{0.975, df} for df = 1..30.
 _T975 = (
-    12.7062, 4.3027, 3.1824, 2.7764, 2.5706, 2.4469, 2.3646, 2.3060, 2.2622, 2.2281,
-    2.2010, 2.1788, 2.1604, 2.1448, 2.1314, 2.1199, 2.1098, 2.1009, 2.0930, 2.0860,
-    2.0796, 2.0739, 2.0687, 2.0639, 2.0595, 2.0555, 2.0518, 2.0484, 2.0452, 2.0423,
-)  # fmt: skip
+    12.7062,
+    4.3027,
+    3.1824,
+    2.7764,
+    2.5706,
+    2.4469,
+    2.3646,
+    2.3060,
+    2.2622,
+    2.2281,
+    2.2010,
+    2.1788,
+    2.1604,
+    2.1448,
+    2.1314,
+    2.1199,
+    2.1098,
+    2.1009,
+    2.0930,
+    2.0860,
+    2.0796,
+    2.0739,
+    2.0687,
+    2.0639,
+    2.0595,
+    2.0555,
+    2.0518,
+    2.0484,
+    2.0452,
+    2.0423,
+)
 _Z975 = 1.959963984540054
 
 
@@ -106,6 +133,15 @@ def paired_differences(
             m, lo, hi, n = mean_ci(d)
             sd = float(d.std(ddof=1)) if n > 1 else float("nan")
             es = m / sd if sd and np.isfinite(sd) and sd > 0 else float("nan")
-            rows.append({"arm": arm, "metric": metric, "mean_diff": m, "ci_low": lo, "ci_high": hi,
-                         "effect_size": es, "n": n})  # fmt: skip
+            rows.append(
+                {
+                    "arm": arm,
+                    "metric": metric,
+                    "mean_diff": m,
+                    "ci_low": lo,
+                    "ci_high": hi,
+                    "effect_size": es,
+                    "n": n,
+                }
+            )
     return pd.DataFrame(rows, columns=cols)

@@ -12,6 +12,7 @@ cividis.
 from __future__ import annotations
 
 import contextlib
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -169,7 +170,23 @@ KIND_LABELS = {
     "board": "Coordination board",
 }
 
-_ACRONYMS = {"fc", "jmac", "joc", "asifu", "isr", "sf", "undss", "unpol", "srsg", "jcb", "uav", "hq", "u2", "g2", "s2"}
+_ACRONYMS = {
+    "fc",
+    "jmac",
+    "joc",
+    "asifu",
+    "isr",
+    "sf",
+    "undss",
+    "unpol",
+    "srsg",
+    "jcb",
+    "uav",
+    "hq",
+    "u2",
+    "g2",
+    "s2",
+}
 
 
 def humanize(name: str) -> str:
@@ -202,17 +219,32 @@ def label(name: str) -> str:
     return humanize(name)
 
 
+#: Arm names with a meaning of their own (the runner's `comparison.all_label` and `comparison.baseline`).
+SPECIAL_ARMS = {"all": "All interventions combined", "baseline": "Baseline (as observed)"}
+
+
 def parse_arm(value: object) -> tuple[str, ...]:
-    """Normalize an intervention arm (list, tuple, `"[a,b]"`, `"a,b"`, `""`, `None`) to a sorted tuple."""
+    """Normalize an intervention arm to a sorted tuple of intervention names.
+
+    Accepts lists, tuples, arrays, `"[a,b]"`, `"a,b"`, the runner's arm labels `"a+b"` and `"baseline"`, a
+    mapping (or JSON object) of intervention specs keyed by name, `""` and `None`; `"all"` stays `("all",)`.
+    """
     if value is None:
         return ()
     if isinstance(value, float) and value != value:  # NaN
         return ()
+    if isinstance(value, str) and value.strip().startswith("{"):
+        try:  # a JSON object of intervention specs, keyed by name
+            value = json.loads(value)
+        except ValueError:
+            pass
+    if isinstance(value, dict):
+        return tuple(sorted(str(k) for k in value))
     if isinstance(value, list | tuple | set) or hasattr(value, "tolist"):
         items = [str(v) for v in (value.tolist() if hasattr(value, "tolist") else value)]
     else:
         text = str(value).strip().strip("[]()").replace("'", "").replace('"', "")
-        items = [t.strip() for t in text.split(",")]
+        items = [t.strip() for t in re.split(r"[,+]", text)]
     return tuple(sorted(i for i in items if i and i.lower() not in ("none", "baseline")))
 
 
@@ -225,7 +257,9 @@ def arm_label(value: object) -> str:
     """Words for an intervention arm: `"Baseline (as observed)"`, `"Directive JCB + Liaison officers"`."""
     items = parse_arm(value)
     if not items:
-        return "Baseline (as observed)"
+        return SPECIAL_ARMS["baseline"]
+    if items == ("all",):
+        return SPECIAL_ARMS["all"]
     return " + ".join(INTERVENTION_LABELS.get(i, humanize(i)) for i in items)
 
 

@@ -37,8 +37,16 @@ _UNITS = [
     ("jcb", "Joint Coordination Board", "board", "civilian", "UN", "un_civilian", "Bamako", 0),
     ("ocha", "OCHA / NGOs", "humanitarian", "external", "UN", "humanitarian", "Bamako", 60),
     ("soltg", "SOLTG", "special_forces", "military", "Netherlands", "western_european", "Gao", 90),
-    ("heli", "Helicopter detachment", "helicopter_detachment", "military", "Netherlands", "western_european",
-     "Gao", 140),
+    (
+        "heli",
+        "Helicopter detachment",
+        "helicopter_detachment",
+        "military",
+        "Netherlands",
+        "western_european",
+        "Gao",
+        140,
+    ),
     ("isr_coy", "ISR company", "isr_company", "military", "Netherlands", "western_european", "Gao", 65),
     ("isr_tf", "ISR task force", "isr_taskforce", "military", "Sweden", "western_european", "Timbuktu", 200),
     ("shq_e", "Sector HQ East", "sector_hq", "military", "Senegal", "west_african", "Gao", 150),
@@ -50,14 +58,22 @@ _UNITS = [
     ("bn_ban", "Bangladesh battalion", "battalion", "military", "Bangladesh", "south_asian", "Gao", 1550),
     ("bn_sen", "Senegal battalion", "battalion", "military", "Senegal", "west_african", "Gao", 1250),
     ("bn_ner", "Niger battalion", "battalion", "military", "Niger", "west_african", "Ansongo", 950),
-    ("bn_bfa", "Burkina Faso battalion", "battalion", "military", "Burkina Faso", "west_african", "Timbuktu",
-     1100),
+    (
+        "bn_bfa",
+        "Burkina Faso battalion",
+        "battalion",
+        "military",
+        "Burkina Faso",
+        "west_african",
+        "Timbuktu",
+        1100,
+    ),
     ("bn_tgo", "Togo battalion", "battalion", "military", "Togo", "west_african", "Douentza", 1100),
     ("bn_tcd", "Chad battalion", "battalion", "military", "Chad", "central_african", "Kidal", 800),
     ("bn_gin", "Guinea battalion", "battalion", "military", "Guinea", "west_african", "Kidal", 1250),
     ("unpol_gao", "UNPOL Gao", "unpol", "police", "Multinational", "mixed", "Gao", 150),
     ("ca_gao", "Civil affairs Gao", "civil_affairs", "civilian", "UN", "un_civilian", "Gao", 15),
-]  # fmt: skip
+]
 
 _SECTOR_OF_LOC = {k: v[2] for k, v in _LOC.items()}
 _SHQ = {"east": "shq_e", "west": "shq_w", "north": "shq_n"}
@@ -69,12 +85,37 @@ def units_table() -> pd.DataFrame:
     rows = []
     for uid, name, kind, comp, contrib, group, loc, strength in _UNITS:
         lat, lon, sector = _LOC[loc]
-        rows.append(dict(id=uid, name=name, kind=kind, component=comp, contributor=contrib, group=group,
-                         location=loc, sector=sector, strength=strength, latitude=lat, longitude=lon))  # fmt: skip
+        rows.append(
+            dict(
+                id=uid,
+                name=name,
+                kind=kind,
+                component=comp,
+                contributor=contrib,
+                group=group,
+                location=loc,
+                sector=sector,
+                strength=strength,
+                latitude=lat,
+                longitude=lon,
+            )
+        )
         if kind == "battalion":
-            rows.append(dict(id=f"s2_{uid[3:]}", name=f"S2 {contrib}", kind="s2", component=comp,
-                             contributor=contrib, group=group, location=loc, sector=sector, strength=8,
-                             latitude=lat, longitude=lon))  # fmt: skip
+            rows.append(
+                dict(
+                    id=f"s2_{uid[3:]}",
+                    name=f"S2 {contrib}",
+                    kind="s2",
+                    component=comp,
+                    contributor=contrib,
+                    group=group,
+                    location=loc,
+                    sector=sector,
+                    strength=8,
+                    latitude=lat,
+                    longitude=lon,
+                )
+            )
     df = pd.DataFrame(rows)
     df["tech_level"] = np.where(df["group"] == "western_european", 0.9, 0.4)
     df["rivals"] = [["jmac"] if i == "asifu_hq" else (["asifu_hq"] if i == "jmac" else []) for i in df["id"]]
@@ -133,7 +174,14 @@ def flows_table(seed: int = 0, units: pd.DataFrame | None = None) -> pd.DataFram
     u = units_table() if units is None else units
     edges = edges_table(u)
     kind = dict(zip(u["id"], u["kind"], strict=True))
-    base_hops = {"command": 40, "intel": 120, "commander_chain": 160, "liaison": 30, "informal": 25, "board": 15}
+    base_hops = {
+        "command": 40,
+        "intel": 120,
+        "commander_chain": 160,
+        "liaison": 30,
+        "informal": 25,
+        "board": 15,
+    }
     rows = []
     for s, t, typ in edges.itertuples(index=False):
         hops = int(rng.poisson(base_hops[typ] * (0.3 if kind[s] == "s2" else 1.0)))
@@ -148,8 +196,18 @@ def flows_table(seed: int = 0, units: pd.DataFrame | None = None) -> pd.DataFram
         lost = int(rng.binomial(hops - withheld, 0.1 if kind[s] in ("s2", "battalion") else 0.03))
         delivered = hops - withheld - lost
         sanitized = int(rng.binomial(delivered, 0.3 if kind[s] in ("isr_company", "asifu_hq") else 0.02))
-        rows.append(dict(source=s, target=t, type=typ, hops=hops, delivered=delivered, withheld=withheld,
-                         sanitized=sanitized, lost=lost))  # fmt: skip
+        rows.append(
+            dict(
+                source=s,
+                target=t,
+                type=typ,
+                hops=hops,
+                delivered=delivered,
+                withheld=withheld,
+                sanitized=sanitized,
+                lost=lost,
+            )
+        )
     return pd.DataFrame(rows)
 
 
@@ -164,12 +222,16 @@ _METRIC_BASE = {
 }
 _LINES = ("security", "protection_of_civilians", "political_process", "state_authority", "humanitarian")
 _EFFECTS = {
-    "integrate_u2_asifu": {"goal_realization": 0.06, "fc_current_warning_rate": 0.2, "asifu_use_rate_fc": 0.3,
-                           "duplication": -0.05},
+    "integrate_u2_asifu": {
+        "goal_realization": 0.06,
+        "fc_current_warning_rate": 0.2,
+        "asifu_use_rate_fc": 0.3,
+        "duplication": -0.05,
+    },
     "jcb_directive": {"goal_realization": 0.03, "duplication": -0.2, "jmac_receipt_from_sf_isr": 0.25},
     "liaison_officers": {"goal_realization": 0.015, "g2_receipt_from_s2": 0.05},
     "cross_cultural_training": {"goal_realization": 0.0},
-}  # fmt: skip
+}
 
 
 def replicates_table(
@@ -191,16 +253,22 @@ def replicates_table(
                 v += 0.35 * weakest + 0.08 * mean_fit
             row[m] = float(np.clip(v, 0, 1))
         for k, line in enumerate(_LINES):
-            row[f"goal_realization_by_line.{line}"] = float(np.clip(row["goal_realization"] + 0.05 * (k - 2)
-                                                                    + rng.normal(0, 0.02), 0, 1))  # fmt: skip
+            row[f"goal_realization_by_line.{line}"] = float(
+                np.clip(row["goal_realization"] + 0.05 * (k - 2) + rng.normal(0, 0.02), 0, 1)
+            )
         for k in ("strategic", "cultural", "operational"):
             row[f"fit_index.{k}"] = float(np.clip(0.3 + 0.6 * fit.get(k, 0.0) + rng.normal(0, 0.02), 0, 1))
         created = int(rng.poisson(4000))
         delivered = int(created * 0.7)
         dropped = int(created * 0.25)
-        row.update(events_total=int(rng.poisson(900)), reports_created=created, reports_delivered=delivered,
-                   reports_dropped=dropped, reports_in_flight=created - delivered - dropped,
-                   hops=int(created * 3.1))  # fmt: skip
+        row.update(
+            events_total=int(rng.poisson(900)),
+            reports_created=created,
+            reports_delivered=delivered,
+            reports_dropped=dropped,
+            reports_in_flight=created - delivered - dropped,
+            hops=int(created * 3.1),
+        )
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -235,23 +303,36 @@ def timeseries_table(n: int = 10, days: int = 180, seed: int = 0, uplift: float 
         delivered = rng.binomial(created, 0.7)
         trust = 0.5 + 0.1 * (1 - np.exp(-np.arange(days) / 60)) + np.cumsum(rng.normal(0, 0.003, days))
         trust[days // 2 :] -= 0.06  # a rotation resets relationships
-        rows.append(pd.DataFrame({
-            "replicate": r, "day": np.arange(days), "goal_realization": gr,
-            "fc_warned": rng.binomial(events, 0.15 + uplift), "events": events, "reports_created": created,
-            "reports_delivered": delivered, "reports_dropped": created - delivered, "hops": created * 3,
-            "mean_trust": trust,
-        }))  # fmt: skip
+        rows.append(
+            pd.DataFrame(
+                {
+                    "replicate": r,
+                    "day": np.arange(days),
+                    "goal_realization": gr,
+                    "fc_warned": rng.binomial(events, 0.15 + uplift),
+                    "events": events,
+                    "reports_created": created,
+                    "reports_delivered": delivered,
+                    "reports_dropped": created - delivered,
+                    "hops": created * 3,
+                    "mean_trust": trust,
+                }
+            )
+        )
     return pd.concat(rows, ignore_index=True)
 
 
 def fc_latency_table(n: int = 10, seed: int = 0) -> pd.DataFrame:
     """An `fc_latency.parquet` table: reports reaching the Force Commander, by source."""
     src = [  # source, kind, channel, n per replicate, median days
-        ("u2", "u2", "intel", 30, 1.6), ("asifu_hq", "asifu_hq", "intel", 12, 4.0),
-        ("soltg", "special_forces", "commander_chain", 8, 0.3), ("shq_e", "sector_hq", "commander_chain", 25, 0.7),
-        ("shq_w", "sector_hq", "commander_chain", 20, 0.8), ("shq_n", "sector_hq", "commander_chain", 15, 0.9),
+        ("u2", "u2", "intel", 30, 1.6),
+        ("asifu_hq", "asifu_hq", "intel", 12, 4.0),
+        ("soltg", "special_forces", "commander_chain", 8, 0.3),
+        ("shq_e", "sector_hq", "commander_chain", 25, 0.7),
+        ("shq_w", "sector_hq", "commander_chain", 20, 0.8),
+        ("shq_n", "sector_hq", "commander_chain", 15, 0.9),
         ("jcb", "board", "board", 4, 5.0),
-    ]  # fmt: skip
+    ]
     rows = []
     for r in range(n):
         rng = np.random.default_rng([seed, r, 11])
@@ -259,7 +340,9 @@ def fc_latency_table(n: int = 10, seed: int = 0) -> pd.DataFrame:
             lat = rng.lognormal(np.log(med), 0.6, rng.poisson(m) + 1)
             for x in lat:
                 rows.append((r, s, k, ch, float(x), bool(x < 1.0)))
-    return pd.DataFrame(rows, columns=["replicate", "source", "source_kind", "channel", "latency_days", "timely"])
+    return pd.DataFrame(
+        rows, columns=["replicate", "source", "source_kind", "channel", "latency_days", "timely"]
+    )
 
 
 def config(interventions: tuple[str, ...] = (), fit: dict | None = None, replicates: int = 10) -> dict:
@@ -306,7 +389,9 @@ def write_run(
     return run_dir
 
 
-def write_sweep(sweep_dir: str | Path, kind: str = "interventions", n: int = 10, job_files: bool = True) -> Path:
+def write_sweep(
+    sweep_dir: str | Path, kind: str = "interventions", n: int = 10, job_files: bool = True
+) -> Path:
     """Write a synthetic sweep directory.
 
     Args:
@@ -319,19 +404,32 @@ def write_sweep(sweep_dir: str | Path, kind: str = "interventions", n: int = 10,
     sweep_dir = Path(sweep_dir)
     sweep_dir.mkdir(parents=True, exist_ok=True)
     if kind == "interventions":
-        arms = [(), ("integrate_u2_asifu",), ("jcb_directive",), ("integrate_u2_asifu", "jcb_directive"),
-                ("liaison_officers",)]  # fmt: skip
+        arms = [
+            (),
+            ("integrate_u2_asifu",),
+            ("jcb_directive",),
+            ("integrate_u2_asifu", "jcb_directive"),
+            ("liaison_officers",),
+        ]
         jobs = [{"interventions": "[" + ",".join(a) + "]", "_arm": a, "_fit": {}} for a in arms]
-        overrides = ["interventions=[],[integrate_u2_asifu],[jcb_directive],[integrate_u2_asifu,jcb_directive],"
-                     "[liaison_officers]", f"sim.replicates={n}"]  # fmt: skip
+        overrides = [
+            "interventions=[],[integrate_u2_asifu],[jcb_directive],[integrate_u2_asifu,jcb_directive],"
+            "[liaison_officers]",
+            f"sim.replicates={n}",
+        ]
         question = "Which of the paper's recommendations raise goal realization, and through which flows?"
     elif kind in ("fit", "sensitivity"):
         levels = [0.0, 0.5, 1.0]
         jobs = [
-            {"fit.strategic": s, "fit.cultural": c, "fit.operational": o, "_arm": (),
-             "_fit": {"strategic": s, "cultural": c, "operational": o}}
+            {
+                "fit.strategic": s,
+                "fit.cultural": c,
+                "fit.operational": o,
+                "_arm": (),
+                "_fit": {"strategic": s, "cultural": c, "operational": o},
+            }
             for s, c, o in itertools.product(levels, levels, levels)
-        ]  # fmt: skip
+        ]
         overrides = ["fit.strategic=0,0.5,1", "fit.cultural=0,0.5,1", "fit.operational=0,0.5,1"]
         question = "Is fit a weakest link: does low fit on one dimension hold goal realization down?"
     else:
@@ -345,8 +443,14 @@ def write_sweep(sweep_dir: str | Path, kind: str = "interventions", n: int = 10,
                 rep.insert(1, k, v)
         frames.append(rep)
         if job_files:
-            write_run(sweep_dir / str(j), n=n, interventions=job["_arm"], fit=job["_fit"], days=120,
-                      files=("timeseries.parquet", "metrics.json", "config.yaml", "fc_latency.parquet"))  # fmt: skip
+            write_run(
+                sweep_dir / str(j),
+                n=n,
+                interventions=job["_arm"],
+                fit=job["_fit"],
+                days=120,
+                files=("timeseries.parquet", "metrics.json", "config.yaml", "fc_latency.parquet"),
+            )
     pd.concat(frames, ignore_index=True).to_parquet(sweep_dir / "summary.parquet", index=False)
     multirun = {"question": question, "hydra": {"overrides": {"task": overrides}}, **config(replicates=n)}
     (sweep_dir / "multirun.yaml").write_text(yaml.safe_dump(multirun, sort_keys=False))
@@ -357,14 +461,40 @@ def write_sweep(sweep_dir: str | Path, kind: str = "interventions", n: int = 10,
 
 def sensitivity_table() -> pd.DataFrame:
     """A `sensitivity.parquet` table with Sobol and Morris indices for two metrics."""
-    params = ["fit.strategic", "fit.cultural", "fit.operational", "mechanisms.trust_gain",
-              "mechanisms.rivalry_strength", "mechanisms.sanitize_delay_days"]  # fmt: skip
-    s1 = {"goal_realization": [0.22, 0.18, 0.2, 0.04, 0.06, 0.01], "duplication": [0.3, 0.05, 0.02, 0.01, 0.4, 0.0]}
+    params = [
+        "fit.strategic",
+        "fit.cultural",
+        "fit.operational",
+        "mechanisms.trust_gain",
+        "mechanisms.rivalry_strength",
+        "mechanisms.sanitize_delay_days",
+    ]
+    s1 = {
+        "goal_realization": [0.22, 0.18, 0.2, 0.04, 0.06, 0.01],
+        "duplication": [0.3, 0.05, 0.02, 0.01, 0.4, 0.0],
+    }
     rows = []
     for metric, vals in s1.items():
         for p, v in zip(params, vals, strict=True):
-            rows.append(dict(method="sobol", parameter=p, metric=metric, S1=v, S1_conf=0.03 + 0.1 * v,
-                             ST=v * 1.5 + 0.02, ST_conf=0.04 + 0.1 * v))  # fmt: skip
-            rows.append(dict(method="morris", parameter=p, metric=metric, mu_star=v * 0.8,
-                             mu_star_conf=0.02 + 0.15 * v, sigma=v * 0.5 + 0.01))  # fmt: skip
+            rows.append(
+                dict(
+                    method="sobol",
+                    parameter=p,
+                    metric=metric,
+                    S1=v,
+                    S1_conf=0.03 + 0.1 * v,
+                    ST=v * 1.5 + 0.02,
+                    ST_conf=0.04 + 0.1 * v,
+                )
+            )
+            rows.append(
+                dict(
+                    method="morris",
+                    parameter=p,
+                    metric=metric,
+                    mu_star=v * 0.8,
+                    mu_star_conf=0.02 + 0.15 * v,
+                    sigma=v * 0.5 + 0.01,
+                )
+            )
     return pd.DataFrame(rows)

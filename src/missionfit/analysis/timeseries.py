@@ -14,7 +14,9 @@ from missionfit.analysis.stats import t975
 from missionfit.analysis.style import CYCLE, PAGE_WIDTH, arm_label, label, new_figure, publication_style
 
 #: Series shown by default, in this order, when present in timeseries.parquet.
-DEFAULT_SERIES = ("goal_realization", "fc_warned", "reports_delivered", "mean_trust")
+DEFAULT_SERIES = ("goal_realization", "fc_current_warning_rate", "reports_delivered", "mean_trust")
+#: Stand-ins when a default series is missing.
+_FALLBACK = {"fc_current_warning_rate": "fc_warned"}
 
 #: Per-day counts (smoothed with a centred 7-day mean; the y label says so).
 COUNT_SERIES = frozenset(
@@ -23,6 +25,7 @@ COUNT_SERIES = frozenset(
 
 _Y_LABELS = {
     "goal_realization": "Goal realization to date",
+    "fc_current_warning_rate": "Threats warned to FC in time, to date",
     "fc_warned": "Timely warnings to FC per day",
     "events": "Events per day",
     "reports_created": "Reports created per day",
@@ -59,7 +62,8 @@ def plot_timeseries(
         raise ValueError("timeseries table has no 'day' column")
     skip = {"replicate", "day", "job", group}
     if series is None:
-        series = [s for s in DEFAULT_SERIES if s in ts.columns]
+        series = [s if s in ts.columns else _FALLBACK.get(s, s) for s in DEFAULT_SERIES]
+        series = [s for s in series if s in ts.columns]
         if not series:
             series = [c for c in ts.columns if c not in skip and pd.api.types.is_numeric_dtype(ts[c])][:4]
     series = [s for s in series if s in ts.columns]
@@ -86,8 +90,11 @@ def plot_timeseries(
                 sub = ts if g is None else ts[ts[group] == g]
                 stats = _daily(sub, col, window, band)
                 color = CYCLE[k % len(CYCLE)]
-                ax.fill_between(stats.index, stats["lo"], stats["hi"], color=color, alpha=alpha, lw=0,
-                                gid="band")  # fmt: skip
+                if col in COUNT_SERIES:
+                    stats["lo"] = stats["lo"].clip(lower=0)
+                ax.fill_between(
+                    stats.index, stats["lo"], stats["hi"], color=color, alpha=alpha, lw=0, gid="band"
+                )
                 name = arm_label(g) if group in ("arm", "interventions") else str(g)
                 ax.plot(stats.index, stats["mean"], color=color, lw=1.1, gid="mean", label=name)
             ylab = _Y_LABELS.get(col, label(col))
@@ -95,9 +102,11 @@ def plot_timeseries(
                 ylab += f" ({window}-day mean)"
             ax.set_ylabel(textwrap.fill(ylab, 26))
             ax.margins(x=0)
-            if col == "goal_realization" or col == "mean_trust":
-                lo, hi = ax.get_ylim()
+            lo, hi = ax.get_ylim()
+            if col in ("goal_realization", "mean_trust", "fc_current_warning_rate"):
                 ax.set_ylim(max(lo, 0.0), min(hi, 1.0))
+            elif col in COUNT_SERIES:
+                ax.set_ylim(max(lo, 0.0), hi)
         for ax in axes[-ncol:]:
             ax.set_xlabel("Day of the rotation")
             ax.tick_params(labelbottom=True)

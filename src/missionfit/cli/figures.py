@@ -23,8 +23,11 @@ def _parser() -> argparse.ArgumentParser:
         description="Draw the paper figures of a missionfit run or sweep directory into DIR/figures/ "
         "(PDF + 300-dpi PNG); for a sweep, also write DIR/report.md.",
     )
-    p.add_argument("dir", metavar="DIR", help="a run directory (metrics.json, units.parquet, ...) or a sweep "
-                   "directory (summary.parquet)")  # fmt: skip
+    p.add_argument(
+        "dir",
+        metavar="DIR",
+        help="a run directory (metrics.json, units.parquet, ...) or a sweep directory (summary.parquet)",
+    )
     p.add_argument("-o", "--out", metavar="OUT", help="write the figures here instead of DIR/figures")
     p.add_argument("--no-report", action="store_true", help="do not write report.md for a sweep")
     p.add_argument("-q", "--quiet", action="store_true", help="print only skipped and failed figures")
