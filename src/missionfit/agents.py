@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 import mesa
 import numpy as np
 
+from missionfit import engine
+
 if TYPE_CHECKING:
     from missionfit.model import MissionModel
 
@@ -66,25 +68,25 @@ class Unit(mesa.Agent):
 
     def trust_in(self, other: Unit) -> float:
         """This unit's current trust in `other`."""
-        return float(self.model.engine_state.trust[self.index, other.index])
+        return float(self.model.engine_state.flow.trust[self.index, other.index])
 
     @property
     def mean_trust_received(self) -> float:
         """Mean trust the other units currently place in this unit."""
-        trust = self.model.engine_state.trust[:, self.index]
+        trust = self.model.engine_state.flow.trust[:, self.index]
         return float((trust.sum() - trust[self.index]) / max(1, trust.size - 1))
 
     @property
     def reports_sent(self) -> int:
         """Hops this unit attempted so far (messages it passed to others)."""
-        counts = self.model.engine_state.edge_counts
-        return int(counts[self.model.engine_static.edge_src == self.index, 0].sum())
+        counts = self.model.engine_state.flow.edge_counts
+        return int(counts[self.model.engine_static.net.ei[engine.E_SRC] == self.index, 0].sum())
 
     @property
     def reports_received(self) -> int:
         """Messages that crossed an edge into this unit so far."""
-        counts = self.model.engine_state.edge_counts
-        return int(counts[self.model.engine_static.edge_dst == self.index, 1].sum())
+        counts = self.model.engine_state.flow.edge_counts
+        return int(counts[self.model.engine_static.net.ei[engine.E_DST] == self.index, 1].sum())
 
     @property
     def open_tasks(self) -> int:

@@ -103,6 +103,8 @@ def compile_arrays(sc: CompiledScenario) -> dict[str, Any]:
     fc = [i for i, k in enumerate(kinds) if k == "force_hq"]
     asifu = [i for i, k in enumerate(kinds) if k == "asifu_hq"]
     jmac = [i for i, k in enumerate(kinds) if k == "jmac"]
+    u2 = [i for i, k in enumerate(kinds) if k == "u2"]
+    a["u2"] = u2[0] if u2 else -1
     a["fc"] = fc[0] if fc else -1
     a["asifu"] = asifu[0] if asifu else -1
     a["jmac"] = jmac[0] if jmac else -1

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from missionfit import engine, schema
+from missionfit import engine as E
+from missionfit import schema
 
 if TYPE_CHECKING:
     from missionfit.model import MissionModel
@@ -27,16 +28,34 @@ def _geometric_mean(*values: float) -> float:
     return float(np.prod(np.clip(vals, 0.0, 1.0)) ** (1.0 / len(vals)))
 
 
+def counters(model: MissionModel) -> dict[str, int]:
+    """The engine's counters by name."""
+    return {name: int(v) for name, v in zip(E.COUNTER_NAMES, model.engine_state.flow.counters, strict=True)}
+
+
 def replicate_metrics(model: MissionModel) -> dict[str, Any]:
-    """Every metric of the output contract for one replicate (all shares in [0, 1] or NaN)."""
-    st, s = model.engine_static, model.engine_state
-    c = {name: int(s.counters[i]) for i, name in enumerate(engine.COUNTER_NAMES)}
-    materialized = c["event_cursor"]
-    ev = slice(0, materialized)
-    line_total, line_mitigated = s.line_severity[:, 0], s.line_severity[:, 1]
-    by_line = {}
+    """Every metric of the output contract for one replicate (shares in [0, 1], or NaN if undefined).
+
+    Definitions (MODEL.md §3.8 and §4):
+        goal_realization_by_line[l]: severity-weighted share of line l's materialized events mitigated.
+        goal_realization: mean of the lines weighted by the scenario's mandate weights (lines with events).
+        fc_current_warning_rate: imminent security threats for which the FC received a current warning
+            before the event minus its lead time.
+        asifu_current_warning_rate: the same threats known at ASIFU HQ by the same deadline.
+        asifu_use_rate_fc: ASIFU assessments delivered to the FC that the FC used.
+        jmac_receipt_from_sf_isr: SOLTG/ISR/helicopter reports of which the report or an assessment derived
+            from it reached JMAC (u2_asifu_receipt_from_sf_isr: reached U2 or ASIFU HQ).
+        g2_receipt_from_s2: messages from battalion S2 cells delivered at their sector's G2.
+        duplication: events assessed by the mission-level cells (U2, ASIFU, JMAC) of which two or more
+            cells made independent assessments (without having received another's).
+        fit_index: realised fit per dimension (see the comments below).
+    """
+    net, fl = model.engine_static.net, model.engine_state.flow
+    c = counters(model)
+    ev = slice(0, c["event_cursor"])
+    line_total, line_mitigated = model.engine_state.line_severity[:, 0], model.engine_state.line_severity[:, 1]
     weights = model.scenario.mandate_weights
-    num = den = 0.0
+    by_line, num, den = {}, 0.0, 0.0
     for i, line in enumerate(schema.MANDATE_LINES):
         gr = _share(line_mitigated[i], line_total[i])
         by_line[line] = gr
@@ -45,43 +64,48 @@ def replicate_metrics(model: MissionModel) -> dict[str, Any]:
             den += weights[i]
     goal = num / den if den > 0 else float("nan")
 
-    threats = (st.ev_horizon[ev] == engine.IMMINENT) & (st.ev_line[ev] == engine.SECURITY)
+    ev_time = net.evf[E.EV_TIME, ev]
+    threats = (net.evi[E.EV_HORIZON, ev] == E.IMMINENT) & (net.evi[E.EV_LINE, ev] == E.SECURITY)
     n_threats = int(threats.sum())
-    fc, asifu = int(st.roles[0]), int(st.roles[1])
-    fc_rate = _share(np.sum(s.fc_warned[ev][threats] < np.inf), n_threats) if fc >= 0 else float("nan")
+    fc, asifu, jmac = (int(x) for x in net.roles[:3])
+    fc_rate = _share(np.sum(fl.esf[E.ES_FC_WARNED, ev][threats] < np.inf), n_threats) if fc >= 0 else np.nan
     if asifu >= 0 and fc >= 0:
-        deadline = st.ev_time[ev] - st.consumer_lead[fc]
-        asifu_rate = _share(np.sum((s.asifu_known[ev] <= deadline)[threats]), n_threats)
+        deadline = ev_time - net.uf[E.U_LEAD, fc]
+        asifu_rate = _share(np.sum((fl.esf[E.ES_ASIFU_KNOWN, ev] <= deadline)[threats]), n_threats)
     else:
         asifu_rate = float("nan")
     n_sf = c["n_sf_reports"]
-    jmac_rate = _share(s.sf_reached_jmac[:n_sf].sum(), n_sf) if st.roles[2] >= 0 else float("nan")
-    duplication = _share(np.sum(s.independent >= 2), np.sum(s.peer_assessed))
+    reached = fl.sf_reached[:n_sf]
+    jmac_rate = _share(np.sum(reached & 1 > 0), n_sf) if jmac >= 0 else float("nan")
+    has_u2_or_asifu = net.roles[E.R_U2] >= 0 or asifu >= 0
+    u2_asifu_rate = _share(np.sum(reached & 2 > 0), n_sf) if has_u2_or_asifu else float("nan")
+    duplication = _share(np.sum(fl.esi[E.ES_INDEPENDENT] >= 2), np.sum(fl.esi[E.ES_PEER_ASSESSED]))
 
     hops = c["hops"]
     relevance = _share(c["consumer_relevant"], c["consumer_deliveries"])
+    carried = hops - c["withheld"]
     fit_index = {
-        # strategic: are products what consumers need, without duplicated effort?
-        "strategic": _geometric_mean(relevance, 1.0 - duplication if not np.isnan(duplication) else np.nan),
-        # cultural: do units report what they see and share what they hold?
+        # strategic: are products what their consumers need, without duplicated effort?
+        "strategic": _geometric_mean(relevance, 1.0 - duplication),
+        # cultural: do units report what they see, and share what they hold?
         "cultural": _geometric_mean(
             _share(c["observations_reported"], c["observations"]), 1.0 - _share(c["withheld"], hops)
         ),
         # operational: do channels carry what is shared, without loss or sanitization?
-        "operational": 1.0 - _share(c["lost"] + c["sanitized"], hops - c["withheld"]) if hops > c["withheld"]
-        else float("nan"),
+        "operational": 1.0 - _share(c["lost"] + c["sanitized"], carried) if carried > 0 else float("nan"),
     }
     return {
         "goal_realization": goal,
         "goal_realization_by_line": by_line,
-        "fc_current_warning_rate": fc_rate,
-        "asifu_current_warning_rate": asifu_rate,
+        "fc_current_warning_rate": float(fc_rate),
+        "asifu_current_warning_rate": float(asifu_rate),
         "asifu_use_rate_fc": _share(c["asifu_to_fc_used"], c["asifu_to_fc_delivered"]),
         "jmac_receipt_from_sf_isr": jmac_rate,
+        "u2_asifu_receipt_from_sf_isr": u2_asifu_rate,
         "g2_receipt_from_s2": _share(c["s2_to_g2_delivered"], c["s2_created"]),
         "duplication": duplication,
         "fit_index": fit_index,
-        "events_total": materialized,
+        "events_total": c["event_cursor"],
         "imminent_threats": n_threats,
         "reports_created": c["reports_created"],
         "reports_delivered": c["delivered"],
@@ -94,23 +118,23 @@ def replicate_metrics(model: MissionModel) -> dict[str, Any]:
         "observations": c["observations"],
         "assessments": c["assessments"],
         "tasks_issued": c["tasks_issued"],
-        "mean_trust": float(np.mean(s.trust)),
+        "mean_trust": float(np.mean(fl.trust)),
     }
 
 
 def timeseries_table(model: MissionModel) -> pd.DataFrame:
-    """One row per simulated day: counts of the day and goal realization to date."""
+    """One row per simulated day: counts of the day, and goal realization and FC warning rate to date."""
     rec = model.engine_state.day_record[: model.day]
-    df = pd.DataFrame(rec, columns=list(engine.DAY_COLUMNS))
+    df = pd.DataFrame(rec, columns=list(E.DAY_COLUMNS))
     df.insert(0, "day", np.arange(model.day))
     cum_sev = np.cumsum(df["severity"].to_numpy())
     cum_mit = np.cumsum(df["severity_mitigated"].to_numpy())
+    cum_threats = np.cumsum(df["imminent_threats"].to_numpy())
+    cum_warned = np.cumsum(df["fc_warned"].to_numpy())
     with np.errstate(invalid="ignore", divide="ignore"):
-        df["mitigated_share"] = np.where(cum_sev > 0, cum_mit / cum_sev, np.nan)
-        df["fc_current_warning_rate"] = np.where(
-            np.cumsum(df["imminent_threats"]) > 0, np.cumsum(df["fc_warned"]) / np.cumsum(df["imminent_threats"]), np.nan
-        )
-    df["goal_realization"] = df["mitigated_share"]
+        # severity-weighted share mitigated to date, all lines pooled (not mandate-weighted)
+        df["goal_realization"] = np.where(cum_sev > 0, cum_mit / cum_sev, np.nan)
+        df["fc_current_warning_rate"] = np.where(cum_threats > 0, cum_warned / cum_threats, np.nan)
     for col in ("events", "reports_created", "reports_delivered", "reports_dropped", "hops", "fc_warned",
                 "imminent_threats", "fusion_queue"):
         df[col] = df[col].astype(np.int64)
@@ -118,9 +142,9 @@ def timeseries_table(model: MissionModel) -> pd.DataFrame:
 
 
 def flows_table(model: MissionModel) -> pd.DataFrame:
-    """Per compiled edge: hops, delivered (crossed), withheld, sanitized, lost."""
+    """Per compiled edge: hops, delivered (crossed the edge), withheld, sanitized, lost."""
     sc = model.scenario
-    counts = model.engine_state.edge_counts
+    counts = model.engine_state.flow.edge_counts
     return pd.DataFrame(
         {
             "source": [e["source"] for e in sc.edges],
@@ -137,25 +161,26 @@ def flows_table(model: MissionModel) -> pd.DataFrame:
 
 def fc_latency_table(model: MissionModel) -> pd.DataFrame:
     """Every message delivered to the Force Commander: source, channel, latency since observation."""
-    st, s = model.engine_static, model.engine_state
-    fc = int(st.roles[0])
-    n = int(s.counters[engine.C_NMSG])
+    net, fl = model.engine_static.net, model.engine_state.flow
+    fc = int(net.roles[E.R_FC])
+    n = int(fl.counters[E.C_NMSG])
     cols = ["source", "source_kind", "channel", "kind", "latency_days", "timely"]
     if fc < 0:
         return pd.DataFrame(columns=cols)
-    sel = np.flatnonzero((s.m_status[:n] == engine.DELIVERED) & (s.m_dst[:n] == fc))
+    mi, mf = fl.mi[:, :n], fl.mf[:, :n]
+    sel = np.flatnonzero((mi[E.M_STATUS] == E.DELIVERED) & (mi[E.M_DST] == fc))
     sc = model.scenario
     edge_types = np.array([e["type"] for e in sc.edges] + ["none"])
-    origin = s.m_origin[sel]
-    arrive = s.m_ready[sel]
-    events = s.m_event[sel]
+    origin = mi[E.M_ORIGIN, sel]
+    arrive = mf[E.M_READY, sel]
+    events = mi[E.M_EVENT, sel]
     return pd.DataFrame(
         {
             "source": [sc.units[i]["id"] for i in origin],
             "source_kind": [sc.units[i]["kind"] for i in origin],
-            "channel": edge_types[s.m_edge[sel]],
-            "kind": np.where(s.m_kind[sel] == engine.ASSESSMENT, "assessment", "report"),
-            "latency_days": arrive - s.m_born[sel],
-            "timely": arrive <= st.ev_time[events] - st.consumer_lead[fc],
+            "channel": edge_types[mi[E.M_EDGE, sel]],
+            "kind": np.where(mi[E.M_KIND, sel] == E.ASSESSMENT, "assessment", "report"),
+            "latency_days": arrive - mf[E.M_BORN, sel],
+            "timely": arrive <= net.evf[E.EV_TIME, events] - net.uf[E.U_LEAD, fc],
         }
     )

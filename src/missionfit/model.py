@@ -28,21 +28,28 @@ def streams(seed: int, replicate: int) -> tuple[np.random.SeedSequence, np.rando
 def make_static(sc: CompiledScenario, world: World) -> engine.Static:
     """Bundle the scenario's arrays and one world into the engine's read-only inputs."""
     a = sc.arrays
-    params = np.array([float(sc.mechanisms[name]) for name in engine.PARAM_NAMES])
-    roles = np.array([a["fc"], a["asifu"], a["jmac"], a["rotation_period"]], dtype=np.int64)
-    fields = {name: a[name] for name in engine.Static._fields if name in a}
+    net = engine.Net(
+        ui=np.array([a[name] for name in engine.UNIT_INT_ROWS], dtype=np.int64),
+        uf=np.array([a[name] for name in engine.UNIT_FLOAT_ROWS], dtype=np.float64),
+        ei=np.array([a[name] for name in engine.EDGE_INT_ROWS], dtype=np.int64).reshape(
+            len(engine.EDGE_INT_ROWS), -1
+        ),
+        ef=np.array([a[name] for name in engine.EDGE_FLOAT_ROWS], dtype=np.float64).reshape(
+            len(engine.EDGE_FLOAT_ROWS), -1
+        ),
+        adj_ptr=a["adj_ptr"],
+        params=np.array([float(sc.mechanisms[name]) for name in engine.PARAM_NAMES]),
+        roles=np.array([a["fc"], a["asifu"], a["jmac"], a["rotation_period"], a["u2"]], dtype=np.int64),
+        evi=np.array([world.sector, world.line, world.domain, world.horizon], dtype=np.int64).reshape(4, -1),
+        evf=np.array([world.time, world.severity, world.outcome_draw], dtype=np.float64).reshape(3, -1),
+    )
     return engine.Static(
-        **fields,
+        net=net,
+        si=np.array([a["sensor_unit"], a["sensor_domains"], a["sensor_available"]], dtype=np.int64).reshape(3, -1),
+        sector_ptr=a["sector_ptr"],
+        sector_sensor=a["sector_sensor"],
+        sector_prob=a["sector_prob"],
         trust_prior=sc.trust_prior,
-        params=params,
-        roles=roles,
-        ev_time=world.time,
-        ev_sector=world.sector,
-        ev_line=world.line,
-        ev_domain=world.domain,
-        ev_horizon=world.horizon,
-        ev_severity=world.severity,
-        ev_draw=world.outcome_draw,
         ind_time=world.indicator_time,
         ind_event=world.indicator_event,
     )
@@ -73,10 +80,9 @@ class MissionModel(mesa.Model):
         self.days = int(days)
         self.world = generate_world(scenario.sectors, scenario.event_types, self.days, np.random.default_rng(world_seq))
         self.engine_static = make_static(scenario, self.world)
-        capacity = max(4096, 64 * scenario.n_units + 8 * self.world.indicator_time.size)
-        self.engine_state = engine.new_state(
-            self.engine_static, scenario.n_units, scenario.arrays["n_branches"], capacity, self.days
-        )
+        # about two messages per indicator are typical; growth (a copy) is rare beyond that
+        capacity = 4096 + 8 * scenario.n_units + 4 * self.world.indicator_time.size
+        self.engine_state = engine.new_state(self.engine_static, scenario.arrays["n_branches"], capacity, self.days)
         self._max_daily = 1024
         self.units: list[Unit] = [Unit(self, i, spec) for i, spec in enumerate(scenario.units)]
         self.day = 0
@@ -85,22 +91,43 @@ class MissionModel(mesa.Model):
         """The agent of a unit id."""
         return self.units[self.scenario.index_of(unit_id)]
 
-    def _ensure_capacity(self) -> None:
-        """Grow message and queue storage ahead of need, so a day can never run out of room."""
+    def _ensure_capacity(self, days: int = 1) -> None:
+        """Grow message and queue storage ahead of need: room for `days` days at 3x the busiest day so far."""
         st = self.engine_state
-        used = max(st.counters[engine.C_NMSG], st.counters[engine.C_NQUEUE], st.counters[engine.C_NPEND])
-        while used + 4 * self._max_daily + 4096 > st.m_event.size:
+        c = st.flow.counters
+        used = max(c[engine.C_NMSG], c[engine.C_NQUEUE], c[engine.C_NPEND])
+        while used + 3 * days * self._max_daily + 2048 > engine.capacity(st):
             st = engine.grow_state(st)
         self.engine_state = st
+
+    def run(self, days: int | None = None) -> None:
+        """Fast path for batch runs: simulate `days` more days (default: to the horizon) in compiled chunks.
+
+        Equivalent to stepping day by day (same draws, same results), without the per-step overhead. The
+        Mesa clock (`self.time`) is advanced to the last simulated day.
+        """
+        last = self.days if days is None else min(self.days, self.day + int(days))
+        chunk = 5
+        while self.day < last:
+            end = min(last, self.day + chunk)
+            self._ensure_capacity(end - self.day)
+            if not engine.run_days(self.engine_static, self.engine_state, self.rng, self.day, end):
+                raise RuntimeError("message capacity exceeded during a run; rerun with a larger margin")
+            record = self.engine_state.day_record[self.day : end, engine.DAY_COLUMNS.index("reports_created")]
+            self._max_daily = max(self._max_daily, int(record.max()))
+            self.day = end
+            chunk = 30
+        self.time = float(self.day)
 
     def step(self) -> None:
         """Simulate one day."""
         if self.day >= self.days:
             raise RuntimeError(f"the model was built for {self.days} days")
         self._ensure_capacity()
-        created = self.engine_state.counters[engine.C_CREATED]
+        counters = self.engine_state.flow.counters
+        created = counters[engine.C_CREATED]
         ok = engine.step_day(self.engine_static, self.engine_state, self.rng, self.day)
         if not ok:  # cannot happen with the margin above; fail loudly rather than lose reports
             raise RuntimeError("message capacity exceeded during a day")
-        self._max_daily = max(self._max_daily, int(self.engine_state.counters[engine.C_CREATED] - created))
+        self._max_daily = max(self._max_daily, int(self.engine_state.flow.counters[engine.C_CREATED] - created))
         self.day += 1

@@ -42,7 +42,7 @@ def run_replicate(compiled: CompiledScenario, *, seed: int, replicate: int, days
     """Run one replicate of a compiled scenario; a pure function of its arguments."""
     days = days_must_be_positive(days)
     model = MissionModel(scenario=compiled, seed=seed, replicate=replicate, days=days)
-    model.run_for(days)
+    model.run()
     return ReplicateResult(
         metrics=replicate_metrics(model),
         timeseries=timeseries_table(model),
