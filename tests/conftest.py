@@ -1,7 +1,7 @@
 """Shared fixtures of the runner tests: config composition, a user config dir, and the CLI as a subprocess.
 
-Until the engine (`missionfit.simulate`) exists, a throwaway fake of its API (defined below, installed through a
-`sitecustomize` on PYTHONPATH for subprocesses and in `sys.modules` in-process) stands in for it.
+Until the engine (`missionfit.simulate`) exists, a throwaway fake of its API (defined below, installed through
+a `sitecustomize` on PYTHONPATH for subprocesses and in `sys.modules` in-process) stands in for it.
 """
 
 from __future__ import annotations
@@ -36,7 +36,8 @@ FAKE_SIMULATE = textwrap.dedent(
     def run_replicate(compiled, seed, replicate, days):
         events = np.random.default_rng(replicate_seed_sequence(seed, replicate))
         n_events = int(events.poisson(3 * days))
-        beh = np.random.default_rng([seed, replicate, zlib.crc32(repr(sorted(compiled.interventions)).encode())])
+        key = zlib.crc32(repr(sorted(compiled.interventions)).encode())
+        beh = np.random.default_rng([seed, replicate, key])
         fit = compiled.fit
         lift = 0.1 * len(compiled.interventions) + 0.2 * min(fit.values())
         gr = float(np.clip(0.3 + lift + beh.normal(0, 0.03), 0, 1))
@@ -133,6 +134,14 @@ def user_config_dir(tmp_path) -> Path:
             "{id: u2, kind: u2, sector: west}", "{id: u2, kind: u2, sector: west, tech_level: high}"
         )
     )
+    (d / "interventions").mkdir()
+    (d / "interventions" / "more_trust.yaml").write_text(
+        "# @package interventions\nmore_trust:\n  description: test patch\n  mechanisms: {trust_gain: 0.3}\n"
+    )
+    (d / "interventions" / "less_rivalry.yaml").write_text(
+        "# @package interventions\nless_rivalry:\n  description: test patch\n"
+        "  mechanisms: {rivalry_strength: 0.0}\n"
+    )
     (d / "scenario" / "unknown_key.yaml").write_text(
         USER_SCENARIO.replace("name: tiny", "name: unknown_key\ncolour: red")
     )
@@ -176,6 +185,8 @@ def cli(fake_path, tmp_path):
     """Call the CLI in a temporary working directory: `cli(*args, cwd=None, script="app")`."""
 
     def _cli(*args, cwd: Path | None = None, script: str = "app", timeout: float = 300):
-        return run_cli([str(a) for a in args], cwd=cwd or tmp_path, fake=fake_path, script=script, timeout=timeout)
+        return run_cli(
+            [str(a) for a in args], cwd=cwd or tmp_path, fake=fake_path, script=script, timeout=timeout
+        )
 
     return _cli

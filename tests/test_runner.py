@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+
 from conftest import ROOT
 
 CONTRACT_METRICS = [
@@ -69,16 +70,40 @@ def check_run_dir(run: Path, replicates: int) -> dict:
     ts = pd.read_parquet(run / "timeseries.parquet")
     assert {"replicate", "day"} <= set(ts.columns)
     flows = pd.read_parquet(run / "flows.parquet")
-    assert {"source", "target", "type", "hops", "delivered", "withheld", "sanitized", "lost", "replicates"} <= set(
-        flows.columns
-    )
+    assert {
+        "source",
+        "target",
+        "type",
+        "hops",
+        "delivered",
+        "withheld",
+        "sanitized",
+        "lost",
+        "replicates",
+    } <= set(flows.columns)
     units = pd.read_parquet(run / "units.parquet")
-    assert {"id", "name", "kind", "component", "contributor", "group", "location", "sector", "strength"} <= set(
-        units.columns
-    )
+    assert {
+        "id",
+        "name",
+        "kind",
+        "component",
+        "contributor",
+        "group",
+        "location",
+        "sector",
+        "strength",
+    } <= set(units.columns)
     prov = json.loads((run / "provenance.json").read_text())
-    for key in ["package_version", "git_commit", "seed", "replicate_seeds", "python", "packages", "wall_seconds",
-                "hostname"]:
+    for key in [
+        "package_version",
+        "git_commit",
+        "seed",
+        "replicate_seeds",
+        "python",
+        "packages",
+        "wall_seconds",
+        "hostname",
+    ]:
         assert key in prov, key
     for pkg in ["mesa", "numpy", "numba", "pandas", "hydra-core"]:
         assert prov["packages"][pkg], pkg
@@ -99,8 +124,14 @@ def test_no_arguments_runs_minusma_2015(cli, tmp_path):
 
 def test_user_scenario_via_config_dir(cli, tmp_path, user_config_dir):
     out = tmp_path / "run"
-    res = cli("--config-dir", user_config_dir, "scenario=tiny", "sim.replicates=3", "sim.days=20",
-              f"hydra.run.dir={out}")
+    res = cli(
+        "--config-dir",
+        user_config_dir,
+        "scenario=tiny",
+        "sim.replicates=3",
+        "sim.days=20",
+        f"hydra.run.dir={out}",
+    )
     assert res.returncode == 0, res.stderr
     metrics = check_run_dir(out, replicates=3)
     assert json.loads((out / "provenance.json").read_text())["scenario"] == "tiny"
@@ -112,8 +143,15 @@ def test_same_seed_same_metrics(cli, tmp_path, user_config_dir):
     runs = []
     for name in ("a", "b"):
         out = tmp_path / name
-        res = cli("--config-dir", user_config_dir, "scenario=tiny", "sim.replicates=2", "sim.days=20", "seed=7",
-                  f"hydra.run.dir={out}")
+        res = cli(
+            "--config-dir",
+            user_config_dir,
+            "scenario=tiny",
+            "sim.replicates=2",
+            "sim.days=20",
+            "seed=7",
+            f"hydra.run.dir={out}",
+        )
         assert res.returncode == 0, res.stderr
         m = json.loads((out / "metrics.json").read_text())
         m.pop("wall_seconds")

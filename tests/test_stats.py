@@ -13,8 +13,18 @@ from missionfit.runner.run import flatten_metrics, summarize
 from missionfit.runner.stats import mean_ci95, paired_comparison, paired_difference, t_quantile_975
 
 
-@pytest.mark.parametrize(("df", "expected"), [(1, 12.7062047), (4, 2.7764451), (9, 2.2621572), (29, 2.0452296),
-                                              (60, 2.0002978), (120, 1.9799304), (10_000, 1.9602012)])
+@pytest.mark.parametrize(
+    ("df", "expected"),
+    [
+        (1, 12.7062047),
+        (4, 2.7764451),
+        (9, 2.2621572),
+        (29, 2.0452296),
+        (60, 2.0002978),
+        (120, 1.9799304),
+        (10_000, 1.9602012),
+    ],
+)
 def test_t_quantile(df, expected):
     assert t_quantile_975(df) == pytest.approx(expected, abs=2e-6)
 

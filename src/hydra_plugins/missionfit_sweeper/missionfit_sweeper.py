@@ -2,10 +2,10 @@
 
 It extends Hydra's BasicSweeper (cartesian products of `key=a,b,c` and `hydra.sweeper.params`) with:
 
-* designs: when the task config's `design.method` is grid, lhs, sobol or morris, every grid job is crossed with
-  the design points (`design.batch_size` points per job, so Hydra's per-job overhead is amortized);
-* one-line errors: a job whose config cannot be composed is reported as `missionfit: error: ...` before any job
-  runs;
+* designs: when the task config's `design.method` is grid, lhs, sobol or morris, every grid job is crossed
+  with the design points (`design.batch_size` points per job, so Hydra's per-job overhead is amortized);
+* one-line errors: a job whose config cannot be composed is reported as `missionfit: error: ...` before
+  any job runs;
 * aggregation after the last job, whatever happened to single jobs (the task function records failures in
   `errors/`, it never raises): `summary.parquet`, plus `comparison.parquet` for sweeps over `interventions`
   and `sensitivity.parquet` for Sobol/Morris designs. `missionfit-collect DIR` rebuilds them at any time.
@@ -17,7 +17,7 @@ import logging
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any
 
 from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
 from hydra.core.config_store import ConfigStore
@@ -38,8 +38,8 @@ class MissionfitSweeperConf:
 
     _target_: str = "hydra_plugins.missionfit_sweeper.missionfit_sweeper.MissionfitSweeper"
     # No `from __future__ import annotations` here: Hydra executes plugin modules outside sys.modules.
-    max_batch_size: Optional[int] = None  # noqa: UP045
-    params: Optional[Dict[str, str]] = None  # noqa: UP006, UP045
+    max_batch_size: int | None = None
+    params: dict[str, str] | None = None
 
 
 ConfigStore.instance().store(
@@ -50,10 +50,12 @@ ConfigStore.instance().store(
 class MissionfitSweeper(BasicSweeper):
     """BasicSweeper plus designs, one-line composition errors and aggregation."""
 
-    def __init__(self, max_batch_size: Optional[int] = None, params: Optional[Dict[str, str]] = None) -> None:  # noqa: UP006, UP045
+    def __init__(self, max_batch_size: int | None = None, params: dict[str, str] | None = None) -> None:
         super().__init__(max_batch_size=max_batch_size, params=dict(params or {}))
 
-    def _job_overrides(self, arguments: List[str]) -> Tuple[List[List[str]], List[str], Optional[Dict[str, Any]]]:  # noqa: UP006, UP045
+    def _job_overrides(
+        self, arguments: list[str]
+    ) -> tuple[list[list[str]], list[str], dict[str, Any] | None]:
         from missionfit.runner.sweep import design_job_overrides
 
         assert self.config is not None and self.hydra_context is not None
@@ -66,7 +68,7 @@ class MissionfitSweeper(BasicSweeper):
         jobs, design = design_job_overrides(self.config, grid)
         return jobs, swept, design
 
-    def sweep(self, arguments: List[str]) -> Any:  # noqa: UP006
+    def sweep(self, arguments: list[str]) -> Any:
         """Run the sweep; see the module docstring."""
         from missionfit.runner import sweep as sw
         from missionfit.runner.validate import ConfigError, describe_exception
@@ -81,13 +83,15 @@ class MissionfitSweeper(BasicSweeper):
         OmegaConf.save(self.config, sweep_dir / "multirun.yaml")
         sw.write_sweep_manifest(sweep_dir, self.config, jobs=jobs, swept=swept, design=design)
 
-        # Compose each distinct grid value once before launching: an unknown intervention or a wrong type is
-        # one clear line, not a traceback from inside a launcher.
-        for job in sw.jobs_to_validate(jobs):
-            try:
-                self.hydra_context.config_loader.load_sweep_config(self.config, list(job))
-            except Exception as err:  # noqa: BLE001 - every composition error becomes one line
-                raise SystemExit(sw.fail_line(describe_exception(err, list(job)))) from None
+        # Check every job's overrides before launching: an unknown intervention or a wrong type is one clear
+        # line, not a traceback from inside a launcher. Composing a large scenario costs about a second, so
+        # the first job is composed in full and the other values are checked against its config.
+        try:
+            sw.check_sweep_overrides(self.hydra_context.config_loader, self.config, jobs)
+        except ConfigError as err:
+            raise SystemExit(sw.fail_line(str(err))) from None
+        except Exception as err:  # noqa: BLE001 - every composition error becomes one line
+            raise SystemExit(sw.fail_line(describe_exception(err, list(jobs[0])))) from None
 
         chunks = list(self.split_overrides_to_chunks(jobs, self.max_batch_size))
         total = len(jobs)

@@ -9,6 +9,7 @@ over to the `@hydra.main` function. After a sweep it exits non-zero with the lis
 from __future__ import annotations
 
 import sys
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -19,6 +20,10 @@ from missionfit.paths import config_dir
 from missionfit.runner.config import register_configs
 
 register_configs()
+
+# configs/hydra/launcher/ray.yaml shadows the Ray plugin's node of the same name (to start a local Ray
+# without the dashboard) and is validated against it; Hydra warns about that pattern on every composition.
+warnings.filterwarnings("ignore", message=r"(?s).*validated against ConfigStore schema with the same name")
 
 #: Hydra options that print something and exit instead of running.
 _INFO_FLAGS = ("help", "hydra_help", "cfg", "info", "shell_completion", "version", "resolve")
@@ -89,13 +94,24 @@ def precompose(argv: Sequence[str]) -> str | None:
     return None
 
 
+def _launcher_fallback(argv: list[str]) -> list[str]:
+    """Use the basic launcher when the default (joblib) plugin is not installed and none was chosen."""
+    import importlib.util
+
+    if any(a.startswith(("hydra/launcher=", "override hydra/launcher")) for a in argv):
+        return argv
+    if importlib.util.find_spec("hydra_plugins.hydra_joblib_launcher") is None:
+        return [*argv, "hydra/launcher=basic"]
+    return argv
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point of the `missionfit` console script.
 
     Args:
         argv: Arguments (default: `sys.argv[1:]`).
     """
-    argv = list(sys.argv[1:] if argv is None else argv)
+    argv = _launcher_fallback(list(sys.argv[1:] if argv is None else argv))
     message = precompose(argv)
     if message is not None:
         print(f"missionfit: error: {message}", file=sys.stderr, flush=True)
@@ -113,7 +129,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     if failed:
         lines = [f"missionfit: error: {len(failed)} job(s) of the sweep failed ({LAST_SWEEP.get('dir')}):"]
         for rec in failed:
-            lines.append(f"  job {rec.get('job')} [{' '.join(rec.get('overrides', []))}]: {rec.get('message')}")
+            lines.append(
+                f"  job {rec.get('job')} [{' '.join(rec.get('overrides', []))}]: {rec.get('message')}"
+            )
         lines.append("  (fix and rerun the same command with hydra.sweep.dir=<that dir> to redo only these)")
         print("\n".join(lines), file=sys.stderr, flush=True)
         raise SystemExit(1)

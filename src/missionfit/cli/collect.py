@@ -20,7 +20,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     """
     parser = argparse.ArgumentParser(
         prog="missionfit-collect",
-        description="Rebuild summary.parquet (and comparison.parquet, sensitivity.parquet) of a sweep directory.",
+        description="Rebuild summary.parquet (and comparison.parquet, sensitivity.parquet) of a sweep dir.",
     )
     parser.add_argument("sweep_dir", type=Path, help="the sweep directory (hydra.sweep.dir)")
     args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
@@ -34,8 +34,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         print(f"{name}: {path}")
     failed = failures(args.sweep_dir)
     if failed:
-        print(f"missionfit-collect: {len(failed)} failed job(s) recorded in {args.sweep_dir / 'errors'}",
-              file=sys.stderr)
+        print(
+            f"missionfit-collect: {len(failed)} failed job(s) recorded in {args.sweep_dir / 'errors'}",
+            file=sys.stderr,
+        )
         raise SystemExit(1)
 
 

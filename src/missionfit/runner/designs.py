@@ -43,7 +43,11 @@ class Design:
 
     def problem(self) -> dict[str, Any]:
         """Return the SALib problem dict."""
-        return {"num_vars": len(self.names), "names": list(self.names), "bounds": [list(b) for b in self.bounds]}
+        return {
+            "num_vars": len(self.names),
+            "names": list(self.names),
+            "bounds": [list(b) for b in self.bounds],
+        }
 
     def point(self, i: int) -> dict[str, float | int]:
         """Return design point `i` as {config key: value}."""
@@ -97,9 +101,9 @@ def make_design(
     """Sample a design.
 
     Args:
-        method: grid (full factorial, `levels` per parameter), lhs (`n` points), sobol (Saltelli's scheme with
-            `n` base samples: n·(D+2) points, or n·(2D+2) with `second_order`) or morris (`n` trajectories on a
-            `num_levels` grid: n·(D+1) points).
+        method: grid (full factorial, `levels` per parameter), lhs (`n` points), sobol (Saltelli's scheme
+            with `n` base samples: n·(D+2) points, or n·(2D+2) with `second_order`) or morris (`n`
+            trajectories on a `num_levels` grid: n·(D+1) points).
         params: Dotted config key -> [low, high].
         n: Sample size (see `method`).
         levels: Grid levels per parameter.
@@ -229,5 +233,7 @@ def analyze(
                     }
                 )
         else:
-            raise DesignError(f"design.method = {design.method}: no sensitivity analysis (use sobol or morris)")
+            raise DesignError(
+                f"design.method = {design.method}: no sensitivity analysis (use sobol or morris)"
+            )
     return pd.DataFrame(rows)

@@ -12,7 +12,17 @@ from pathlib import Path
 from typing import Any
 
 #: Distributions whose versions are recorded.
-KEY_PACKAGES = ("missionfit", "mesa", "numpy", "numba", "pandas", "pyarrow", "hydra-core", "omegaconf", "networkx")
+KEY_PACKAGES = (
+    "missionfit",
+    "mesa",
+    "numpy",
+    "numba",
+    "pandas",
+    "pyarrow",
+    "hydra-core",
+    "omegaconf",
+    "networkx",
+)
 
 
 def package_version(dist: str) -> str | None:
@@ -79,4 +89,7 @@ def seed_record(seq: Any) -> dict[str, Any]:
     spawn_key = getattr(seq, "spawn_key", None)
     if entropy is None and spawn_key is None:
         return {"repr": repr(seq)}
-    return {"entropy": entropy if isinstance(entropy, int) else repr(entropy), "spawn_key": list(spawn_key or ())}
+    return {
+        "entropy": entropy if isinstance(entropy, int) else repr(entropy),
+        "spawn_key": list(spawn_key or ()),
+    }

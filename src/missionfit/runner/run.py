@@ -100,7 +100,7 @@ def execute_run(
         cfg: The composed config (the `hydra` node is ignored).
         out_dir: The run directory.
         overrides: The overrides that produced `cfg` (recorded, and used to name the origin of bad values).
-        params: Swept keys of this run and their values (recorded in provenance, columns of `summary.parquet`).
+        params: Swept keys of this run and their values (in provenance; columns of `summary.parquet`).
         job: Job identity within a sweep (`job`, `job_num`, `design_point`), recorded in provenance.
         progress_desc: Label of the progress bar.
 
@@ -172,8 +172,7 @@ def execute_run(
     write_parquet(out_dir / "flows.parquet", flows_sum)
     write_parquet(out_dir / "units.parquet", compiled.units_table())
     write_parquet(out_dir / "fc_latency.parquet", fc_latency)
-    task_cfg = OmegaConf.masked_copy(cfg, [k for k in cfg if k != "hydra"]) if "hydra" in cfg else cfg
-    write_text(out_dir / "config.yaml", OmegaConf.to_yaml(task_cfg, resolve=True))
+    write_text(out_dir / "config.yaml", _yaml(plain))
 
     means, cis = summarize(per_rep)
     wall = time.perf_counter() - tic
@@ -201,6 +200,14 @@ def execute_run(
         "replicates": n_rep,
         "goal_realization": means.get("goal_realization"),
     }
+
+
+def _yaml(data: Any) -> str:
+    """Dump plain data as YAML (libyaml when available: a scenario has thousands of lines)."""
+    import yaml
+
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    return yaml.dump(data, Dumper=dumper, sort_keys=False, allow_unicode=True, default_flow_style=False)
 
 
 def _front(frame: pd.DataFrame, cols: Sequence[str]) -> pd.DataFrame:

@@ -154,8 +154,79 @@ def jobs_to_validate(jobs: Sequence[Sequence[str]]) -> list[Sequence[str]]:
     return chosen
 
 
+def check_sweep_overrides(config_loader: Any, config: DictConfig, jobs: Sequence[Sequence[str]]) -> None:
+    """Check that every job of a sweep will compose, cheaply.
+
+    The first job is composed in full. For the other jobs, each distinct override is checked on its own: a
+    config group selection must name existing options, a value must be assignable to the typed first config.
+    Overrides that add, delete or re-package keys are composed in full.
+
+    Args:
+        config_loader: Hydra's config loader.
+        config: The sweep's config.
+        jobs: Override lists of every job.
+
+    Raises:
+        ConfigError: An unknown group option or a value of the wrong type (one line).
+        Exception: Hydra's composition errors of a job composed in full.
+    """
+    from hydra.core.object_type import ObjectType
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    from missionfit.runner.validate import GROUPS, ConfigError, describe_exception, unknown_group_option
+
+    if not jobs:
+        return
+    first = config_loader.load_sweep_config(config, list(jobs[0]))
+    choices = dict(first.hydra.runtime.choices)
+    checked = set(jobs[0])
+    parser = OverridesParser.create(config_loader=config_loader)
+    options: dict[str, set[str]] = {}
+    probe = OmegaConf.masked_copy(first, [k for k in first if k != "hydra"])
+    OmegaConf.set_struct(probe, True)
+    for job in jobs[1:]:
+        for text in job:
+            if text in checked or text.startswith("design."):
+                continue
+            checked.add(text)
+            o = parser.parse_override(text)
+            key = o.key_or_group
+            if o.is_add() or o.is_delete() or o.package is not None:
+                try:
+                    config_loader.load_sweep_config(config, list(job))
+                except Exception as err:  # noqa: BLE001
+                    raise ConfigError(describe_exception(err, list(job))) from None
+                continue
+            if key in choices or key in GROUPS or "/" in key:
+                if key not in options:
+                    options[key] = set(config_loader.get_group_options(key, results_filter=ObjectType.CONFIG))
+                value = o.value()
+                names = value if isinstance(value, list) else [value]
+                for name in names:
+                    if name is not None and str(name) not in options[key]:
+                        raise ConfigError(unknown_group_option(key, str(name)))
+                continue
+            try:
+                OmegaConf.update(probe, key, o.value(), merge=True)
+            except Exception as err:  # noqa: BLE001
+                raise ConfigError(f"command line: {describe_value_error(key, o.value(), err)}") from None
+
+
+def describe_value_error(key: str, value: Any, err: BaseException) -> str:
+    """Return `<key> = <value>: <reason>` for a value rejected by the typed config."""
+    from missionfit.runner.validate import _reason
+
+    reason, _ = _reason(str(err))
+    return f"{key} = {value}: {reason}"
+
+
 def write_sweep_manifest(
-    sweep_dir: Path, config: DictConfig, *, jobs: list[list[str]], swept: list[str], design: dict[str, Any] | None
+    sweep_dir: Path,
+    config: DictConfig,
+    *,
+    jobs: list[list[str]],
+    swept: list[str],
+    design: dict[str, Any] | None,
 ) -> None:
     """Write `sweep.json` (before the first job).
 
@@ -176,8 +247,12 @@ def write_sweep_manifest(
             "swept": swept_keys,
             "jobs": jobs,
             "design": design,
-            "sensitivity": OmegaConf.to_container(config.sensitivity, resolve=True) if "sensitivity" in config else None,
-            "comparison": OmegaConf.to_container(config.comparison, resolve=True) if "comparison" in config else None,
+            "sensitivity": OmegaConf.to_container(config.sensitivity, resolve=True)
+            if "sensitivity" in config
+            else None,
+            "comparison": OmegaConf.to_container(config.comparison, resolve=True)
+            if "comparison" in config
+            else None,
             "launcher": str(OmegaConf.select(config, "hydra.launcher._target_", default="")),
         },
     )
@@ -218,16 +293,18 @@ def params_of(cfg: DictConfig, overrides: Sequence[str], choices: Mapping[str, A
     """
     from hydra.core.override_parser.overrides_parser import OverridesParser
 
+    from missionfit.runner.validate import GROUPS
+
     parsed = OverridesParser.create().parse_overrides(list(overrides))
     params: dict[str, Any] = {}
     for o in parsed:
         key = o.key_or_group
         if key.startswith("hydra") or key.startswith("design."):
             continue
-        if key in choices:
-            value = choices[key]
-            if key == "interventions":
-                value = interventions_label(list(cfg.interventions))
+        if key == "interventions":
+            params[key] = interventions_label(list(cfg.interventions))
+        elif key in choices or key in GROUPS:
+            value = choices.get(key)
             params[key] = None if value is None else str(value)
         else:
             value = OmegaConf.select(cfg, key, default=None)
@@ -285,8 +362,12 @@ def run_guarded(
         if _same_job(run_dir, overrides):
             err_path.unlink(missing_ok=True)
             return {"job": job, "status": "skipped"}
-        message = f"{run_dir}: holds a finished run of other overrides; not overwritten (use a new hydra.sweep.dir)"
-        write_json(err_path, {"job": job, "overrides": list(overrides), "message": message, "type": "ResumeError"})
+        message = (
+            f"{run_dir}: holds a finished run of other overrides; not overwritten (use a new hydra.sweep.dir)"
+        )
+        write_json(
+            err_path, {"job": job, "overrides": list(overrides), "message": message, "type": "ResumeError"}
+        )
         return {"job": job, "status": "failed", "message": message}
     try:
         result = execute_run(
@@ -355,7 +436,10 @@ def run_job(cfg: DictConfig) -> dict[str, Any]:
             try:
                 cfg_i = point_config(cfg, design, i)
             except Exception as err:  # noqa: BLE001
-                write_json(error_file(sweep_dir, point_job), {"job": point_job, "overrides": overrides, "message": str(err)})
+                write_json(
+                    error_file(sweep_dir, point_job),
+                    {"job": point_job, "overrides": overrides, "message": str(err)},
+                )
                 runs.append({"job": point_job, "status": "failed", "message": str(err)})
                 continue
             params = {**base_params, **design.point(i), "design_point": i}
@@ -390,14 +474,18 @@ def run_job(cfg: DictConfig) -> dict[str, Any]:
         )
     if cfg.sim.progress:
         total = read_manifest(sweep_dir).get("total", "?")
-        status = ", ".join(f"{r['job']} {r['status']}" for r in runs) if len(runs) <= 3 else (
-            f"{sum(r['status'] != 'failed' for r in runs)}/{len(runs)} points done"
+        status = (
+            ", ".join(f"{r['job']} {r['status']}" for r in runs)
+            if len(runs) <= 3
+            else (f"{sum(r['status'] != 'failed' for r in runs)}/{len(runs)} points done")
         )
         report(f"job {num + 1}/{total}: {status}")
     return {"job_num": num, "runs": runs}
 
 
-def record_launcher_failures(sweep_dir: Path, results: Sequence[Any], chunk: Sequence[Sequence[str]], start: int) -> None:
+def record_launcher_failures(
+    sweep_dir: Path, results: Sequence[Any], chunk: Sequence[Sequence[str]], start: int
+) -> None:
     """Record jobs that failed outside the task function's guard (e.g. in the launcher).
 
     Args:
@@ -440,11 +528,15 @@ def finish_sweep(sweep_dir: Path) -> None:
     try:
         written = collect(sweep_dir)
     except Exception as err:  # noqa: BLE001 - aggregation must not hide the finished runs
-        fail_line(f"{sweep_dir}: aggregation failed: {str(err).splitlines()[0] if str(err) else type(err).__name__}"
-                  " (rerun missionfit-collect)")
+        fail_line(
+            f"{sweep_dir}: aggregation failed: {str(err).splitlines()[0] if str(err) else type(err).__name__}"
+            " (rerun missionfit-collect)"
+        )
     failed = failures(sweep_dir)
     LAST_SWEEP.clear()
-    LAST_SWEEP.update({"dir": str(sweep_dir), "failed": failed, "written": {k: str(v) for k, v in written.items()}})
+    LAST_SWEEP.update(
+        {"dir": str(sweep_dir), "failed": failed, "written": {k: str(v) for k, v in written.items()}}
+    )
     for name, path in written.items():
         report(f"wrote {name}: {path}")
 
@@ -457,7 +549,9 @@ PROVENANCE_COLUMNS = ("package_version", "git_commit", "hostname", "python")
 
 def _run_dirs(sweep_dir: Path) -> list[Path]:
     dirs = [p.parent for p in Path(sweep_dir).rglob(METRICS_FILE)]
-    return sorted((d for d in dirs if d != Path(sweep_dir) and (d / "replicates.parquet").is_file()), key=_natural)
+    return sorted(
+        (d for d in dirs if d != Path(sweep_dir) and (d / "replicates.parquet").is_file()), key=_natural
+    )
 
 
 def _natural(p: Path) -> list[Any]:
@@ -562,7 +656,9 @@ def collect(sweep_dir: Path) -> dict[str, Path]:
 
     design = manifest.get("design")
     if design and design.get("method") in ("sobol", "morris"):
-        sens = sensitivity_table(summary, Design.from_dict(design), manifest.get("sensitivity") or {}, numeric, swept)
+        sens = sensitivity_table(
+            summary, Design.from_dict(design), manifest.get("sensitivity") or {}, numeric, swept
+        )
         path = sweep_dir / "sensitivity.parquet"
         write_parquet(path, sens)
         written["sensitivity"] = path

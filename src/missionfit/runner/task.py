@@ -12,8 +12,9 @@ from omegaconf import DictConfig
 def run_task(cfg: DictConfig) -> Any:
     """Execute the composed config.
 
-    A single run (`missionfit ...`) writes its run directory and exits with one error line on bad input. A sweep
-    job (`missionfit -m ...`) never raises: failures are recorded in the sweep's `errors/` and the sweep goes on.
+    A single run (`missionfit ...`) writes its run directory and exits with one error line on bad input. A
+    sweep job (`missionfit -m ...`) never raises: failures are recorded in the sweep's `errors/` and the sweep
+    goes on.
 
     Args:
         cfg: The config composed by Hydra.
