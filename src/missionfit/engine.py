@@ -80,11 +80,11 @@ R_FC, R_ASIFU, R_JMAC, R_ROTATION, R_U2 = range(5)
 PARAM_NAMES = (
     "share_steepness", "trust_gain", "trust_loss", "withhold_noticed", "board_trust_gain",
     "sanitize_delay_days", "sanitize_quality_loss", "tasking_boost", "task_days", "product_cycle_days",
-    "fusion_gain", "escalation_quality", "baseline_mitigation", "max_mitigation",
+    "fusion_gain", "escalation_quality", "baseline_mitigation", "max_mitigation", "fusion_delay_days",
 )
 (
     P_STEEP, P_GAIN, P_LOSS, P_NOTICED, P_BOARD_GAIN, P_SAN_DELAY, P_SAN_LOSS, P_TASK_BOOST, P_TASK_DAYS,
-    P_CYCLE, P_FUSION, P_ESCALATION, P_BASE_MIT, P_MAX_MIT,
+    P_CYCLE, P_FUSION, P_ESCALATION, P_BASE_MIT, P_MAX_MIT, P_FUSION_DELAY,
 ) = range(len(PARAM_NAMES))
 
 #: Counters, in this order, in `Flow.counters`.
@@ -160,6 +160,7 @@ class State(NamedTuple):
     budget: np.ndarray
     observed: np.ndarray
     bf: np.ndarray
+    lanes: np.ndarray  # [branch slot, domain]: 1 = this cell leaves the domain to another board member
     task: np.ndarray  # [unit, slot, (sector, domain)]
     task_expiry: np.ndarray
 
@@ -195,6 +196,7 @@ def new_state(st: Static, n_branches: int, capacity: int, days: int) -> State:
         budget=np.zeros(n),
         observed=np.zeros((n, m), np.bool_),
         bf=bf,
+        lanes=np.zeros((n_branches, 6), np.int8),
         task=np.full((n, TASK_SLOTS, 2), -1, np.int64),
         task_expiry=np.full((n, TASK_SLOTS), -1.0),
     )
@@ -475,19 +477,33 @@ def _disseminate(net, fl, rng, b, event, horizon, quality, born, sfroot, t):
 
 
 @numba.njit(cache=True)
+def _refill_budgets(st, s):
+    """Each day a branch can analyse `analysts` items; unused capacity carries over a little."""
+    uf = st.net.uf
+    for b in range(uf.shape[1]):
+        if uf[U_ANALYSTS, b] > 0:
+            s.budget[b] = min(s.budget[b] + uf[U_ANALYSTS, b], 2.0 * uf[U_ANALYSTS, b] + 1.0)
+
+
+@numba.njit(cache=True)
 def _fuse(st, s, rng, day):
     """Intelligence branches turn what they received into assessments, capacity-limited (MODEL.md §3.5).
 
     p. 394: S2, G2 and U2 were "understaffed"; ASIFU "largely maintained its original focus on
     comprehensive intelligence on the mid- and long-term", so a current threat it assesses is, with
     probability equal to its long-term focus, folded into a periodic long-term product instead of a current
-    warning. Items about events that already happened are dropped (overtaken by events). Two mission-level
-    cells assessing the same event without having received the other's assessment is duplication (p. 396).
+    warning. Items are taken by priority (the branch's horizon and domain focus), an assessment leaves
+    `fusion_delay_days` after its input arrived (or after the day began, for a backlog), items about events
+    that already happened are dropped (overtaken by events), and what exceeds the day's capacity waits.
+    A mission-level cell skips items of a domain a board gave to another cell (its "lane"), unless the item is
+    that cell's assessment. Two mission-level cells assessing the same event without having received the
+    other's assessment is duplication (p. 396). Returns the number of assessments made.
     """
     net, fl = st.net, s.flow
     ui, uf, qi, qf = net.ui, net.uf, fl.qi, fl.qf
-    t_now = day + 1.0
     nq = fl.counters[C_NQUEUE]
+    if nq == 0:
+        return 0
     for q in range(nq):
         b = qi[Q_UNIT, q]
         e = qi[Q_EVENT, q]
@@ -496,43 +512,43 @@ def _fuse(st, s, rng, day):
         if (ui[U_FOCUS_DOM, b] >> net.evi[EV_DOMAIN, e]) & 1:
             priority += 1.0
         # branch first, then descending priority, then arrival time
-        qf[Q_KEY, q] = b * 16.0 + (3.0 - priority) * 4.0 + min(qf[Q_TIME, q] - day, 3.99) * 0.25
+        qf[Q_KEY, q] = b * 16.0 + (3.0 - priority) * 4.0 + min(max(qf[Q_TIME, q] - day, 0.0), 3.99) * 0.25
     order = np.argsort(qf[Q_KEY, :nq])
     keep = np.zeros(nq, np.bool_)
-    for b in range(uf.shape[1]):
-        if uf[U_ANALYSTS, b] > 0:
-            s.budget[b] = min(s.budget[b] + uf[U_ANALYSTS, b], 2.0 * uf[U_ANALYSTS, b] + 1.0)
+    made = 0
     for idx in range(nq):
         q = order[idx]
         b = qi[Q_UNIT, q]
         e = qi[Q_EVENT, q]
         slot = ui[U_SLOT, b]
-        if net.evf[EV_TIME, e] <= day:
+        start = max(qf[Q_TIME, q], float(day))
+        if net.evf[EV_TIME, e] <= start:
             continue  # overtaken by events
         if s.bf[B_ASSESSED, slot, e] < np.inf:
             if qf[Q_QUALITY, q] > s.bf[B_QUALITY, slot, e]:
                 s.bf[B_QUALITY, slot, e] = qf[Q_QUALITY, q]
             continue
-        if fl.bi[B_DECONFLICTED, slot, e] and not qi[Q_FROM_PEER, q]:
-            continue  # a directive board gave this event to another cell
+        if not qi[Q_FROM_PEER, q] and (fl.bi[B_DECONFLICTED, slot, e] or s.lanes[slot, net.evi[EV_DOMAIN, e]]):
+            continue  # a board gave this event, or this domain, to another cell
         if s.budget[b] < 1.0:
             keep[q] = True
             continue
         s.budget[b] -= 1.0
-        s.bf[B_ASSESSED, slot, e] = t_now
+        made += 1
+        t_out = start + net.params[P_FUSION_DELAY]
+        s.bf[B_ASSESSED, slot, e] = t_out
         if ui[U_PEER, b]:
             fl.esi[ES_PEER_ASSESSED, e] = 1
             if not fl.bi[B_RECEIVED_PEER, slot, e]:
                 fl.esi[ES_INDEPENDENT, e] += 1
         horizon = net.evi[EV_HORIZON, e]
-        delay = 0.0
         if horizon == IMMINENT and rng.random() < uf[U_FOCUS_H, b]:
             horizon = LONG
-            delay = net.params[P_CYCLE]
+            t_out += net.params[P_CYCLE]
         quality = qf[Q_QUALITY, q] + (1.0 - qf[Q_QUALITY, q]) * net.params[P_FUSION]
         fl.bi[B_HORIZON, slot, e] = horizon
         s.bf[B_QUALITY, slot, e] = quality
-        _disseminate(net, fl, rng, b, e, horizon, quality, qf[Q_BORN, q], qi[Q_SFROOT, q], t_now + delay)
+        _disseminate(net, fl, rng, b, e, horizon, quality, qf[Q_BORN, q], qi[Q_SFROOT, q], t_out)
     # keep only what waits for capacity
     w = 0
     for q in range(nq):
@@ -542,6 +558,7 @@ def _fuse(st, s, rng, day):
                 qf[r, w] = qf[r, q]
             w += 1
     fl.counters[C_NQUEUE] = w
+    return made
 
 
 # --------------------------------------------------------------------------------------------------
@@ -797,12 +814,26 @@ def _boards(st, s, rng, day):
             if k < 0:
                 return
             _send(net, fl, rng, k, edge, float(day))
-        if net.ei[E_DIRECTIVE, edge] and slot_b >= 0 and a < b:
-            # deconfliction of work in progress: what `a` has queued, `b` leaves to `a`
-            for q in range(fl.counters[C_NQUEUE]):
-                e = fl.qi[Q_EVENT, q]
-                if fl.qi[Q_UNIT, q] == a and s.bf[B_ASSESSED, slot_b, e] == np.inf:
-                    fl.bi[B_DECONFLICTED, slot_b, e] = 1
+        if slot_b >= 0 and net.ui[U_PEER, a] and net.ui[U_PEER, b]:
+            # role clarity (p. 402: "increase role clarity between ASIFU and JMAC"): for each PMESII domain
+            # the board names a lead cell, the one that focuses on it with the larger capacity; the other
+            # keeps out of that lane: always under a directive board, voluntarily (as it would share) under
+            # a coordinating one
+            directive = net.ei[E_DIRECTIVE, edge] != 0
+            for d in range(6):
+                a_on = (net.ui[U_FOCUS_DOM, a] >> d) & 1
+                b_on = (net.ui[U_FOCUS_DOM, b] >> d) & 1
+                a_leads = a_on and (not b_on or net.uf[U_ANALYSTS, a] > net.uf[U_ANALYSTS, b] or (
+                    net.uf[U_ANALYSTS, a] == net.uf[U_ANALYSTS, b] and a < b))
+                if not a_leads or s.lanes[slot_b, d]:
+                    continue
+                if directive:
+                    s.lanes[slot_b, d] = 1
+                else:
+                    gap = fl.trust[b, a] - net.uf[U_THRESHOLD, b]
+                    p_keep_out = net.ef[E_SHARE, edge] / (1.0 + np.exp(-net.params[P_STEEP] * gap))
+                    if rng.random() < p_keep_out:
+                        s.lanes[slot_b, d] = 1
 
 
 @numba.njit(cache=True)
@@ -860,7 +891,7 @@ def step_day(st, s, rng, day):
     """Run one simulated day and record it; returns False if message or queue capacity ran out.
 
     Order: rotation, board meetings, tasking, collection and reporting (reports leave at the indicator's
-    time), transmission until the end of the day, fusion (products leave next morning), outcomes.
+    time), then transmission and fusion in turns until nothing more arrives before midnight, outcomes.
     """
     net, fl = st.net, s.flow
     c = fl.counters
@@ -868,9 +899,15 @@ def step_day(st, s, rng, day):
     _rotate(st, s, day)
     _boards(st, s, rng, day)
     _task(st, s, rng, day)
+    _refill_budgets(st, s)
     _collect(st, s, rng, day)
+    # transmission and fusion alternate until the day's work is done: a current warning can travel
+    # collector -> cells -> commander within the day when channels and capacity allow
+    for _ in range(8):
+        _process_arrivals(net, fl, rng, day)
+        if _fuse(st, s, rng, day) == 0:
+            break
     _process_arrivals(net, fl, rng, day)
-    _fuse(st, s, rng, day)
     _outcomes(st, s, day)
     rec = s.day_record[day]
     rec[3] = c[C_CREATED] - before[0]

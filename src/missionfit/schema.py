@@ -365,6 +365,7 @@ class MechanismSpec:
     humint_language_access: float = 0.3
     # fusion
     product_cycle_days: float = 7.0
+    fusion_delay_days: float = 0.25
     fusion_gain: float = 0.3
     format_boost: float = 0.5
     escalation_quality: float = 0.6
