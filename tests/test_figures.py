@@ -123,9 +123,7 @@ def test_t_quantiles_and_mean_ci():
 
 
 def test_paired_differences_pair_on_replicate():
-    base = pd.DataFrame(
-        {"interventions": "[]", "replicate": range(5), "goal_realization": [0.1, 0.2, 0.3, 0.4, 0.5]}
-    )
+    base = pd.DataFrame({"interventions": "[]", "replicate": range(5), "goal_realization": [0.1, 0.2, 0.3, 0.4, 0.5]})
     arm = base.assign(interventions="[jcb_directive]", goal_realization=base["goal_realization"] + 0.05)
     comp = paired_differences(pd.concat([base, arm]), ["goal_realization"])
     assert list(comp["arm"]) == ["[jcb_directive]"]
@@ -136,9 +134,11 @@ def test_paired_differences_pair_on_replicate():
 
 
 def test_metric_value_reads_both_layouts():
-    assert metric_value(
-        {"goal_realization": {"mean": 0.3, "ci_low": 0.2, "ci_high": 0.4}}, "goal_realization"
-    ) == (0.3, 0.2, 0.4)
+    assert metric_value({"goal_realization": {"mean": 0.3, "ci_low": 0.2, "ci_high": 0.4}}, "goal_realization") == (
+        0.3,
+        0.2,
+        0.4,
+    )
     runner = {
         "goal_realization_by_line": {"security": 0.3},
         "ci95": {"goal_realization_by_line": {"security": [0.2, 0.4]}},
@@ -207,8 +207,7 @@ def test_network_without_coordinates_uses_layers():
 def test_network_large_structure_labels_only_key_units():
     units = synthetic.units_table()
     many = pd.concat(
-        [units]
-        + [units[units["kind"] == "battalion"].assign(id=lambda d, k=k: d["id"] + f"_{k}") for k in range(3)],
+        [units] + [units[units["kind"] == "battalion"].assign(id=lambda d, k=k: d["id"] + f"_{k}") for k in range(3)],
         ignore_index=True,
     )
     fig, axes = plot_network(many, synthetic.flows_table())
@@ -309,9 +308,7 @@ def test_coherence_member_to_member_board_flows_use_config_membership():
             ),
         ]
     )
-    membership = pd.DataFrame(
-        {"source": ["jmac", "asifu"], "target": ["jcb", "jcb"], "directive": [True, True]}
-    )
+    membership = pd.DataFrame({"source": ["jmac", "asifu"], "target": ["jcb", "jcb"], "directive": [True, True]})
     table = coherence_table(units, flows, board_edges=membership).set_index(["block_a", "block_b"])
     assert bool(table.loc[("JMAC", "ASIFU"), "directive_board"])
     table = coherence_table(units, flows, boards_directive=True).set_index(["block_a", "block_b"])
@@ -613,3 +610,16 @@ def test_synthetic_run_matches_the_contract(tmp_path):
     assert {"replicate", "source", "source_kind", "channel", "latency_days", "timely"} <= set(lat)
     metrics = json.loads((run / "metrics.json").read_text())
     assert "goal_realization" in metrics and "security" in metrics["goal_realization_by_line"]
+
+
+def test_fit_landscape_skipped_for_sampled_designs(tmp_path, capsys):
+    sweep = synthetic.write_sweep(tmp_path / "morris", "fit", n=2, job_files=False)
+    (sweep / "sweep.json").write_text(json.dumps({"swept": [], "design": {"method": "morris"}}))
+    assert main([str(sweep), "--no-report"]) == 1  # nothing applies: no figure at all
+    assert "skipped fit_landscape: the sweep's design is morris, not a grid" in capsys.readouterr().out
+    summary = pd.read_parquet(sweep / "summary.parquet")
+    (sweep / "sweep.json").unlink()
+    corner = (summary["fit.strategic"] == 0) & (summary["fit.cultural"] == 0) & (summary["fit.operational"] == 0)
+    summary[~corner].to_parquet(sweep / "summary.parquet")
+    kind, results = render(sweep)
+    assert {r.name: r.note for r in results}["fit_landscape"].startswith("the fit knobs were not swept as a full grid")

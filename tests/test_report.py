@@ -121,3 +121,25 @@ def test_runner_style_summary_and_comparison(tmp_path):
 def test_write_report_needs_a_summary(tmp_path):
     with pytest.raises(InputError, match="summary.parquet"):
         write_report(tmp_path)
+
+
+def test_command_embeds_only_figures_drawn_now(tmp_path):
+    from missionfit.cli.figures import main
+
+    sweep = synthetic.write_sweep(tmp_path / "s", "fit", n=2, job_files=False)
+    stale = sweep / "figures"
+    stale.mkdir()
+    (stale / "forest.png").write_bytes(b"old")
+    assert main([str(sweep), "-q"]) == 0
+    text = (sweep / "report.md").read_text()
+    assert "figures/fit_landscape.png" in text and "forest.png" not in text
+
+
+def test_command_with_out_dir_links_the_figures_there(tmp_path):
+    from missionfit.cli.figures import main
+
+    sweep = synthetic.write_sweep(tmp_path / "s", "fit", n=2, job_files=False)
+    assert main([str(sweep), "-q", "-o", str(tmp_path / "paper" / "figs")]) == 0
+    text = (sweep / "report.md").read_text()
+    assert "](../paper/figs/fit_landscape.png)" in text
+    assert (tmp_path / "paper" / "figs" / "fit_landscape.pdf").is_file()

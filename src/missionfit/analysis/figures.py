@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from missionfit.analysis import io
@@ -312,9 +313,32 @@ def _landscape(cache: _Cache):
         raise _Skip(
             "fewer than two fit knobs (fit.strategic, fit.cultural, fit.operational) vary in the sweep"
         )
+    method = _design_method(cache.root)
+    if method in ("sobol", "morris", "lhs"):
+        raise _Skip(f"the sweep's design is {method}, not a grid: cell means would not be balanced")
+    if not _full_factorial(summary, knobs):
+        raise _Skip("the fit knobs were not swept as a full grid (some level combinations are missing)")
     if "goal_realization" not in summary.columns:
         raise _Skip("summary.parquet has no goal_realization column")
     return plot_fit_landscape(summary, "goal_realization", knobs)
+
+
+def _design_method(sweep_dir: Path) -> str | None:
+    """The design method recorded in `sweep.json` (`grid`, `lhs`, `sobol`, `morris`), if any."""
+    try:
+        manifest = io.read_json(Path(sweep_dir) / "sweep.json") or {}
+    except io.InputError:
+        return None
+    method = io.get(manifest, "design.method")
+    return str(method).lower() if method else None
+
+
+def _full_factorial(summary: pd.DataFrame, knobs: list[str], max_levels: int = 12) -> bool:
+    levels = [summary[k].nunique(dropna=True) for k in knobs]
+    if any(n > max_levels for n in levels):
+        return False
+    combos = summary[knobs].drop_duplicates().shape[0]
+    return combos == int(np.prod(levels))
 
 
 def _timeseries_by_arm(cache: _Cache):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -34,12 +36,20 @@ FIGURE_ORDER = (
 )
 
 
-def write_report(sweep_dir: str | Path, make_figures: bool = True) -> Path:
+def write_report(
+    sweep_dir: str | Path,
+    make_figures: bool = True,
+    figures: Sequence[str] | None = None,
+    figures_dir: str | Path | None = None,
+) -> Path:
     """Write `sweep_dir/report.md`.
 
     Args:
         sweep_dir: A sweep directory (holds `summary.parquet`).
         make_figures: Draw the sweep figures first if `figures/` holds none of them.
+        figures: Embed only these figure stems (e.g. those just drawn, so that a stale file left by an
+            earlier run is not shown); default: every known figure present in `figures/`.
+        figures_dir: Where the figures are (default: `sweep_dir/figures`); linked relative to the report.
 
     Returns:
         The path of the report.
@@ -51,7 +61,7 @@ def write_report(sweep_dir: str | Path, make_figures: bool = True) -> Path:
     summary = io.read_table(sweep_dir / io.SWEEP_FILE)
     if summary is None:
         raise io.InputError(f"{sweep_dir} has no {io.SWEEP_FILE}: not a sweep directory")
-    figdir = sweep_dir / "figures"
+    figdir = Path(figures_dir) if figures_dir is not None else sweep_dir / "figures"
     if make_figures and not any((figdir / f"{n}.png").is_file() for n in FIGURE_ORDER):
         render_sweep(sweep_dir)
     sweep_cfg = io.read_sweep_config(sweep_dir) or {}
@@ -78,10 +88,28 @@ def write_report(sweep_dir: str | Path, make_figures: bool = True) -> Path:
     out += _comparison_section(sweep_dir)
     out += _sensitivity_section(sweep_dir)
     out += ["", "## Figures", ""]
-    out += _figures_section(figdir)
+    out += _figures_section(figdir, figures, Path(os.path.relpath(figdir, sweep_dir)).as_posix())
     path = sweep_dir / "report.md"
     path.write_text("\n".join(out).rstrip() + "\n", encoding="utf-8")
     return path
+
+
+#: Questions of the experiments shipped in configs/experiment/ (by `experiment_name`).
+EXPERIMENT_QUESTIONS = {
+    "counterfactuals": (
+        "Which of the paper's recommendations (Rietjens & Ruffa 2019, p. 403) raise goal realization, "
+        "and through which intelligence flows, compared with the mission as observed?"
+    ),
+    "fit_grid": (
+        "Is fit a weakest link (MODEL.md §7, pattern 5): does low fit on any one dimension hold goal "
+        "realization down even when the other two are perfect?"
+    ),
+    "sensitivity": (
+        "Which of the varied parameters drive goal realization and the key metrics, alone (first order) "
+        "and through interactions (total order)?"
+    ),
+    "lhs": "How do goal realization and the key metrics respond across the sampled parameter space?",
+}
 
 
 def _question(sweep_cfg: dict, cfg: dict | None, swept: list[str], summary: pd.DataFrame) -> str:
@@ -90,6 +118,11 @@ def _question(sweep_cfg: dict, cfg: dict | None, swept: list[str], summary: pd.D
             value = io.get(source, key)
             if isinstance(value, str) and value.strip():
                 return value.strip()
+    name = io.get(sweep_cfg, "experiment_name") or io.get(cfg or {}, "experiment_name")
+    if isinstance(name, str):
+        for key, question in EXPERIMENT_QUESTIONS.items():
+            if name == key or name.startswith(key + "_"):
+                return question
     if "interventions" in swept:
         return (
             "How do the interventions change goal realization and the flow of intelligence, compared with "
@@ -256,8 +289,8 @@ def _sensitivity_section(sweep_dir: Path) -> list[str]:
     return lines
 
 
-def _figures_section(figdir: Path) -> list[str]:
-    present = [n for n in FIGURE_ORDER if (figdir / f"{n}.png").is_file()]
+def _figures_section(figdir: Path, only: Sequence[str] | None = None, rel: str = "figures") -> list[str]:
+    present = [n for n in FIGURE_ORDER if (figdir / f"{n}.png").is_file() and (only is None or n in only)]
     if not present:
         return ["No figures were drawn (see the notes printed by `missionfit-figures`)."]
     lines = []
@@ -266,9 +299,9 @@ def _figures_section(figdir: Path) -> list[str]:
         lines += [
             f"**Figure {k}.** {caption}",
             "",
-            f"![{caption}](figures/{name}.png)",
+            f"![{caption}]({rel}/{name}.png)",
             "",
-            f"Vector version: [figures/{name}.pdf](figures/{name}.pdf)",
+            f"Vector version: [{rel}/{name}.pdf]({rel}/{name}.pdf)",
             "",
         ]
     return lines

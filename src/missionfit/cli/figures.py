@@ -72,7 +72,8 @@ def main(argv: list[str] | None = None) -> int:
     written = sum(r.status == "written" for r in results)
     if kind == "sweep" and not args.no_report:
         try:
-            report = write_report(path, make_figures=False)
+            drawn = [r.name for r in results if r.status == "written"]
+            report = write_report(path, make_figures=False, figures=drawn, figures_dir=args.out)
             print(f"wrote   report: {report}")
         except (io.InputError, OSError) as exc:
             print(f"failed  report: {exc}")
