@@ -140,9 +140,7 @@ def coherence_level(
     return "coordinating"
 
 
-def actor_block(
-    kind: object, component: object = None, blocks: Mapping[str, str] | None = None
-) -> str | None:
+def actor_block(kind: object, component: object = None, blocks: Mapping[str, str] | None = None) -> str | None:
     """The actor block of a unit: from `blocks` (kind → block) if given, its kind, else its component.
 
     Returns `None` for venues (boards), which are not actors.
@@ -222,10 +220,7 @@ def coherence_table(
     direct_board = {
         frozenset((block_of.get(s), block_of.get(t)))
         for s, t in zip(membership["source"], membership["target"], strict=True)
-        if kinds.get(s) not in VENUE_KINDS
-        and kinds.get(t) not in VENUE_KINDS
-        and block_of.get(s)
-        and block_of.get(t)
+        if kinds.get(s) not in VENUE_KINDS and kinds.get(t) not in VENUE_KINDS and block_of.get(s) and block_of.get(t)
     }
 
     rivals = _rival_blocks(u, block_of)
@@ -234,9 +229,7 @@ def coherence_table(
     f["b"] = f["target"].map(block_of)
     f = f[f["a"].notna() & f["b"].notna()]
     directed = f.groupby(["a", "b"])[["hops", "delivered", "withheld"]].sum()
-    command = {
-        frozenset((a, b)) for a, b in f.loc[f["type"] == "command", ["a", "b"]].itertuples(index=False)
-    }
+    command = {frozenset((a, b)) for a, b in f.loc[f["type"] == "command", ["a", "b"]].itertuples(index=False)}
 
     present = [b for b in ACTOR_BLOCKS if b in set(block_of.values())]
     present += sorted({b for b in block_of.values() if b} - set(present))

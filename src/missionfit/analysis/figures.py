@@ -145,9 +145,7 @@ def sweep_comparison(cache: _Cache | str | Path) -> pd.DataFrame:
         raise _Skip("no comparison.parquet, and the sweep does not vary 'interventions'")
     arms = set(summary["interventions"].map(arm_key))
     if "[]" not in arms or len(arms) < 2:
-        raise _Skip(
-            "no comparison.parquet, and the interventions sweep has no baseline arm '[]' to compare with"
-        )
+        raise _Skip("no comparison.parquet, and the interventions sweep has no baseline arm '[]' to compare with")
     metrics = [m for m in KEY_METRICS if m in summary.columns]
     other = [c for c in swept_columns(summary, cache.root) if c not in ("interventions", "arm")]
     comp = paired_differences(summary, metrics, "interventions", "[]", ("replicate", *other))
@@ -260,9 +258,7 @@ def _board_config(cache: _Cache) -> tuple[pd.DataFrame | None, bool]:
     makes every board edge directive) is read from the `interventions` list.
     """
     cfg = io.read_config(cache.root) or {}
-    edges = [
-        e for e in io.get(cfg, "scenario.edges", []) or [] if isinstance(e, dict) and e.get("type") == "board"
-    ]
+    edges = [e for e in io.get(cfg, "scenario.edges", []) or [] if isinstance(e, dict) and e.get("type") == "board"]
     table = (
         pd.DataFrame(
             [
@@ -310,9 +306,7 @@ def _landscape(cache: _Cache):
     summary = cache.need("summary.parquet")
     knobs = swept_knobs(summary)
     if len(knobs) < 2:
-        raise _Skip(
-            "fewer than two fit knobs (fit.strategic, fit.cultural, fit.operational) vary in the sweep"
-        )
+        raise _Skip("fewer than two fit knobs (fit.strategic, fit.cultural, fit.operational) vary in the sweep")
     method = _design_method(cache.root)
     if method in ("sobol", "morris", "lhs"):
         raise _Skip(f"the sweep's design is {method}, not a grid: cell means would not be balanced")

@@ -144,9 +144,7 @@ def plot_forest(
         else:
             fig.supxlabel("Difference from baseline" + (unit or " (intervention − as observed)"), fontsize=8)
         keys = [
-            mlines.Line2D(
-                [], [], ls="", marker="o", ms=3.6, color=OKABE_ITO["blue"], label="95% CI excludes 0"
-            ),
+            mlines.Line2D([], [], ls="", marker="o", ms=3.6, color=OKABE_ITO["blue"], label="95% CI excludes 0"),
             mlines.Line2D(
                 [],
                 [],
@@ -159,9 +157,7 @@ def plot_forest(
                 label="95% CI includes 0",
             ),
         ]
-        fig.legend(
-            handles=keys, loc="outside upper right", ncol=2, fontsize=6, handletextpad=0.2, columnspacing=1.0
-        )
+        fig.legend(handles=keys, loc="outside upper right", ncol=2, fontsize=6, handletextpad=0.2, columnspacing=1.0)
     return fig, axes
 
 

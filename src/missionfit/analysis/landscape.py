@@ -80,9 +80,7 @@ def plot_fit_landscape(
                 ax.spines[side].set_visible(False)
             others = [k for k in knobs if k not in (x, y)]
             if others:
-                ax.set_title(
-                    "mean over " + ", ".join(label(o).lower() for o in others), fontsize=6.5, color="#444444"
-                )
+                ax.set_title("mean over " + ", ".join(label(o).lower() for o in others), fontsize=6.5, color="#444444")
             if annotate and data.size <= 64:
                 mid = (vmin + vmax) / 2
                 for (i, j), v in np.ndenumerate(data):

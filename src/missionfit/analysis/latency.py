@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -27,7 +29,8 @@ def plot_fc_latency(
         latency: `fc_latency.parquet` (replicate, source, source_kind, channel, latency_days, timely).
         by: Column that defines a source: `source` (unit) or `source_kind`. Default: `source` when there
             are at most 7 sources, else `source_kind`.
-        names: Display names for the sources (e.g. unit id → unit name from units.parquet).
+        names: Display names of source units (unit id → name from units.parquet; parentheses dropped).
+            Kinds are named from `KIND_LABELS`.
         width: Figure width.
         log_x: Logarithmic latency axis (default: when latencies span more than two orders of magnitude).
 
@@ -41,9 +44,10 @@ def plot_fc_latency(
         raise ValueError("no finite latencies")
     if by is None:
         by = "source" if df["source"].nunique() <= 7 or "source_kind" not in df else "source_kind"
-    names = dict(names or {})
-    if by == "source_kind":
-        names = {**{k: v for k, v in KIND_LABELS.items()}, **names}
+    if by == "source_kind":  # unit names do not apply to kinds
+        names = dict(KIND_LABELS)
+    else:
+        names = {k: re.sub(r"\s*\([^)]*\)", "", str(v)).strip() or str(v) for k, v in (names or {}).items()}
     order = df.groupby(by)["latency_days"].median().sort_values().index.tolist()
     pos = df["latency_days"][df["latency_days"] > 0]
     if log_x is None:

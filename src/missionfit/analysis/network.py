@@ -195,9 +195,7 @@ def geo_layout(units: pd.DataFrame, spacing: float | None = None) -> tuple[dict[
         if have[i]:
             key = f"{round(float(lat[i]), 3)},{round(float(lon[i]), 3)}"
             name = loc[i] if loc[i] not in ("", "nan", "None") else key
-            c = clusters.setdefault(
-                key, {"name": name, "center": np.array([lon[i], lat[i]], float), "members": []}
-            )
+            c = clusters.setdefault(key, {"name": name, "center": np.array([lon[i], lat[i]], float), "members": []})
         else:
             c = clusters.setdefault("?", {"name": "location unknown", "center": None, "members": []})
         c["members"].append(i)
@@ -385,9 +383,7 @@ def plot_network(
         for c in clusters.values():
             cx, cy = c["center"]
             ax.add_patch(
-                mpatches.Circle(
-                    (cx, cy), c["disc"], facecolor="#F0F0F0", edgecolor="#D0D0D0", lw=0.5, zorder=0
-                )
+                mpatches.Circle((cx, cy), c["disc"], facecolor="#F0F0F0", edgecolor="#D0D0D0", lw=0.5, zorder=0)
             )
             ax.annotate(
                 c["name"],

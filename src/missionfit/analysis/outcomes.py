@@ -41,11 +41,7 @@ def goal_table(metrics: dict | None = None, replicates: pd.DataFrame | None = No
             m, lo, hi = metric_value(metrics, name)
         if np.isfinite(m):
             line = name.split(".", 1)[1] if "." in name else None
-            text = (
-                "All lines (weighted)"
-                if line is None
-                else LABELS.get(line, line.replace("_", " ")).capitalize()
-            )
+            text = "All lines (weighted)" if line is None else LABELS.get(line, line.replace("_", " ")).capitalize()
             rows.append({"name": name, "label": text, "mean": m, "ci_low": lo, "ci_high": hi})
     return pd.DataFrame(rows, columns=["name", "label", "mean", "ci_low", "ci_high"])
 

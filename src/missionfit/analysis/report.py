@@ -162,11 +162,7 @@ def _configuration(sweep_dir, sweep_cfg, cfg, swept, summary, jobs) -> list[str]
     overrides = io.get(sweep_cfg, "hydra.overrides.task")
     if isinstance(overrides, list) and overrides:
         rows.append(("Command-line overrides", " ".join(f"`{o}`" for o in overrides)))
-    prov = (
-        io.read_json(jobs[0] / "provenance.json")
-        if jobs and (jobs[0] / "provenance.json").is_file()
-        else None
-    )
+    prov = io.read_json(jobs[0] / "provenance.json") if jobs and (jobs[0] / "provenance.json").is_file() else None
     if prov:
         version = prov.get("package_version") or prov.get("missionfit") or prov.get("version")
         if version:
@@ -234,9 +230,7 @@ def _comparison_section(sweep_dir: Path) -> list[str]:
     ]
     by = [c for c in comp.columns if c not in _COMPARISON_COLUMNS and not c.startswith("_")]
     if by:
-        lines[-2] = lines[-2].replace(
-            "| Intervention |", "| Intervention | " + " | ".join(label(c) for c in by) + " |"
-        )
+        lines[-2] = lines[-2].replace("| Intervention |", "| Intervention | " + " | ".join(label(c) for c in by) + " |")
         lines[-1] = "|---" * len(by) + lines[-1]
     for _, r in comp.iterrows():
         extra = "".join(f" {_num(r[c], None)} |" for c in by)

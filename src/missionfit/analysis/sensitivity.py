@@ -93,9 +93,7 @@ def _sobol(ax, sub: pd.DataFrame) -> None:
         vals = sub[col].to_numpy(float)
         conf = sub.get(f"{col}_conf", pd.Series(np.nan, index=sub.index)).to_numpy(float)
         ax.barh(y + off, vals, height=h, color=color, label=name, gid=f"bar:{col}")
-        ax.errorbar(
-            vals, y + off, xerr=np.nan_to_num(conf), fmt="none", ecolor="#222222", elinewidth=0.7, capsize=1.5
-        )
+        ax.errorbar(vals, y + off, xerr=np.nan_to_num(conf), fmt="none", ecolor="#222222", elinewidth=0.7, capsize=1.5)
     ax.set_yticks(y, _param_labels(sub["parameter"]))
     ax.axvline(0, color="#777777", lw=0.5)
     ax.set_xlabel("Sobol index (share of output variance)")
@@ -107,9 +105,7 @@ def _morris(ax, sub: pd.DataFrame) -> None:
     y = np.arange(len(sub))
     vals = sub["mu_star"].to_numpy(float)
     conf = sub.get("mu_star_conf", pd.Series(np.nan, index=sub.index)).to_numpy(float)
-    ax.barh(
-        y, vals, height=0.6, color=OKABE_ITO["blue"], label="μ* (mean |elementary effect|)", gid="bar:mu_star"
-    )
+    ax.barh(y, vals, height=0.6, color=OKABE_ITO["blue"], label="μ* (mean |elementary effect|)", gid="bar:mu_star")
     ax.errorbar(vals, y, xerr=np.nan_to_num(conf), fmt="none", ecolor="#222222", elinewidth=0.7, capsize=1.5)
     if "sigma" in sub:
         ax.plot(

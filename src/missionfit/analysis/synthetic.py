@@ -340,9 +340,7 @@ def fc_latency_table(n: int = 10, seed: int = 0) -> pd.DataFrame:
             lat = rng.lognormal(np.log(med), 0.6, rng.poisson(m) + 1)
             for x in lat:
                 rows.append((r, s, k, ch, float(x), bool(x < 1.0)))
-    return pd.DataFrame(
-        rows, columns=["replicate", "source", "source_kind", "channel", "latency_days", "timely"]
-    )
+    return pd.DataFrame(rows, columns=["replicate", "source", "source_kind", "channel", "latency_days", "timely"])
 
 
 def config(interventions: tuple[str, ...] = (), fit: dict | None = None, replicates: int = 10) -> dict:
@@ -389,9 +387,7 @@ def write_run(
     return run_dir
 
 
-def write_sweep(
-    sweep_dir: str | Path, kind: str = "interventions", n: int = 10, job_files: bool = True
-) -> Path:
+def write_sweep(sweep_dir: str | Path, kind: str = "interventions", n: int = 10, job_files: bool = True) -> Path:
     """Write a synthetic sweep directory.
 
     Args:

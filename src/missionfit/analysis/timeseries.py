@@ -19,9 +19,11 @@ DEFAULT_SERIES = ("goal_realization", "fc_current_warning_rate", "reports_delive
 _FALLBACK = {"fc_current_warning_rate": "fc_warned"}
 
 #: Per-day counts (smoothed with a centred 7-day mean; the y label says so).
-COUNT_SERIES = frozenset(
-    {"fc_warned", "events", "reports_created", "reports_delivered", "reports_dropped", "hops"}
-)
+COUNT_SERIES = frozenset({"fc_warned", "events", "reports_created", "reports_delivered", "reports_dropped", "hops"})
+
+#: Series in [0, 1]: their axis spans at least `MIN_SHARE_SPAN`.
+SHARE_SERIES = frozenset({"goal_realization", "mean_trust", "fc_current_warning_rate", "mitigated_share"})
+MIN_SHARE_SPAN = 0.1
 
 _Y_LABELS = {
     "goal_realization": "Goal realization to date",
@@ -92,9 +94,7 @@ def plot_timeseries(
                 color = CYCLE[k % len(CYCLE)]
                 if col in COUNT_SERIES:
                     stats["lo"] = stats["lo"].clip(lower=0)
-                ax.fill_between(
-                    stats.index, stats["lo"], stats["hi"], color=color, alpha=alpha, lw=0, gid="band"
-                )
+                ax.fill_between(stats.index, stats["lo"], stats["hi"], color=color, alpha=alpha, lw=0, gid="band")
                 name = arm_label(g) if group in ("arm", "interventions") else str(g)
                 ax.plot(stats.index, stats["mean"], color=color, lw=1.1, gid="mean", label=name)
             ylab = _Y_LABELS.get(col, label(col))
@@ -103,7 +103,14 @@ def plot_timeseries(
             ax.set_ylabel(textwrap.fill(ylab, 26))
             ax.margins(x=0)
             lo, hi = ax.get_ylim()
-            if col in ("goal_realization", "mean_trust", "fc_current_warning_rate"):
+            if col in SHARE_SERIES:
+                if hi - lo < MIN_SHARE_SPAN:  # do not blow rounding-level changes up to the full height
+                    mid = (lo + hi) / 2
+                    lo, hi = mid - MIN_SHARE_SPAN / 2, mid + MIN_SHARE_SPAN / 2
+                    if lo < 0:
+                        lo, hi = 0.0, MIN_SHARE_SPAN
+                    if hi > 1:
+                        lo, hi = 1.0 - MIN_SHARE_SPAN, 1.0
                 ax.set_ylim(max(lo, 0.0), min(hi, 1.0))
             elif col in COUNT_SERIES:
                 ax.set_ylim(max(lo, 0.0), hi)
