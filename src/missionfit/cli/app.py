@@ -66,7 +66,8 @@ def precompose(argv: Sequence[str]) -> str | None:
     if args.config_dir:
         d = Path(args.config_dir).resolve()
         validate.EXTRA_CONFIG_DIRS.append(d)
-        overrides = [f"hydra.searchpath=[file://{d}]", *overrides]
+        quoted = str(d).replace("\\", "\\\\").replace("'", "\\'")
+        overrides = [f"hydra.searchpath=['file://{quoted}']", *overrides]
     primary = config_dir()
     if args.config_path:
         primary = Path(args.config_path).resolve()

@@ -473,14 +473,20 @@ def run_job(cfg: DictConfig) -> dict[str, Any]:
             )
         )
     if cfg.sim.progress:
-        total = read_manifest(sweep_dir).get("total", "?")
-        status = (
-            ", ".join(f"{r['job']} {r['status']}" for r in runs)
-            if len(runs) <= 3
-            else (f"{sum(r['status'] != 'failed' for r in runs)}/{len(runs)} points done")
-        )
-        report(f"job {num + 1}/{total}: {status}")
+        manifest = read_manifest(sweep_dir)
+        total = manifest.get("total", "?")
+        done = sum(1 for p in sweep_dir.iterdir() if p.is_dir() and _job_complete(p))
+        failed = [r["job"] for r in runs if r["status"] == "failed"]
+        state = f"failed ({', '.join(failed)})" if failed else runs[0]["status"] if len(runs) == 1 else "ok"
+        report(f"job {num} {state}; jobs done {done}/{total}")
     return {"job_num": num, "runs": runs}
+
+
+def _job_complete(job_dir: Path) -> bool:
+    if is_complete(job_dir):
+        return True
+    points = [p for p in job_dir.iterdir() if p.is_dir() and p.name.startswith("p")]
+    return bool(points) and all(is_complete(p) for p in points)
 
 
 def record_launcher_failures(
