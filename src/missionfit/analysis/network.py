@@ -162,7 +162,9 @@ def short_label(name: object, uid: object, location: object = None, max_len: int
     return text if len(text) <= max_len else str(uid)
 
 
-def geo_layout(units: pd.DataFrame, spacing: float | None = None) -> tuple[dict[str, np.ndarray], dict]:
+def geo_layout(
+    units: pd.DataFrame, spacing: float | None = None, minor_inside: bool = False
+) -> tuple[dict[str, np.ndarray], dict]:
     """Positions from longitude (x) and latitude (y), co-located units spread deterministically.
 
     Units without coordinates take those of another unit at the same `location`; the rest are gathered in
@@ -170,7 +172,10 @@ def geo_layout(units: pd.DataFrame, spacing: float | None = None) -> tuple[dict[
 
     Args:
         units: Table with id, latitude, longitude (and optionally location, kind).
-        spacing: Distance between neighbouring co-located units, in degrees (default: 4.5% of the extent).
+        spacing: Distance between neighbouring co-located units, in degrees (default: 7.5% of the extent).
+        minor_inside: Put troop contingents and S2 cells at the centre of their location and headquarters
+            outside (for unlabelled contingents: the labels of the others then point outward); else the
+            highest echelon sits at the centre.
 
     Returns:
         `(pos, clusters)`: unit id → (x, y), and cluster name → {"center": (x, y), "radius": r, "members"}.
@@ -216,6 +221,8 @@ def geo_layout(units: pd.DataFrame, spacing: float | None = None) -> tuple[dict[
     def rank(i: int) -> tuple:
         # Troop contingents and their S2 cells inside, headquarters and staff outside (their labels point
         # outward and do not cross other nodes).
+        if not minor_inside:
+            return (ECHELON.get(kinds[i], 3), u.at[i, "id"])
         return (kinds[i] not in MINOR_KINDS, -ECHELON.get(kinds[i], 3), u.at[i, "id"])
 
     for c in clusters.values():
@@ -298,8 +305,9 @@ def plot_network(
         share = (pd.to_numeric(units["latitude"], errors="coerce").notna()).mean() if has_geo else 0.0
         layout = "geo" if share >= 0.5 else "layered"
     clusters: dict = {}
+    label_minor = labels is True or (labels == "auto" and len(units) <= 45)
     if layout == "geo":
-        pos, clusters = geo_layout(units)
+        pos, clusters = geo_layout(units, minor_inside=not label_minor)
     else:
         pos = layered_layout(units)
 
@@ -375,17 +383,19 @@ def plot_network(
             coll.set_gid("units")
             coll.set_zorder(3)
 
+        placed = []
         if labels:
             which = units
-            if labels == "auto" and len(units) > 45 and "kind" in units:
+            if not label_minor and "kind" in units:
                 which = units[~units["kind"].astype(str).isin(MINOR_KINDS)]
-            _draw_labels(ax, which, pos, clusters)
+            placed = _draw_labels(ax, which, pos, clusters)
+        place_names = []
         for c in clusters.values():
             cx, cy = c["center"]
             ax.add_patch(
                 mpatches.Circle((cx, cy), c["disc"], facecolor="#F0F0F0", edgecolor="#D0D0D0", lw=0.5, zorder=0)
             )
-            ax.annotate(
+            name = ax.annotate(
                 c["name"],
                 (cx, cy + c["disc"]),
                 xytext=(0, 6),
@@ -397,9 +407,11 @@ def plot_network(
                 color="#444444",
                 zorder=5,
             )
+            place_names.append(name)
         ax.margins(0.06)
         ax.autoscale_view()
         _legends(lax, units, comp, groups, markers, flows, max_deliv, smax)
+        _declutter(ax, placed, place_names)
         if layout == "geo":
             ax.text(
                 0.0,
@@ -431,8 +443,9 @@ def _edge_width(delivered: float, max_delivered: float) -> float:
     return 0.25 + 1.6 * math.sqrt(max(float(delivered), 0.0) / max_delivered)
 
 
-def _draw_labels(ax: Axes, units: pd.DataFrame, pos: Mapping[str, np.ndarray], clusters: dict) -> None:
+def _draw_labels(ax: Axes, units: pd.DataFrame, pos: Mapping[str, np.ndarray], clusters: dict) -> list:
     """Labels placed radially outward from the unit's cluster centre (to the right for lone units)."""
+    out = []
     center_of = {}
     for c in clusters.values():
         for uid in c.get("ids", []):
@@ -447,7 +460,7 @@ def _draw_labels(ax: Axes, units: pd.DataFrame, pos: Mapping[str, np.ndarray], c
             n = float(np.hypot(*d))
             dx, dy = (d / n) if n > 0 else (1.0, 0.0)
         off = 2.5 + math.sqrt(float(r["_size"])) / 2
-        ax.annotate(
+        ann = ax.annotate(
             short_label(r.get("name"), r["id"], r.get("location")),
             (x, y),
             xytext=(dx * off, dy * off),
@@ -458,6 +471,42 @@ def _draw_labels(ax: Axes, units: pd.DataFrame, pos: Mapping[str, np.ndarray], c
             color="#222222",
             zorder=4,
         )
+        ann.set_gid("label")
+        out.append((ann, dy))
+    return out
+
+
+def _declutter(ax: Axes, labels: list, fixed: list, iterations: int = 40) -> None:
+    """Nudge overlapping labels apart vertically (deterministic; a few points at a time, in label order).
+
+    Args:
+        ax: The axes (its figure is drawn once to measure text).
+        labels: `(annotation, dy)` pairs; a label moves in the direction of `dy` (its radial direction), up
+            when `dy` is 0.
+        fixed: Other text artists that labels must avoid (location names).
+        iterations: Most passes over the labels.
+    """
+    if len(labels) < 2:
+        return
+    fig = ax.figure
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    scale = 72.0 / fig.dpi
+    for _ in range(iterations):
+        boxes = [a.get_window_extent(renderer) for a, _ in labels]
+        others = [t.get_window_extent(renderer) for t in fixed]
+        moved = False
+        for j, (ann, dy) in enumerate(labels):
+            bj = boxes[j]
+            hit = any(bj.overlaps(boxes[i]) for i in range(j)) or any(bj.overlaps(o) for o in others)
+            if hit:
+                step = bj.height * scale * 0.55 * (1 if dy >= 0 else -1)
+                x, y = ann.xyann
+                ann.xyann = (x, y + step)
+                boxes[j] = ann.get_window_extent(renderer)
+                moved = True
+        if not moved:
+            break
 
 
 def _legends(lax: Axes, units, comp, groups, markers, flows, max_deliv: float, smax: float) -> None:

@@ -80,7 +80,13 @@ def plot_goal_by_line(table: pd.DataFrame, width: float = COLUMN_WIDTH) -> tuple
                 capsize=1.8,
             )
         ax.set_yticks(y, list(table["label"]))
-        ax.set_xlim(0, 1)
+        lows = pd.to_numeric(table["ci_low"], errors="coerce")
+        highs = pd.to_numeric(table["ci_high"], errors="coerce")
+        # [0, 1], widened only if a t-interval pokes out (small n): never cut an interval off
+        ax.set_xlim(
+            min(0.0, float(lows.min()) - 0.02) if lows.notna().any() else 0.0,
+            max(1.0, float(highs.max()) + 0.02) if highs.notna().any() else 1.0,
+        )
         ax.set_xlabel("Goal realization (share of event severity\nmitigated; mean and 95% CI)")
         ax.set_ylabel("Mandate line")
         ax.grid(axis="x", color="#E0E0E0", lw=0.5)
