@@ -623,3 +623,21 @@ def test_fit_landscape_skipped_for_sampled_designs(tmp_path, capsys):
     summary[~corner].to_parquet(sweep / "summary.parquet")
     kind, results = render(sweep)
     assert {r.name: r.note for r in results}["fit_landscape"].startswith("the fit knobs were not swept as a full grid")
+
+
+def test_board_membership_and_directive_from_the_resolved_config(tmp_path):
+    import yaml
+
+    from missionfit.analysis.figures import _board_config, _Cache
+
+    cfg = {
+        "scenario": {"edges": [{"source": "jmac", "target": "jcb", "type": "board", "directive": False},
+                               {"source": "u2", "target": "fhq", "type": "intel"}]},
+        "interventions": {"jcb_directive": {"description": "as the runner resolves it: a mapping of specs"}},
+    }  # fmt: skip
+    (tmp_path / "config.yaml").write_text(yaml.safe_dump(cfg))
+    edges, directive = _board_config(_Cache(tmp_path))
+    assert list(edges["target"]) == ["jcb"] and directive is True
+    cfg["interventions"] = []
+    (tmp_path / "config.yaml").write_text(yaml.safe_dump(cfg))
+    assert _board_config(_Cache(tmp_path))[1] is False

@@ -22,7 +22,7 @@ from missionfit.analysis.network import plot_network
 from missionfit.analysis.outcomes import goal_table, plot_goal_by_line
 from missionfit.analysis.sensitivity import plot_sensitivity, sensitivity_methods
 from missionfit.analysis.stats import paired_differences
-from missionfit.analysis.style import arm_key, save_figure
+from missionfit.analysis.style import arm_key, parse_arm, save_figure
 from missionfit.analysis.timeseries import plot_timeseries
 
 #: Figure stems and what they show (used for captions in report.md and docs/figures.md).
@@ -273,9 +273,7 @@ def _board_config(cache: _Cache) -> tuple[pd.DataFrame | None, bool]:
         if edges
         else None
     )
-    ivs = io.get(cfg, "interventions", []) or []
-    names = {str(i) for i in ivs} if isinstance(ivs, list) else set(str(ivs).strip("[]").split(","))
-    return table, "jcb_directive" in names
+    return table, "jcb_directive" in parse_arm(io.get(cfg, "interventions"))
 
 
 def _goal_by_line(cache: _Cache):
