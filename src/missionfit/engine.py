@@ -93,11 +93,12 @@ COUNTER_NAMES = (
     "delivered", "withheld", "lost", "sanitized", "observations", "observations_reported", "tasks_issued",
     "consumer_deliveries", "consumer_relevant", "consumer_used", "asifu_to_fc_delivered", "asifu_to_fc_used",
     "s2_created", "s2_to_g2_delivered", "n_sf_reports", "event_cursor", "indicator_cursor", "overflow",
+    "assessment_log",
 )
 (
     C_NMSG, C_NPEND, C_NQUEUE, C_CREATED, C_RAW, C_ASSESS, C_HOPS, C_DELIVERED, C_WITHHELD, C_LOST,
     C_SANITIZED, C_OBS, C_OBS_REPORTED, C_TASKS, C_CONS_DELIV, C_CONS_RELEVANT, C_CONS_USED, C_ASIFU_FC_DELIV,
-    C_ASIFU_FC_USED, C_S2_CREATED, C_S2_G2, C_NSF, C_EVENT_CUR, C_IND_CUR, C_OVERFLOW,
+    C_ASIFU_FC_USED, C_S2_CREATED, C_S2_G2, C_NSF, C_EVENT_CUR, C_IND_CUR, C_OVERFLOW, C_ASSESS_LOG,
 ) = range(len(COUNTER_NAMES))
 
 #: Columns of the per-day record.
@@ -161,6 +162,8 @@ class State(NamedTuple):
     observed: np.ndarray
     bf: np.ndarray
     lanes: np.ndarray  # [branch slot, domain]: 1 = this cell leaves the domain to another board member
+    assessment_log: np.ndarray  # [(branch, event), k]: every assessment in the order made, for boards
+    board_cursor: np.ndarray  # per board edge: position in the log at its last meeting
     task: np.ndarray  # [unit, slot, (sector, domain)]
     task_expiry: np.ndarray
 
@@ -197,6 +200,8 @@ def new_state(st: Static, n_branches: int, capacity: int, days: int) -> State:
         observed=np.zeros((n, m), np.bool_),
         bf=bf,
         lanes=np.zeros((n_branches, 6), np.int8),
+        assessment_log=np.zeros((2, cap), np.int64),
+        board_cursor=np.zeros(net.ei.shape[1], np.int64),
         task=np.full((n, TASK_SLOTS, 2), -1, np.int64),
         task_expiry=np.full((n, TASK_SLOTS), -1.0),
     )
@@ -215,12 +220,18 @@ def grow_state(state: State) -> State:
         mi=wider(fl.mi), mf=wider(fl.mf), pending=wider(fl.pending), sf_reached=wider(fl.sf_reached),
         qi=wider(fl.qi), qf=wider(fl.qf),
     )
-    return state._replace(flow=flow)
+    return state._replace(flow=flow, assessment_log=wider(state.assessment_log))
 
 
 def capacity(state: State) -> int:
-    """Messages (and queue items) the state can hold."""
+    """Messages (and queue items, and logged assessments) the state can hold."""
     return state.flow.mi.shape[1]
+
+
+def used(state: State) -> int:
+    """The fullest of the growable stores."""
+    c = state.flow.counters
+    return int(max(c[C_NMSG], c[C_NQUEUE], c[C_NPEND], c[C_NSF], c[C_ASSESS_LOG]))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -477,6 +488,17 @@ def _disseminate(net, fl, rng, b, event, horizon, quality, born, sfroot, t):
 
 
 @numba.njit(cache=True)
+def _log_assessment(s, b, e):
+    n = s.flow.counters[C_ASSESS_LOG]
+    if n >= s.assessment_log.shape[1]:
+        s.flow.counters[C_OVERFLOW] = 1
+        return
+    s.assessment_log[0, n] = b
+    s.assessment_log[1, n] = e
+    s.flow.counters[C_ASSESS_LOG] = n + 1
+
+
+@numba.njit(cache=True)
 def _refill_budgets(st, s):
     """Each day a branch can analyse `analysts` items; unused capacity carries over a little."""
     uf = st.net.uf
@@ -548,6 +570,7 @@ def _fuse(st, s, rng, day):
         quality = qf[Q_QUALITY, q] + (1.0 - qf[Q_QUALITY, q]) * net.params[P_FUSION]
         fl.bi[B_HORIZON, slot, e] = horizon
         s.bf[B_QUALITY, slot, e] = quality
+        _log_assessment(s, b, e)
         _disseminate(net, fl, rng, b, e, horizon, quality, qf[Q_BORN, q], qi[Q_SFROOT, q], t_out)
     # keep only what waits for capacity
     w = 0
@@ -779,16 +802,16 @@ def _task(st, s, rng, day):
 def _boards(st, s, rng, day):
     """Coordination bodies meet (MODEL.md §3.6; p. 396, the weekly JCB).
 
-    At a meeting each member offers the others the assessments it made since the last meeting. A
-    coordinating-only board leaves sharing to each member (trust and rivalry filter it); a directive board
-    mandates it and deconflicts work in progress, so that one cell leads on each event. Meetings also build
-    trust between members (p. 396: the JCB "facilitated communication").
+    At a meeting each member offers the others the assessments it made since the last meeting, and the
+    mission-level cells agree on lanes (role clarity, p. 402). A coordinating-only board leaves both to each
+    member's will (trust and rivalry filter them; p. 396: "no directive powers, which clearly limited its
+    effectiveness"); a directive board mandates them. Meetings also build trust between members (p. 396:
+    the JCB "facilitated communication").
     """
     if day == 0:
         return
     net, fl = st.net, s.flow
     n = net.uf.shape[1]
-    m = net.evf.shape[1]
     for edge in range(net.adj_ptr[BOARD, 0], net.adj_ptr[BOARD, n]):
         period = net.ei[E_PERIOD, edge]
         if period <= 0 or day % period != 0:
@@ -800,12 +823,12 @@ def _boards(st, s, rng, day):
         if slot_a < 0:
             continue
         slot_b = net.ui[U_SLOT, b]
-        since = float(day - period)
-        for e in range(m):
-            when = s.bf[B_ASSESSED, slot_a, e]
-            if when == np.inf or when < since or net.evf[EV_TIME, e] <= day:
+        log_end = fl.counters[C_ASSESS_LOG]
+        for j in range(s.board_cursor[edge], log_end):
+            if s.assessment_log[0, j] != a:
                 continue
-            if slot_b >= 0 and s.bf[B_ASSESSED, slot_b, e] < np.inf:
+            e = s.assessment_log[1, j]
+            if net.evf[EV_TIME, e] <= day or (slot_b >= 0 and s.bf[B_ASSESSED, slot_b, e] < np.inf):
                 continue
             k = _new_message(
                 net, fl, e, a, ASSESSMENT, fl.bi[B_HORIZON, slot_a, e], s.bf[B_QUALITY, slot_a, e],
@@ -814,6 +837,7 @@ def _boards(st, s, rng, day):
             if k < 0:
                 return
             _send(net, fl, rng, k, edge, float(day))
+        s.board_cursor[edge] = log_end
         if slot_b >= 0 and net.ui[U_PEER, a] and net.ui[U_PEER, b]:
             # role clarity (p. 402: "increase role clarity between ASIFU and JMAC"): for each PMESII domain
             # the board names a lead cell, the one that focuses on it with the larger capacity; the other

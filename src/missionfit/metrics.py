@@ -54,7 +54,7 @@ def replicate_metrics(model: MissionModel) -> dict[str, Any]:
     c = counters(model)
     ev = slice(0, c["event_cursor"])
     line_total, line_mitigated = model.engine_state.line_severity[:, 0], model.engine_state.line_severity[:, 1]
-    weights = model.scenario.mandate_weights
+    weights = model.mission.mandate_weights
     by_line, num, den = {}, 0.0, 0.0
     for i, line in enumerate(schema.MANDATE_LINES):
         gr = _share(line_mitigated[i], line_total[i])
@@ -143,7 +143,7 @@ def timeseries_table(model: MissionModel) -> pd.DataFrame:
 
 def flows_table(model: MissionModel) -> pd.DataFrame:
     """Per compiled edge: hops, delivered (crossed the edge), withheld, sanitized, lost."""
-    sc = model.scenario
+    sc = model.mission
     counts = model.engine_state.flow.edge_counts
     return pd.DataFrame(
         {
@@ -169,7 +169,7 @@ def fc_latency_table(model: MissionModel) -> pd.DataFrame:
         return pd.DataFrame(columns=cols)
     mi, mf = fl.mi[:, :n], fl.mf[:, :n]
     sel = np.flatnonzero((mi[E.M_STATUS] == E.DELIVERED) & (mi[E.M_DST] == fc))
-    sc = model.scenario
+    sc = model.mission
     edge_types = np.array([e["type"] for e in sc.edges] + ["none"])
     origin = mi[E.M_ORIGIN, sel]
     arrive = mf[E.M_READY, sel]

@@ -64,6 +64,11 @@ class MissionModel(mesa.Model):
         replicate: Replicate number; with `seed` it fixes both random streams.
         days: Horizon of the ground-truth stream (the model may be stepped up to this many days).
 
+    Attributes:
+        mission: The compiled scenario being run (units, edges, mechanisms).
+        units: The unit agents, in the engine's index order.
+        world: The ground truth of this replicate.
+
     The ground truth is drawn from its own stream at construction, so every configuration of the scenario
     meets the same world in replicate `replicate`; `self.rng` (and so every behavioural draw) comes from the
     behaviour stream.
@@ -74,7 +79,7 @@ class MissionModel(mesa.Model):
             raise ValueError(f"days must be a positive integer, got {days!r}")
         world_seq, behaviour_seq = streams(seed, replicate)
         super().__init__(rng=np.random.default_rng(behaviour_seq))
-        self.scenario = scenario
+        self.mission = scenario  # (not `self.scenario`: Mesa 3.5 reserves that for its own Scenario)
         self.seed_value = int(seed)
         self.replicate = int(replicate)
         self.days = int(days)
@@ -83,19 +88,19 @@ class MissionModel(mesa.Model):
         # about two messages per indicator are typical; growth (a copy) is rare beyond that
         capacity = 4096 + 8 * scenario.n_units + 4 * self.world.indicator_time.size
         self.engine_state = engine.new_state(self.engine_static, scenario.arrays["n_branches"], capacity, self.days)
-        self._max_daily = 1024
+        # a first guess of the busiest day, refined from the day records as the run goes
+        self._max_daily = 64 + int(4 * self.world.indicator_time.size / self.days)
         self.units: list[Unit] = [Unit(self, i, spec) for i, spec in enumerate(scenario.units)]
         self.day = 0
 
     def unit(self, unit_id: str) -> Unit:
         """The agent of a unit id."""
-        return self.units[self.scenario.index_of(unit_id)]
+        return self.units[self.mission.index_of(unit_id)]
 
     def _ensure_capacity(self, days: int = 1) -> None:
         """Grow message and queue storage ahead of need: room for `days` days at 3x the busiest day so far."""
         st = self.engine_state
-        c = st.flow.counters
-        used = max(c[engine.C_NMSG], c[engine.C_NQUEUE], c[engine.C_NPEND])
+        used = engine.used(st)
         while used + 3 * days * self._max_daily + 2048 > engine.capacity(st):
             st = engine.grow_state(st)
         self.engine_state = st

@@ -1,0 +1,47 @@
+"""Cached model runs shared by the model tests (a plain module, not a test file)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+
+from missionfit.library import load
+from missionfit.simulate import run_replicate
+
+FIT_KEYS = ("strategic", "cultural", "operational")
+
+
+@lru_cache(maxsize=None)
+def compiled(name: str, interventions: tuple[str, ...] = (), fit: tuple[float, float, float] = (0.0, 0.0, 0.0),
+             mechanisms: tuple[tuple[str, float], ...] = (), n_units: int | None = None):
+    """A compiled scenario (cached)."""
+    overrides = {"n_units": n_units} if n_units else None
+    return load(name, interventions=interventions, fit=dict(zip(FIT_KEYS, fit, strict=True)),
+                mechanisms=dict(mechanisms), overrides=overrides)
+
+
+@lru_cache(maxsize=None)
+def runs(name: str, interventions: tuple[str, ...] = (), fit: tuple[float, float, float] = (0.0, 0.0, 0.0),
+         replicates: int = 8, days: int = 180, seed: int = 0,
+         mechanisms: tuple[tuple[str, float], ...] = ()) -> tuple[dict, ...]:
+    """Metrics of `replicates` replicates (cached across tests)."""
+    sc = compiled(name, interventions, fit, mechanisms)
+    return tuple(run_replicate(sc, seed=seed, replicate=r, days=days).metrics for r in range(replicates))
+
+
+def values(metrics: tuple[dict, ...], key: str) -> np.ndarray:
+    """One metric across replicates (dotted keys reach into nested dicts)."""
+    out = []
+    for m in metrics:
+        v = m
+        for part in key.split("."):
+            v = v[part]
+        out.append(v)
+    return np.asarray(out, dtype=float)
+
+
+def paired_diff(a: tuple[dict, ...], b: tuple[dict, ...], key: str) -> tuple[float, float]:
+    """Mean paired difference b - a and its standard error (common random numbers make pairs)."""
+    d = values(b, key) - values(a, key)
+    return float(d.mean()), float(d.std(ddof=1) / np.sqrt(d.size))
