@@ -360,14 +360,9 @@ def plot_coherence_matrix(
         cb.ax.tick_params(length=0)
         cb.outline.set_linewidth(0.4)
         cb.set_label("Level of coherence (de Coning & Friis 2011)")
-        ax.text(
-            1.0,
-            1.0,
-            "Cell: level; share of transmission attempts delivered.\n"
-            "Grey without text: no exchange (co-existing).\nDiagonal: within a block; —: none.",
-            transform=ax.transAxes,
-            ha="right",
-            va="top",
+        fig.supxlabel(
+            "Cell: level and share of transmission attempts delivered; grey without text: no exchange "
+            "(co-existing); diagonal: within a block (—: none).",
             fontsize=6,
             color="#444444",
         )
