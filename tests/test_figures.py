@@ -641,3 +641,11 @@ def test_board_membership_and_directive_from_the_resolved_config(tmp_path):
     cfg["interventions"] = []
     (tmp_path / "config.yaml").write_text(yaml.safe_dump(cfg))
     assert _board_config(_Cache(tmp_path))[1] is False
+
+
+def test_sensitivity_with_separate_analyses_draws_the_first_and_says_so():
+    t = synthetic.sensitivity_table()
+    both = pd.concat([t.assign(scenario="minusma_2014"), t.assign(scenario="minusma_2015", S1=0.0)])
+    fig, axes = plot_sensitivity(both, "sobol", metrics=["goal_realization"])
+    assert axes[0].get_title(loc="left") == "Goal realization (Scenario = minusma_2014)"
+    assert len([p for p in axes[0].patches if p.get_gid() == "bar:S1"]) == t["parameter"].nunique()

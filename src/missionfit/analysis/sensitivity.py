@@ -10,8 +10,10 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from missionfit.analysis.style import OKABE_ITO, PAGE_WIDTH, label, new_figure, publication_style
+from missionfit.analysis.style import OKABE_ITO, PAGE_WIDTH, arm_label, label, new_figure, publication_style
 
+_COLUMNS = {"method", "parameter", "metric", "S1", "S1_conf", "ST", "ST_conf", "S2", "S2_conf", "mu_star",
+            "mu_star_conf", "sigma", "mu"}  # fmt: skip
 _PREFERRED = ("goal_realization", "fc_current_warning_rate", "duplication", "asifu_use_rate_fc")
 
 
@@ -40,12 +42,24 @@ def plot_sensitivity(
         metrics: Metrics to show (default: up to four, goal realization first).
         width: Figure width.
 
+    With grouping columns (separate analyses per level of another swept key), the first group is drawn and
+    named in the panel titles.
+
     Returns:
         `(fig, axes)`: one axes per metric.
     """
     df = sens[sens["method"].astype(str).str.lower() == method].copy()
     if df.empty:
         raise ValueError(f"sensitivity table has no {method!r} rows")
+    # Separate analyses (the runner adds a column per other swept key): show the first one, say which.
+    group_cols = [c for c in df.columns if c not in _COLUMNS]
+    where = ""
+    if group_cols:
+        first = df[group_cols].drop_duplicates().iloc[0]
+        for c in group_cols:
+            df = df[df[c].astype(str) == str(first[c])]
+        where = "; ".join(f"{label(c)} = {arm_label(first[c]) if c == 'interventions' else first[c]}"
+                          for c in group_cols)  # fmt: skip
     present = list(dict.fromkeys(df["metric"].astype(str)))
     if metrics is None:
         metrics = [m for m in _PREFERRED if m in present] + [m for m in present if m not in _PREFERRED]
@@ -71,7 +85,7 @@ def plot_sensitivity(
                 _sobol(ax, sub)
             else:
                 _morris(ax, sub)
-            ax.set_title(label(metric), loc="left", fontsize=7.5)
+            ax.set_title(label(metric) + (f" ({where})" if where else ""), loc="left", fontsize=7.5)
             ax.set_ylabel("Parameter")
         handles, labels = axes[0].get_legend_handles_labels()
         fig.legend(handles, labels, loc="outside upper right", ncol=len(labels), fontsize=6.5)
