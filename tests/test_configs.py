@@ -65,6 +65,14 @@ def test_every_scenario_composes_and_builds(compose_cfg, scenario):
     assert compiled.name
 
 
+@pytest.mark.parametrize("intervention", INTERVENTIONS)
+def test_every_intervention_composes(compose_cfg, intervention):
+    cfg = compose_cfg(["scenario=hierarchy", f"interventions=[{intervention}]"])
+    assert list(cfg.interventions) == [intervention]
+    assert cfg.interventions[intervention].description
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("scenario", SCENARIOS)
 @pytest.mark.parametrize("intervention", INTERVENTIONS)
 def test_every_scenario_intervention_pair_composes(compose_cfg, scenario, intervention):

@@ -587,7 +587,7 @@ def build_summary(sweep_dir: Path) -> tuple[pd.DataFrame, list[str], list[str]]:
                 metric_cols.append(c)
         params = prov.get("params", {})
         for k in params:
-            if k not in param_cols and k != "design_point":
+            if k not in param_cols and k != "design_point" and k not in rep.columns:
                 param_cols.append(k)
         job = prov.get("job", {})
         rel = str(run.relative_to(sweep_dir))
@@ -600,7 +600,7 @@ def build_summary(sweep_dir: Path) -> tuple[pd.DataFrame, list[str], list[str]]:
             index=rep.index,
         )
         for k, v in params.items():
-            if k != "design_point":
+            if k != "design_point" and k not in rep.columns:  # e.g. a swept `seed` is already a column
                 head[k] = v
         tail = pd.DataFrame(index=rep.index)
         seeds = {s.get("replicate"): s for s in prov.get("replicate_seeds", [])}
@@ -699,7 +699,7 @@ def sensitivity_table(
     Returns:
         `method, parameter, metric, S1, S1_conf, ST, ST_conf` (or Morris columns), plus grouping columns.
     """
-    chosen = list(spec.get("metrics") or []) or [
+    chosen = [m for m in (spec.get("metrics") or []) if m in summary.columns] or [
         m for m in metrics if m not in ("replicates", "wall_seconds")
     ]
     by = [c for c in swept if c not in design.names and c in summary]
