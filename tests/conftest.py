@@ -139,8 +139,7 @@ def user_config_dir(tmp_path) -> Path:
         "# @package interventions\nmore_trust:\n  description: test patch\n  mechanisms: {trust_gain: 0.3}\n"
     )
     (d / "interventions" / "less_rivalry.yaml").write_text(
-        "# @package interventions\nless_rivalry:\n  description: test patch\n"
-        "  mechanisms: {rivalry_strength: 0.0}\n"
+        "# @package interventions\nless_rivalry:\n  description: test patch\n  mechanisms: {rivalry_strength: 0.0}\n"
     )
     (d / "scenario" / "unknown_key.yaml").write_text(
         USER_SCENARIO.replace("name: tiny", "name: unknown_key\ncolour: red")
@@ -185,8 +184,6 @@ def cli(fake_path, tmp_path):
     """Call the CLI in a temporary working directory: `cli(*args, cwd=None, script="app")`."""
 
     def _cli(*args, cwd: Path | None = None, script: str = "app", timeout: float = 300):
-        return run_cli(
-            [str(a) for a in args], cwd=cwd or tmp_path, fake=fake_path, script=script, timeout=timeout
-        )
+        return run_cli([str(a) for a in args], cwd=cwd or tmp_path, fake=fake_path, script=script, timeout=timeout)
 
     return _cli

@@ -121,9 +121,7 @@ def test_experiment_values_win_over_config_yaml(compose_cfg):
         assert name in arms
 
 
-@pytest.mark.parametrize(
-    ("experiment", "method"), [("fit_grid", "grid"), ("lhs", "lhs"), ("sensitivity", "sobol")]
-)
+@pytest.mark.parametrize(("experiment", "method"), [("fit_grid", "grid"), ("lhs", "lhs"), ("sensitivity", "sobol")])
 def test_design_experiments(compose_cfg, experiment, method):
     from missionfit.runner.sweep import design_from_cfg
 

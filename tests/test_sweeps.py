@@ -154,9 +154,7 @@ def _comparable(frame: pd.DataFrame) -> pd.DataFrame:
 def test_joblib_matches_basic_launcher(cli, user_config_dir, tmp_path):
     args = ["interventions=[],[more_trust]", "fit.cultural=0,1"]
     assert sweep(cli, user_config_dir, tmp_path / "serial", *args).returncode == 0
-    res = sweep(
-        cli, user_config_dir, tmp_path / "parallel", *args, "hydra.launcher.n_jobs=2", launcher="joblib"
-    )
+    res = sweep(cli, user_config_dir, tmp_path / "parallel", *args, "hydra.launcher.n_jobs=2", launcher="joblib")
     assert res.returncode == 0, res.stderr
     serial = pd.read_parquet(tmp_path / "serial" / "summary.parquet")
     parallel = pd.read_parquet(tmp_path / "parallel" / "summary.parquet")
@@ -272,14 +270,10 @@ def test_submitit_local_launcher(cli, user_config_dir, tmp_path):
 def test_ray_launcher(cli, user_config_dir, tmp_path):
     pytest.importorskip("ray")
     out = tmp_path / "ray"
-    res = sweep(
-        cli, user_config_dir, out, "fit.cultural=0,1", "hydra.launcher.ray.init.num_cpus=2", launcher="ray"
-    )
+    res = sweep(cli, user_config_dir, out, "fit.cultural=0,1", "hydra.launcher.ray.init.num_cpus=2", launcher="ray")
     assert res.returncode == 0, res.stderr
     summary = pd.read_parquet(out / "summary.parquet")
     assert len(summary) == 2 * 3
     serial = tmp_path / "serial"
     assert sweep(cli, user_config_dir, serial, "fit.cultural=0,1").returncode == 0
-    pd.testing.assert_frame_equal(
-        _comparable(summary), _comparable(pd.read_parquet(serial / "summary.parquet"))
-    )
+    pd.testing.assert_frame_equal(_comparable(summary), _comparable(pd.read_parquet(serial / "summary.parquet")))

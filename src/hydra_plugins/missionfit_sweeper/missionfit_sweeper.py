@@ -53,9 +53,7 @@ class MissionfitSweeper(BasicSweeper):
     def __init__(self, max_batch_size: int | None = None, params: dict[str, str] | None = None) -> None:
         super().__init__(max_batch_size=max_batch_size, params=dict(params or {}))
 
-    def _job_overrides(
-        self, arguments: list[str]
-    ) -> tuple[list[list[str]], list[str], dict[str, Any] | None]:
+    def _job_overrides(self, arguments: list[str]) -> tuple[list[list[str]], list[str], dict[str, Any] | None]:
         from missionfit.runner.sweep import design_job_overrides
 
         assert self.config is not None and self.hydra_context is not None

@@ -130,9 +130,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     if failed:
         lines = [f"missionfit: error: {len(failed)} job(s) of the sweep failed ({LAST_SWEEP.get('dir')}):"]
         for rec in failed:
-            lines.append(
-                f"  job {rec.get('job')} [{' '.join(rec.get('overrides', []))}]: {rec.get('message')}"
-            )
+            lines.append(f"  job {rec.get('job')} [{' '.join(rec.get('overrides', []))}]: {rec.get('message')}")
         lines.append("  (fix and rerun the same command with hydra.sweep.dir=<that dir> to redo only these)")
         print("\n".join(lines), file=sys.stderr, flush=True)
         raise SystemExit(1)

@@ -233,7 +233,5 @@ def analyze(
                     }
                 )
         else:
-            raise DesignError(
-                f"design.method = {design.method}: no sensitivity analysis (use sobol or morris)"
-            )
+            raise DesignError(f"design.method = {design.method}: no sensitivity analysis (use sobol or morris)")
     return pd.DataFrame(rows)

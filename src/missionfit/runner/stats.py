@@ -148,9 +148,7 @@ def paired_comparison(
             sub = sub.set_index(pair_col)
             common = sub.index.intersection(base.index)
             for metric in metrics:
-                stats = paired_difference(
-                    sub.loc[common, metric].to_numpy(), base.loc[common, metric].to_numpy()
-                )
+                stats = paired_difference(sub.loc[common, metric].to_numpy(), base.loc[common, metric].to_numpy())
                 rows.append({**dict(zip(by, key, strict=True)), "arm": arm, "metric": metric, **stats})
     columns = [*by, "arm", "metric", "mean_diff", "ci_low", "ci_high", "effect_size", "n"]
     return pd.DataFrame(rows, columns=columns)

@@ -94,9 +94,7 @@ def _fmt(value: float | int) -> str:
     return repr(int(value)) if isinstance(value, int) else repr(float(value))
 
 
-def design_job_overrides(
-    config: DictConfig, grid: list[list[str]]
-) -> tuple[list[list[str]], dict[str, Any] | None]:
+def design_job_overrides(config: DictConfig, grid: list[list[str]]) -> tuple[list[list[str]], dict[str, Any] | None]:
     """Cross the grid jobs with the design points of `config.design`.
 
     Args:
@@ -250,9 +248,7 @@ def write_sweep_manifest(
             "sensitivity": OmegaConf.to_container(config.sensitivity, resolve=True)
             if "sensitivity" in config
             else None,
-            "comparison": OmegaConf.to_container(config.comparison, resolve=True)
-            if "comparison" in config
-            else None,
+            "comparison": OmegaConf.to_container(config.comparison, resolve=True) if "comparison" in config else None,
             "launcher": str(OmegaConf.select(config, "hydra.launcher._target_", default="")),
         },
     )
@@ -362,12 +358,8 @@ def run_guarded(
         if _same_job(run_dir, overrides):
             err_path.unlink(missing_ok=True)
             return {"job": job, "status": "skipped"}
-        message = (
-            f"{run_dir}: holds a finished run of other overrides; not overwritten (use a new hydra.sweep.dir)"
-        )
-        write_json(
-            err_path, {"job": job, "overrides": list(overrides), "message": message, "type": "ResumeError"}
-        )
+        message = f"{run_dir}: holds a finished run of other overrides; not overwritten (use a new hydra.sweep.dir)"
+        write_json(err_path, {"job": job, "overrides": list(overrides), "message": message, "type": "ResumeError"})
         return {"job": job, "status": "failed", "message": message}
     try:
         result = execute_run(
@@ -540,9 +532,7 @@ def finish_sweep(sweep_dir: Path) -> None:
         )
     failed = failures(sweep_dir)
     LAST_SWEEP.clear()
-    LAST_SWEEP.update(
-        {"dir": str(sweep_dir), "failed": failed, "written": {k: str(v) for k, v in written.items()}}
-    )
+    LAST_SWEEP.update({"dir": str(sweep_dir), "failed": failed, "written": {k: str(v) for k, v in written.items()}})
     for name, path in written.items():
         report(f"wrote {name}: {path}")
 
@@ -555,9 +545,7 @@ PROVENANCE_COLUMNS = ("package_version", "git_commit", "hostname", "python")
 
 def _run_dirs(sweep_dir: Path) -> list[Path]:
     dirs = [p.parent for p in Path(sweep_dir).rglob(METRICS_FILE)]
-    return sorted(
-        (d for d in dirs if d != Path(sweep_dir) and (d / "replicates.parquet").is_file()), key=_natural
-    )
+    return sorted((d for d in dirs if d != Path(sweep_dir) and (d / "replicates.parquet").is_file()), key=_natural)
 
 
 def _natural(p: Path) -> list[Any]:
@@ -662,9 +650,7 @@ def collect(sweep_dir: Path) -> dict[str, Path]:
 
     design = manifest.get("design")
     if design and design.get("method") in ("sobol", "morris"):
-        sens = sensitivity_table(
-            summary, Design.from_dict(design), manifest.get("sensitivity") or {}, numeric, swept
-        )
+        sens = sensitivity_table(summary, Design.from_dict(design), manifest.get("sensitivity") or {}, numeric, swept)
         path = sweep_dir / "sensitivity.parquet"
         write_parquet(path, sens)
         written["sensitivity"] = path

@@ -40,9 +40,7 @@ def run_task(cfg: DictConfig) -> Any:
     overrides = list(hc.overrides.task)
     out = Path(str(hc.runtime.output_dir))
     try:
-        result = execute_run(
-            cfg, out, overrides=overrides, params=params_of(cfg, overrides, dict(hc.runtime.choices))
-        )
+        result = execute_run(cfg, out, overrides=overrides, params=params_of(cfg, overrides, dict(hc.runtime.choices)))
     except (ConfigError, ScenarioError, DesignError) as err:
         print(f"missionfit: error: {err}", file=sys.stderr, flush=True)
         raise SystemExit(2) from None
