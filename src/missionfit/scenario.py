@@ -278,6 +278,10 @@ def _normalise_spec(raw: Mapping[str, Any], ck: _Checker) -> dict[str, Any]:
     spec["trust"] = _merge(dataclasses.asdict(schema.TrustSpec()), raw.get("trust") or {})
     spec["generator"] = _merge(dataclasses.asdict(schema.GeneratorSpec()), raw.get("generator") or {})
     spec["units"] = [dict(u) for u in spec.get("units") or []]
+    spec["sectors"] = [_merge(dataclasses.asdict(schema.SectorSpec()), dict(x)) for x in spec["sectors"] or []]
+    spec["event_types"] = [
+        _merge(dataclasses.asdict(schema.EventTypeSpec()), dict(x)) for x in spec["event_types"] or []
+    ]
     spec["edges"] = [_merge(dataclasses.asdict(schema.EdgeSpec()), dict(e)) for e in spec.get("edges") or []]
     return spec
 
