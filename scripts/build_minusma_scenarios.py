@@ -647,7 +647,6 @@ def e(source, target, type_, latency, reliability, **kw):
 
 def staff_edges(year, sectors_present):
     integrated = year >= 2018
-    E = []
     C = []  # (comment, [edges])
     # command
     cmd = [e("force_hq", f"shq_{s}", "command", 0.25, 0.95) for s in ("west", "east", "north")]
