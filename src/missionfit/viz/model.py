@@ -52,7 +52,8 @@ def fc_current_warning_rate_to_date(model: VizMissionModel) -> float:
 
 
 def _last_day(model: VizMissionModel, column: str) -> float:
-    return float(model.engine_state.day_record[model.day - 1, _COL[column]]) if model.day > 0 else 0.0
+    """A day-record column on the last simulated day (NaN before the first day)."""
+    return float(model.engine_state.day_record[model.day - 1, _COL[column]]) if model.day > 0 else float("nan")
 
 
 def reports_created_last_day(model: VizMissionModel) -> float:
