@@ -211,3 +211,27 @@ def test_odd_headings_in_order_and_submodels_cite_the_paper():
         assert re.search(r"\*Passages?\*:.*?pp?\. \d{3}", body, re.S), body.splitlines()[0]
     for name in ("test_pattern1", "test_pattern2", "test_pattern3", "test_pattern4", "test_pattern5", "test_pattern6"):
         assert name in text
+
+
+# --------------------------------------------------------------------------------------------------
+# links
+
+
+def _slug(heading: str) -> str:
+    """GitHub's anchor of a Markdown heading."""
+    text = re.sub(r"[^\w\- ]", "", heading.strip().lower())
+    return text.replace(" ", "-")
+
+
+@pytest.mark.parametrize("page", ["ODD.md", "parameters.md", "guide.md"])
+def test_relative_links_resolve(page):
+    text = (DOCS / page).read_text(encoding="utf-8")
+    for target in re.findall(r"\]\(([^)\s]+)\)", text):
+        if re.match(r"[a-z]+:", target):
+            continue
+        path, _, anchor = target.partition("#")
+        file = (DOCS / path).resolve() if path else DOCS / page
+        assert file.exists(), (page, target)
+        if anchor and file.suffix == ".md":
+            headings = re.findall(r"^#+ (.+)$", file.read_text(encoding="utf-8"), re.M)
+            assert anchor in {_slug(h) for h in headings}, (page, target)
