@@ -21,5 +21,5 @@ fi
 echo "install-browser: installing chromium (apt-get)"
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq >/dev/null
-$SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null
+$SUDO apt-get install -y -qq chromium >/dev/null
 /usr/bin/chromium --version 2>/dev/null || true

@@ -222,3 +222,14 @@ def test_cli_defaults_to_loopback():
     cmd = viz_cli.solara_args("127.0.0.1", 9001)
     assert cmd[:2] == ["run", "missionfit.viz.app"] and "--production" in cmd and "--no-open" in cmd
     assert 0 < viz_cli.free_port() < 65536
+
+
+def test_interventions_that_do_not_apply_are_left_out_with_the_reason():
+    m = VizMissionModel(scenario_name="hierarchy", interventions=["jcb_directive", "aligned_procedures"], days=10)
+    assert m.interventions == ("aligned_procedures",)
+    assert set(m.rejected_interventions) == {"jcb_directive"}
+    assert "unknown unit" in m.rejected_interventions["jcb_directive"]
+    rc = render_app(m)
+    warning = rc.find(v.Alert).widget
+    assert "jcb_directive" in str(warning.children)
+    rc.close()

@@ -9,6 +9,7 @@ reports delivered), fed with the flows of the last `flow_window` days. The plots
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import solara
 from matplotlib.axes import Axes
@@ -36,7 +37,10 @@ def recent_flows(model: VizMissionModel) -> pd.DataFrame:
 
 def network_figure(model: VizMissionModel):
     """The structure with the report flow of the last days, titled with the day and the window."""
-    fig, axes = plot_network(model.mission.units_table(), recent_flows(model), width=9.5)
+    units = model.mission.units_table()
+    geo = pd.to_numeric(units.get("latitude", pd.Series(dtype=float)), errors="coerce").notna().mean() >= 0.5
+    # a structure without coordinates is drawn in rows by echelon: give the rows room in a browser panel
+    fig, axes = plot_network(units, recent_flows(model), width=9.5, height=None if geo else 5.0)
     window = model.recent_days
     flow = f"report flow over the last {window} day{'s' if window != 1 else ''}" if window else "no day simulated yet"
     axes[0].set_title(
@@ -50,7 +54,12 @@ def NetworkView(model: VizMissionModel):
     """The command structure, redrawn when the model or its day changes."""
     update_counter.get()
     fig = solara.use_memo(lambda: network_figure(model), dependencies=[id(model), model.day])
-    solara.FigureMatplotlib(fig, format="png", dpi=120, bbox_inches="tight", dependencies=[id(model), model.day])
+    with solara.Column():
+        for name, reason in getattr(model, "rejected_interventions", {}).items():
+            solara.Warning(f"Intervention {name} does not apply to {model.scenario_name} and was left out: {reason}")
+        solara.FigureMatplotlib(
+            fig, format="png", dpi=120, bbox_inches="tight", dependencies=[id(model), model.day]
+        )
 
 
 def _style_plot(ax: Axes, title: str, ylabel: str) -> None:
@@ -62,6 +71,10 @@ def _style_plot(ax: Axes, title: str, ylabel: str) -> None:
     ax.grid(alpha=0.3)
     days = max((len(line.get_xdata()) for line in ax.get_lines()), default=1) - 1
     ax.set_xlim(0, max(days, 10))
+    for line in ax.get_lines():  # a series of one point draws no line: mark it
+        if np.count_nonzero(~np.isnan(np.asarray(line.get_ydata(), dtype=float))) == 1:
+            line.set_marker("o")
+            line.set_markersize(4)
     legend = ax.get_legend()
     if legend is not None:
         for text in legend.get_texts():

@@ -18,6 +18,7 @@ from mesa import DataCollector
 from missionfit import engine
 from missionfit.library import load
 from missionfit.model import MissionModel
+from missionfit.scenario import CompiledScenario, ScenarioError
 
 #: Names of the DataCollector's model reporters (the plot panels' series).
 GOAL = "Goal realization (to date)"
@@ -89,6 +90,34 @@ def intervention_names(interventions: str | Iterable[str] | None) -> tuple[str, 
     return tuple(names)
 
 
+def load_applicable(
+    scenario_name: str, interventions: tuple[str, ...], fit: dict[str, float]
+) -> tuple[CompiledScenario, tuple[str, ...], dict[str, str]]:
+    """Load a scenario with the interventions that apply to it.
+
+    An intervention written for the MINUSMA structure may name units that another scenario lacks (e.g.
+    `jcb_directive` on `hierarchy`). The command line stops there; the view drops such interventions and
+    says why, so that a choice in the sidebar never leaves the user without a model.
+
+    Returns:
+        `(scenario, applied, rejected)`: the compiled scenario, the interventions applied, and a one-line
+        reason per intervention dropped.
+    """
+    try:
+        return load(scenario_name, interventions=interventions, fit=fit), interventions, {}
+    except ScenarioError:
+        if not interventions:
+            raise
+    rejected = {}
+    for name in interventions:
+        try:
+            load(scenario_name, interventions=[name], fit=fit)
+        except ScenarioError as exc:
+            rejected[name] = f"{exc.key} = {exc.value!r}: {exc.reason}"
+    applied = tuple(n for n in interventions if n not in rejected)
+    return load(scenario_name, interventions=applied, fit=fit), applied, rejected
+
+
 def _fit_value(name: str, value: float) -> float:
     value = float(value)
     if not 0.0 <= value <= 1.0:
@@ -112,6 +141,7 @@ class VizMissionModel(MissionModel):
     Attributes:
         scenario_name: The scenario's name.
         interventions: The interventions applied, in order.
+        rejected_interventions: Interventions asked for that do not apply to the scenario, with the reason.
         fit: The three fit knobs.
         datacollector: Model reporters `REPORTERS`, one row per day from day 0.
     """
@@ -137,12 +167,11 @@ class VizMissionModel(MissionModel):
             "cultural": _fit_value("cultural", cultural),
             "operational": _fit_value("operational", operational),
         }
-        names = intervention_names(interventions)
-        super().__init__(
-            scenario=load(scenario_name, interventions=names, fit=fit), seed=seed, replicate=0, days=int(days)
-        )
+        scenario, applied, rejected = load_applicable(scenario_name, intervention_names(interventions), fit)
+        super().__init__(scenario=scenario, seed=seed, replicate=0, days=int(days))
         self.scenario_name = scenario_name
-        self.interventions = names
+        self.interventions = applied
+        self.rejected_interventions = rejected
         self.fit = fit
         self.flow_window = max(1, int(flow_window))
         self._delivered = deque(maxlen=self.flow_window + 1)
