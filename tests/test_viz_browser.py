@@ -99,7 +99,7 @@ def test_browser_view_steps_and_redraws(server):
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=executable, args=LAUNCH_ARGS)
         try:
-            page = browser.new_page(viewport={"width": 1600, "height": 1750})
+            page = browser.new_page(viewport={"width": 1600, "height": 1480})
             page.on("pageerror", lambda exc: errors.append(str(exc)))
             page.goto(url)
             step = page.get_by_role("button", name="Step")
