@@ -39,7 +39,6 @@ def _env() -> dict[str, str]:
     env = dict(os.environ)
     env["PATH"] = os.pathsep.join([str(BIN), env.get("PATH", "")])
     env["MPLBACKEND"] = "Agg"
-    env.pop("PYTHONPATH", None)
     return env
 
 
