@@ -33,6 +33,7 @@ SECURITY = 0
 IN_FLIGHT, DELIVERED, WITHHELD, LOST = 0, 1, 2, 3
 RAW, ASSESSMENT = 0, 1
 MAX_TTL = 8
+N_DOMAINS = 6  # PMESII domains (schema.DOMAINS)
 TASK_SLOTS = 4
 
 # unit rows: floats `uf` and ints `ui`
@@ -44,11 +45,11 @@ U_ANALYSTS, U_PROACTIVE, U_RESPONSIVE, U_BYPASS, U_THRESHOLD, U_FOCUS_H, U_TASKI
 UNIT_INT_ROWS = (
     "sector", "security", "focus_domains", "rotation_day", "consumer_lines", "consumer_horizons",
     "consumer_scoped", "is_consumer", "is_peer", "is_sf_isr", "is_s2", "g2_of", "branch_slot",
-    "unit_sector_mask",
+    "unit_sector_count",
 )
 (
     U_SECTOR, U_SECURITY, U_FOCUS_DOM, U_ROTATION, U_LINES, U_HORIZONS, U_SCOPED, U_CONSUMER, U_PEER, U_SFISR,
-    U_S2, U_G2OF, U_SLOT, U_SECMASK,
+    U_S2, U_G2OF, U_SLOT, U_NSECTORS,
 ) = range(14)
 # edge rows
 EDGE_INT_ROWS = ("edge_src", "edge_dst", "edge_type", "edge_board_period", "edge_directive")
@@ -106,6 +107,7 @@ DAY_COLUMNS = (
     "events", "severity", "severity_mitigated", "reports_created", "reports_delivered", "reports_dropped",
     "hops", "fc_warned", "imminent_threats", "mean_trust", "fusion_queue",
 )
+D_CREATED = DAY_COLUMNS.index("reports_created")
 
 
 class Net(NamedTuple):
@@ -144,9 +146,12 @@ class Static(NamedTuple):
 
     net: Net
     si: np.ndarray
-    sector_ptr: np.ndarray
-    sector_sensor: np.ndarray
-    sector_prob: np.ndarray
+    cover_ptr: np.ndarray  # [sector * n_domains + domain]: CSR offsets of the sensors covering it
+    cover_sensor: np.ndarray
+    cover_prob: np.ndarray  # detection probability at full effort
+    cover_slot: np.ndarray  # the sensor's unit's observer slot in the sector (a column of `observed`)
+    unit_sector_ptr: np.ndarray  # CSR offsets of each unit's covered sectors in `unit_sectors`
+    unit_sectors: np.ndarray
     trust_prior: np.ndarray
     ind_time: np.ndarray
     ind_event: np.ndarray
@@ -159,7 +164,7 @@ class State(NamedTuple):
     day_record: np.ndarray
     line_severity: np.ndarray  # per mandate line: total, mitigated severity
     budget: np.ndarray
-    observed: np.ndarray
+    observed: np.ndarray  # [event, observer slot]: that unit already observed the event
     bf: np.ndarray
     lanes: np.ndarray  # [branch slot, domain]: 1 = this cell leaves the domain to another board member
     assessment_log: np.ndarray  # [(branch, event), k]: every assessment in the order made, for boards
@@ -176,18 +181,20 @@ def new_state(st: Static, n_branches: int, capacity: int, days: int) -> State:
     cap = int(capacity)
     esf = np.zeros((3, m))
     esf[ES_FC_WARNED:] = np.inf
+    # the message, queue and log stores are written before they are read (a slot is filled when it is
+    # taken), so they are left uninitialised: no page of unused capacity is ever touched
     flow = Flow(
-        mi=np.zeros((12, cap), np.int64),
-        mf=np.zeros((3, cap)),
-        pending=np.zeros(cap, np.int64),
+        mi=np.empty((12, cap), np.int64),
+        mf=np.empty((3, cap)),
+        pending=np.empty(cap, np.int64),
         counters=np.zeros(len(COUNTER_NAMES), np.int64),
         edge_counts=np.zeros((net.ei.shape[1], 5), np.int64),
         trust=st.trust_prior.copy(),
         esi=np.zeros((3, m), np.int64),
         esf=esf,
-        sf_reached=np.zeros(cap, np.int8),
-        qi=np.zeros((4, cap), np.int64),
-        qf=np.zeros((4, cap)),
+        sf_reached=np.empty(cap, np.int8),  # an entry is zeroed when its report is numbered
+        qi=np.empty((4, cap), np.int64),
+        qf=np.empty((4, cap)),
         bi=np.zeros((3, n_branches, m), np.int8),
     )
     bf = np.zeros((2, n_branches, m), np.float32)
@@ -197,10 +204,10 @@ def new_state(st: Static, n_branches: int, capacity: int, days: int) -> State:
         day_record=np.zeros((days, len(DAY_COLUMNS))),
         line_severity=np.zeros((5, 2)),
         budget=np.zeros(n),
-        observed=np.zeros((n, m), np.bool_),
+        observed=np.zeros((m, max(1, int(st.cover_slot.max(initial=0)) + 1)), np.bool_),
         bf=bf,
         lanes=np.zeros((n_branches, 6), np.int8),
-        assessment_log=np.zeros((2, cap), np.int64),
+        assessment_log=np.empty((2, cap), np.int64),
         board_cursor=np.zeros(net.ei.shape[1], np.int64),
         task=np.full((n, TASK_SLOTS, 2), -1, np.int64),
         task_expiry=np.full((n, TASK_SLOTS), -1.0),
@@ -212,7 +219,7 @@ def grow_state(state: State) -> State:
     fl = state.flow
 
     def wider(a: np.ndarray) -> np.ndarray:
-        out = np.zeros(a.shape[:-1] + (2 * a.shape[-1],), a.dtype)
+        out = np.empty(a.shape[:-1] + (2 * a.shape[-1],), a.dtype)
         out[..., : a.shape[-1]] = a
         return out
 
@@ -234,11 +241,23 @@ def used(state: State) -> int:
     return int(max(c[C_NMSG], c[C_NQUEUE], c[C_NPEND], c[C_NSF], c[C_ASSESS_LOG]))
 
 
+# Compilation. numba passes every array of a namedtuple argument as ~9 scalars and, with its reference
+# counting (NRT) on, increfs and decrefs each array on entry to and exit from every non-inlined call: with
+# ~20 arrays per call that dominated the per-message cost (docs/performance.md). So the per-message
+# functions are inlined into their callers by LLVM (`forceinline`) and every function that allocates
+# nothing runs without reference counting (`_nrt=False`; the arrays are owned by the caller, as always).
+# Only `_fuse` (sorts its queue), `step_day` and `run_days` keep NRT. The flags are explicit on every
+# function because numba lets a callee inherit unset flags from whichever caller compiles it first.
+_inlined = numba.njit(cache=True, _nrt=False, forceinline=True)
+_kernel = numba.njit(cache=True, _nrt=False, forceinline=False)
+_driver = numba.njit(cache=True, forceinline=False)
+
+
 # --------------------------------------------------------------------------------------------------
 # messages in flight: a binary min-heap on arrival time
 
 
-@numba.njit(cache=True)
+@_inlined
 def _heap_push(fl, k):
     i = fl.counters[C_NPEND]
     fl.counters[C_NPEND] = i + 1
@@ -252,7 +271,7 @@ def _heap_push(fl, k):
     fl.pending[i] = k
 
 
-@numba.njit(cache=True)
+@_inlined
 def _heap_pop(fl):
     n = fl.counters[C_NPEND] - 1
     top = fl.pending[0]
@@ -279,7 +298,7 @@ def _heap_pop(fl):
 # creating and sending messages
 
 
-@numba.njit(cache=True)
+@_inlined
 def _new_message(net, fl, event, origin, kind, horizon, quality, klass, born, authority, sfroot):
     k = fl.counters[C_NMSG]
     if k >= fl.mi.shape[1]:
@@ -310,7 +329,7 @@ def _new_message(net, fl, event, origin, kind, horizon, quality, klass, born, au
     return k
 
 
-@numba.njit(cache=True)
+@_inlined
 def _clone(net, fl, k):
     mi = fl.mi
     c = _new_message(
@@ -322,7 +341,7 @@ def _clone(net, fl, k):
     return c
 
 
-@numba.njit(cache=True)
+@_inlined
 def _send(net, fl, rng, k, edge, t):
     """One hop: message `k` leaves its holder over `edge` at time `t`.
 
@@ -376,7 +395,7 @@ def _send(net, fl, rng, k, edge, t):
     _heap_push(fl, k)
 
 
-@numba.njit(cache=True)
+@_inlined
 def _send_along(net, fl, rng, k, holder, etype, t, exclude):
     """Send message `k` over every out-edge of `holder` of type `etype`, cloning for the second and later.
 
@@ -394,7 +413,7 @@ def _send_along(net, fl, rng, k, holder, etype, t, exclude):
     return sent
 
 
-@numba.njit(cache=True)
+@_inlined
 def _out_degree(net, unit, etype):
     return net.adj_ptr[etype, unit + 1] - net.adj_ptr[etype, unit]
 
@@ -403,7 +422,7 @@ def _out_degree(net, unit, etype):
 # decision and use
 
 
-@numba.njit(cache=True)
+@_inlined
 def _decide(net, fl, rng, v, event, horizon, quality, origin, kind, t):
     """A consumer meets a piece of intelligence and uses it or not (MODEL.md §3.8).
 
@@ -449,7 +468,7 @@ def _decide(net, fl, rng, v, event, horizon, quality, origin, kind, t):
 # fusion
 
 
-@numba.njit(cache=True)
+@_inlined
 def _enqueue(net, fl, b, event, quality, born, t, sfroot, from_peer):
     """A fusion branch receives something to analyse."""
     q = fl.counters[C_NQUEUE]
@@ -470,13 +489,14 @@ def _enqueue(net, fl, b, event, quality, born, t, sfroot, from_peer):
         fl.esf[ES_ASIFU_KNOWN, event] = t
 
 
-@numba.njit(cache=True)
+@_inlined
 def _disseminate(net, fl, rng, b, event, horizon, quality, born, sfroot, t):
     """Send a branch's assessment to everyone it reports to: its intel, informal and liaison out-edges."""
     fl.counters[C_ASSESS] += 1
     if sfroot < 0 and net.ui[U_SFISR, b]:
         sfroot = fl.counters[C_NSF]
         fl.counters[C_NSF] += 1
+        fl.sf_reached[sfroot] = 0
     for etype in (INTEL, INFORMAL, LIAISON):
         for edge in range(net.adj_ptr[etype, b], net.adj_ptr[etype, b + 1]):
             k = _new_message(net, fl, event, b, ASSESSMENT, horizon, quality, net.ui[U_SECURITY, b], born, 0, sfroot)
@@ -487,7 +507,7 @@ def _disseminate(net, fl, rng, b, event, horizon, quality, born, sfroot, t):
         _decide(net, fl, rng, b, event, horizon, quality, b, ASSESSMENT, t)
 
 
-@numba.njit(cache=True)
+@_inlined
 def _log_assessment(s, b, e):
     n = s.flow.counters[C_ASSESS_LOG]
     if n >= s.assessment_log.shape[1]:
@@ -498,7 +518,7 @@ def _log_assessment(s, b, e):
     s.flow.counters[C_ASSESS_LOG] = n + 1
 
 
-@numba.njit(cache=True)
+@_kernel
 def _refill_budgets(st, s):
     """Each day a branch can analyse `analysts` items; unused capacity carries over a little."""
     uf = st.net.uf
@@ -507,7 +527,7 @@ def _refill_budgets(st, s):
             s.budget[b] = min(s.budget[b] + uf[U_ANALYSTS, b], 2.0 * uf[U_ANALYSTS, b] + 1.0)
 
 
-@numba.njit(cache=True)
+@_driver
 def _fuse(st, s, rng, day):
     """Intelligence branches turn what they received into assessments, capacity-limited (MODEL.md §3.5).
 
@@ -588,7 +608,7 @@ def _fuse(st, s, rng, day):
 # arrival of a message
 
 
-@numba.njit(cache=True)
+@_inlined
 def _arrive(net, fl, rng, k):
     """Message `k` reaches its receiver: delivered to a branch, a consumer or a dead end, else relayed."""
     mi, mf, ui = fl.mi, fl.mf, net.ui
@@ -637,7 +657,7 @@ def _arrive(net, fl, rng, k):
                 fl.counters[C_DELIVERED] += 1
 
 
-@numba.njit(cache=True)
+@_kernel
 def _process_arrivals(net, fl, rng, day):
     """Deliver or relay every message that arrives before the end of `day`, in arrival order."""
     end = day + 1.0
@@ -649,7 +669,7 @@ def _process_arrivals(net, fl, rng, day):
 # collection and reporting
 
 
-@numba.njit(cache=True)
+@_inlined
 def _report(net, fl, rng, u, e, t, tasked):
     """The reporting decision of MODEL.md §3.3.
 
@@ -666,6 +686,7 @@ def _report(net, fl, rng, u, e, t, tasked):
     if ui[U_SFISR, u]:
         sfroot = fl.counters[C_NSF]
         fl.counters[C_NSF] += 1
+        fl.sf_reached[sfroot] = 0
     if uf[U_ANALYSTS, u] > 0:
         # a unit with its own analysis cell (e.g. the ISR company's all-source cell) fuses what it sees
         fl.counters[C_OBS_REPORTED] += 1
@@ -701,7 +722,7 @@ def _report(net, fl, rng, u, e, t, tasked):
     fl.counters[C_OBS_REPORTED] += 1
 
 
-@numba.njit(cache=True)
+@_inlined
 def _is_tasked(task, task_expiry, u, sector, domain, t):
     for j in range(TASK_SLOTS):
         if task_expiry[u, j] >= t and task[u, j, 0] == sector and task[u, j, 1] == domain:
@@ -709,7 +730,7 @@ def _is_tasked(task, task_expiry, u, sector, domain, t):
     return False
 
 
-@numba.njit(cache=True)
+@_kernel
 def _collect(st, s, rng, day):
     """Units detect the indicators emitted today in the sectors their sensors cover (MODEL.md §3.2).
 
@@ -719,6 +740,7 @@ def _collect(st, s, rng, day):
     open collection task on that sector and domain.
     """
     net, fl = st.net, s.flow
+    observed = s.observed
     end = day + 1.0
     i = fl.counters[C_IND_CUR]
     n_ind = st.ind_time.size
@@ -728,23 +750,25 @@ def _collect(st, s, rng, day):
         e = st.ind_event[i]
         sec = net.evi[EV_SECTOR, e]
         dom = net.evi[EV_DOMAIN, e]
-        for j in range(st.sector_ptr[sec], st.sector_ptr[sec + 1]):
-            sensor = st.sector_sensor[j]
-            u = st.si[S_UNIT, sensor]
-            if s.observed[u, e] or st.si[S_AVAILABLE, sensor] > t or not (st.si[S_DOMAINS, sensor] >> dom) & 1:
+        cell = sec * N_DOMAINS + dom
+        for j in range(st.cover_ptr[cell], st.cover_ptr[cell + 1]):
+            sensor = st.cover_sensor[j]
+            slot = st.cover_slot[j]
+            if observed[e, slot] or st.si[S_AVAILABLE, sensor] > t:
                 continue
-            p = st.sector_prob[j]
+            u = st.si[S_UNIT, sensor]
+            p = st.cover_prob[j]
             tasked = _is_tasked(s.task, s.task_expiry, u, sec, dom, t)
             if tasked:
                 p = min(0.95, p * (1.0 + boost))
             if rng.random() < p:
-                s.observed[u, e] = True
+                observed[e, slot] = True
                 _report(net, fl, rng, u, e, t, tasked)
         i += 1
     fl.counters[C_IND_CUR] = i
 
 
-@numba.njit(cache=True)
+@_inlined
 def _pick_bit(mask, width, r):
     """The `r`-th (uniform r in [0, 1)) set bit of `mask`, or -1 if none is set."""
     n = 0
@@ -761,7 +785,7 @@ def _pick_bit(mask, width, r):
     return -1
 
 
-@numba.njit(cache=True)
+@_kernel
 def _task(st, s, rng, day):
     """Commanders and cells issue requests for information down their command edges (MODEL.md §3.7).
 
@@ -778,9 +802,10 @@ def _task(st, s, rng, day):
             continue
         for edge in range(net.adj_ptr[COMMAND, u], net.adj_ptr[COMMAND, u + 1]):
             w = net.ei[E_DST, edge]
-            if net.ui[U_SECMASK, w] == 0 or rng.random() >= rate:
+            n_sec = net.ui[U_NSECTORS, w]
+            if n_sec == 0 or rng.random() >= rate:
                 continue
-            sec = _pick_bit(net.ui[U_SECMASK, w], 63, rng.random())
+            sec = st.unit_sectors[st.unit_sector_ptr[w] + int(rng.random() * n_sec)]
             dom = _pick_bit(net.ui[U_FOCUS_DOM, u], 6, rng.random())
             if dom < 0:
                 continue
@@ -798,7 +823,7 @@ def _task(st, s, rng, day):
 # boards, rotation, outcomes
 
 
-@numba.njit(cache=True)
+@_kernel
 def _boards(st, s, rng, day):
     """Coordination bodies meet (MODEL.md §3.6; p. 396, the weekly JCB).
 
@@ -860,7 +885,7 @@ def _boards(st, s, rng, day):
                         s.lanes[slot_b, d] = 1
 
 
-@numba.njit(cache=True)
+@_kernel
 def _rotate(st, s, day):
     """Contingents rotate: a rotated unit's relationships fall back to the priors (MODEL.md §2)."""
     net, trust = st.net, s.flow.trust
@@ -875,7 +900,7 @@ def _rotate(st, s, day):
             trust[j, u] = st.trust_prior[j, u]
 
 
-@numba.njit(cache=True)
+@_kernel
 def _outcomes(st, s, day):
     """Events of the day materialize; warnings used in time raise the chance of mitigation (§3.8).
 
@@ -910,7 +935,7 @@ def _outcomes(st, s, day):
     fl.counters[C_EVENT_CUR] = i
 
 
-@numba.njit(cache=True)
+@_driver
 def step_day(st, s, rng, day):
     """Run one simulated day and record it; returns False if message or queue capacity ran out.
 
@@ -950,10 +975,24 @@ def step_day(st, s, rng, day):
     return c[C_OVERFLOW] == 0
 
 
-@numba.njit(cache=True)
-def run_days(st, s, rng, first, last):
-    """Run days `first` .. `last - 1` in one compiled call (the fast path for batch runs)."""
+@_driver
+def run_days(st, s, rng, first, last, busiest):
+    """Run days `first` .. `last - 1` in one compiled call (the fast path for batch runs).
+
+    Before each day it checks that the growable stores have room for three times the busiest day so far
+    (`busiest` reports a day, at least) plus a fixed margin; if not, it stops and returns that day, so
+    the caller can grow the state (`grow_state`) and call again. Returns the first day not run (`last`
+    when done); a day is never cut short, so where it stops does not change any result.
+    """
+    fl = s.flow
+    c = fl.counters
+    cap = fl.mi.shape[1]
     for day in range(first, last):
+        if day > first:
+            busiest = max(busiest, int(s.day_record[day - 1, D_CREATED]))
+        fullest = max(c[C_NMSG], c[C_NQUEUE], c[C_NPEND], c[C_NSF], c[C_ASSESS_LOG])
+        if fullest + 3 * busiest + 2048 > cap:
+            return day
         if not step_day(st, s, rng, day):
-            return False
-    return True
+            return day
+    return last

@@ -46,9 +46,12 @@ def make_static(sc: CompiledScenario, world: World) -> engine.Static:
     return engine.Static(
         net=net,
         si=np.array([a["sensor_unit"], a["sensor_domains"], a["sensor_available"]], dtype=np.int64).reshape(3, -1),
-        sector_ptr=a["sector_ptr"],
-        sector_sensor=a["sector_sensor"],
-        sector_prob=a["sector_prob"],
+        cover_ptr=a["cover_ptr"],
+        cover_sensor=a["cover_sensor"],
+        cover_prob=a["cover_prob"],
+        cover_slot=a["cover_slot"],
+        unit_sector_ptr=a["unit_sector_ptr"],
+        unit_sectors=a["unit_sectors"],
         trust_prior=sc.trust_prior,
         ind_time=world.indicator_time,
         ind_event=world.indicator_event,
@@ -106,22 +109,25 @@ class MissionModel(mesa.Model):
         self.engine_state = st
 
     def run(self, days: int | None = None) -> None:
-        """Fast path for batch runs: simulate `days` more days (default: to the horizon) in compiled chunks.
+        """Fast path for batch runs: simulate `days` more days (default: to the horizon) in compiled code.
 
-        Equivalent to stepping day by day (same draws, same results), without the per-step overhead. The
-        Mesa clock (`self.time`) is advanced to the last simulated day.
+        Equivalent to stepping day by day (same draws, same results), without the per-step overhead: one
+        compiled call runs to the end unless the message stores need to grow first (then it returns, the
+        stores are doubled, and it goes on). The Mesa clock (`self.time`) is advanced to the last simulated
+        day.
         """
         last = self.days if days is None else min(self.days, self.day + int(days))
-        chunk = 5
         while self.day < last:
-            end = min(last, self.day + chunk)
-            self._ensure_capacity(end - self.day)
-            if not engine.run_days(self.engine_static, self.engine_state, self.rng, self.day, end):
+            st = self.engine_state
+            reached = engine.run_days(self.engine_static, st, self.rng, self.day, last, self._max_daily)
+            if st.flow.counters[engine.C_OVERFLOW]:  # cannot happen with the margin kept; fail loudly
                 raise RuntimeError("message capacity exceeded during a run; rerun with a larger margin")
-            record = self.engine_state.day_record[self.day : end, engine.DAY_COLUMNS.index("reports_created")]
-            self._max_daily = max(self._max_daily, int(record.max()))
-            self.day = end
-            chunk = 30
+            if reached > self.day:
+                created = st.day_record[self.day : reached, engine.D_CREATED]
+                self._max_daily = max(self._max_daily, int(created.max()))
+                self.day = reached
+            if self.day < last:
+                self.engine_state = engine.grow_state(st)
         self.time = float(self.day)
 
     def step(self) -> None:
