@@ -143,7 +143,7 @@ def test_page_renders_panels_and_controls():
     selects = {w.label: w for w in rc.find(v.Select).widgets}
     assert selects["Scenario"].v_model == "minusma_2015"
     assert selects["Interventions"].multiple and selects["Interventions"].items == available("interventions")
-    assert rc.find(v.TextField, label="Seed").widget.v_model == "0"
+    assert rc.find(v.Slider, label="Seed").widget.v_model == 0
     rc.close()
 
 
@@ -166,9 +166,7 @@ def test_reset_builds_the_model_from_the_controls():
     selects = {w.label: w for w in rc.find(v.Select).widgets}
     selects["Scenario"].v_model = "minusma_2018"
     selects["Interventions"].v_model = ["jcb_directive", "liaison_officers"]
-    seed = rc.find(v.TextField, label="Seed").widget
-    seed.v_model = "5"
-    seed.fire_event("focusout", None)  # a text field reports its value when it loses focus
+    rc.find(v.Slider, label="Seed").widget.v_model = 5
     rc.find(v.Slider, label="Fit: cultural & human").widget.v_model = 0.5
     button(rc, "Reset").click()
     model = RecordingModel.created[-1]

@@ -34,7 +34,8 @@ def model_params() -> dict[str, Any]:
             "values": available("scenario"),
             "label": "Scenario",
         },
-        "seed": {"type": "InputText", "value": "0", "label": "Seed"},
+        # a slider, not a text field: SolaraViz's Reset has no place to report an invalid value
+        "seed": Slider("Seed", 0, 0, 99, 1),
         "days": Slider("Horizon (days)", 180, 30, 360, 30),
         "strategic": Slider("Fit: strategic & organizational", 0.0, 0.0, 1.0, 0.05, dtype=float),
         "cultural": Slider("Fit: cultural & human", 0.0, 0.0, 1.0, 0.05, dtype=float),
