@@ -375,6 +375,10 @@ def _validate(spec: dict[str, Any], units: list[dict[str, Any]], ck: _Checker) -
                 ck.one_of(sk + ".domains", d, set(schema.DOMAINS))
             for sec in s["sectors"]:
                 ck.one_of(sk + ".sectors", sec, set(sector_ids))
+        if u["board"] is not None and (not isinstance(u["board"]["period_days"], int) or u["board"]["period_days"] < 1):
+            ck.fail(f"{k}.board.period_days", u["board"]["period_days"], "a board meets every n >= 1 days")
+        if u["rotation_day"] is not None:
+            ck.non_negative(f"{k}.rotation_day", u["rotation_day"])
         c = u["consumer"]
         if c is not None:
             extra = set(c) - _CONSUMER_FIELDS
@@ -621,7 +625,9 @@ def build_scenario(
         cfg_ck.unit_interval(f"mechanisms.{k}", mech[k])
 
     for u in units:
-        if u["rotation_day"] is None:
+        if not spec["rotation_days"]:
+            u["rotation_day"] = None  # rotation_days: 0 means no rotation during the run
+        elif u["rotation_day"] is None:
             u["rotation_day"] = _default_rotation(u, spec["rotation_days"])
     edges = [dict(e) for e in spec["edges"]]
     prior = _trust_prior(units, spec["trust"])
