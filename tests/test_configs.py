@@ -12,6 +12,8 @@ from omegaconf import OmegaConf
 from missionfit.paths import config_dir
 
 warnings.filterwarnings("ignore", message=r"(?s).*validated against ConfigStore schema with the same name")
+# configs/hydra/launcher/ray.yaml deliberately shadows (and is validated against) the Ray plugin's node.
+pytestmark = pytest.mark.filterwarnings(r"ignore:(?s).*validated against ConfigStore schema:UserWarning")
 
 CONFIGS = config_dir()
 SCENARIOS = sorted(p.stem for p in (CONFIGS / "scenario").glob("*.yaml"))
@@ -43,7 +45,7 @@ def test_default_config_keys(compose_cfg):
     assert dict(cfg.fit) == {"strategic": 0.0, "cultural": 0.0, "operational": 0.0}
     assert dict(cfg.interventions) == {}
     assert "trust_gain" in cfg.mechanisms
-    assert OmegaConf.get_type(cfg.scenario).__name__ == "ScenarioSpec"
+    assert OmegaConf.get_type(cfg.scenario).__name__ == "ScenarioNode"
 
 
 def test_hydra_dirs_do_not_collide(compose_cfg):
@@ -171,10 +173,47 @@ def test_user_scenario_and_interventions(compose_cfg, user_config_dir):
     assert cfg.interventions.more_trust.mechanisms.trust_gain == 0.3
 
 
-@pytest.mark.parametrize(("scenario", "match"), [("wrong_type", "tech_level"), ("unknown_key", "colour")])
-def test_schema_rejects_bad_scenario_at_load(compose_cfg, user_config_dir, scenario, match):
-    with pytest.raises(ConfigCompositionException, match=match):
-        compose_cfg([f"scenario={scenario}"], extra_dir=user_config_dir)
+def test_schema_rejects_unknown_scenario_key_at_load(compose_cfg, user_config_dir):
+    with pytest.raises(ConfigCompositionException, match="colour"):
+        compose_cfg(["scenario=unknown_key"], extra_dir=user_config_dir)
+
+
+def test_schema_rejects_bad_unit_at_load(compose_cfg, user_config_dir):
+    from missionfit.runner.validate import ConfigError, check_config
+
+    cfg = compose_cfg(["scenario=wrong_type"], extra_dir=user_config_dir, return_hydra_config=True)
+    with pytest.raises(ConfigError, match=r"wrong_type\.yaml: units\[1\]\.tech_level = high: wrong type"):
+        check_config(cfg)
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ({"id": "a", "kind": "u2", "colour": "red"}, "units[0].colour = red: unknown key"),
+        ({"id": "a", "kind": "u2", "strength": 1.5}, "units[0].strength = 1.5: wrong type: expected int"),
+        ({"id": "a", "kind": "u2", "languages": "fr"}, "units[0].languages = fr: wrong type: expected a list"),
+        ({"id": "a", "kind": "u2", "sensors": [{"type": "uav", "coverage": "x"}]}, "units[0].sensors[0].coverage"),
+        (
+            {"id": "a", "kind": "u2", "reporting_culture": {"proactive": 0.2, "often": 1}},
+            "units[0].reporting_culture.often",
+        ),
+    ],
+)
+def test_unit_schema_check(compose_cfg, entry, message):
+    from missionfit.runner.validate import ConfigError, check_entries
+
+    cfg = compose_cfg(["scenario=hierarchy"])
+    cfg.scenario.units = [entry]
+    with pytest.raises(ConfigError) as err:
+        check_entries(cfg, scenario_file="s.yaml")
+    assert str(err.value).startswith("s.yaml: " + message)
+
+
+def test_every_scenario_passes_the_unit_schema(compose_cfg):
+    from missionfit.runner.validate import check_entries
+
+    for scenario in SCENARIOS:
+        check_entries(compose_cfg([f"scenario={scenario}"]), scenario_file=scenario)
 
 
 def test_schema_rejects_bad_override(compose_cfg):

@@ -277,3 +277,12 @@ def test_ray_launcher(cli, user_config_dir, tmp_path):
     serial = tmp_path / "serial"
     assert sweep(cli, user_config_dir, serial, "fit.cultural=0,1").returncode == 0
     pd.testing.assert_frame_equal(_comparable(summary), _comparable(pd.read_parquet(serial / "summary.parquet")))
+
+
+def test_seed_sweep(cli, user_config_dir, tmp_path):
+    out = tmp_path / "seeds"
+    assert sweep(cli, user_config_dir, out, "seed=1,2", "sim.replicates=2").returncode == 0
+    summary = pd.read_parquet(out / "summary.parquet")
+    assert list(summary.columns).count("seed") == 1
+    assert sorted(summary["seed"].unique()) == [1, 2]
+    assert (summary["seed_entropy"] == summary["seed"].astype(str)).all()

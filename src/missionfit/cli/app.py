@@ -83,7 +83,7 @@ def precompose(argv: Sequence[str]) -> str | None:
                         if name not in ("null",) and name not in avail:
                             return validate.unknown_group_option("experiment", name)
             try:
-                cfg = compose(config_name=config_name, overrides=overrides)
+                cfg = compose(config_name=config_name, overrides=overrides, return_hydra_config=True)
             except Exception as err:  # noqa: BLE001 - every composition error becomes one line
                 return validate.describe_exception(err, args.overrides)
             try:

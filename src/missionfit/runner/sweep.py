@@ -171,11 +171,18 @@ def check_sweep_overrides(config_loader: Any, config: DictConfig, jobs: Sequence
     from hydra.core.object_type import ObjectType
     from hydra.core.override_parser.overrides_parser import OverridesParser
 
-    from missionfit.runner.validate import GROUPS, ConfigError, describe_exception, unknown_group_option
+    from missionfit.runner.validate import (
+        GROUPS,
+        ConfigError,
+        check_entries,
+        describe_exception,
+        unknown_group_option,
+    )
 
     if not jobs:
         return
     first = config_loader.load_sweep_config(config, list(jobs[0]))
+    check_entries(first)
     choices = dict(first.hydra.runtime.choices)
     checked = set(jobs[0])
     parser = OverridesParser.create(config_loader=config_loader)

@@ -77,6 +77,103 @@ def check_config(cfg: DictConfig, overrides: Sequence[str] = ()) -> None:
             fail(f"fit.{knob}", value, "fit knobs must lie in [0, 1] (0 = as observed, 1 = ideal fit)")
     if cfg.design.batch_size < 1:
         fail("design.batch_size", cfg.design.batch_size, "must be at least 1")
+    check_entries(cfg)
+
+
+def _type_error(value: Any, tp: Any, path: str) -> str | None:
+    """Return `<path> = <value>: <reason>` if `value` does not fit the annotation `tp`, else None."""
+    import dataclasses
+    import types
+    import typing
+
+    if tp is Any or value == "???":
+        return None
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        args = typing.get_args(tp)
+        if value is None and type(None) in args:
+            return None
+        errors = [_type_error(value, a, path) for a in args if a is not type(None)]
+        return None if any(e is None for e in errors) else errors[0]
+    if value is None:
+        return f"{path} = null: may not be null"
+    if dataclasses.is_dataclass(tp):
+        if not isinstance(value, dict):
+            return f"{path} = {value}: wrong type: expected a mapping ({tp.__name__})"
+        hints = typing.get_type_hints(tp)
+        for key, item in value.items():
+            if key not in hints:
+                return f"{path}.{key} = {item}: unknown key (not a field of {tp.__name__})"
+            err = _type_error(item, hints[key], f"{path}.{key}")
+            if err:
+                return err
+        return None
+    if origin is list:
+        if not isinstance(value, list):
+            return f"{path} = {value}: wrong type: expected a list, got {type(value).__name__}"
+        (arg,) = typing.get_args(tp) or (Any,)
+        for i, item in enumerate(value):
+            err = _type_error(item, arg, f"{path}[{i}]")
+            if err:
+                return err
+        return None
+    if origin is dict:
+        if not isinstance(value, dict):
+            return f"{path} = {value}: wrong type: expected a mapping, got {type(value).__name__}"
+        _, arg = typing.get_args(tp) or (str, Any)
+        for key, item in value.items():
+            err = _type_error(item, arg, f"{path}.{key}")
+            if err:
+                return err
+        return None
+    ok = {
+        float: isinstance(value, int | float) and not isinstance(value, bool),
+        int: isinstance(value, int) and not isinstance(value, bool),
+        bool: isinstance(value, bool),
+        str: isinstance(value, str),
+    }.get(tp, True)
+    if not ok:
+        return f"{path} = {value}: wrong type: expected {tp.__name__}, got {type(value).__name__}"
+    return None
+
+
+def check_entries(cfg: DictConfig, scenario_file: str | None = None) -> None:
+    """Check the scenario's units and edges against `UnitSpec` / `EdgeSpec` (types and unknown keys).
+
+    They are composed untyped for speed (see `missionfit.runner.config.FAST_LISTS`); this is their schema check,
+    run at load time by `missionfit` (before a run) and by the sweeper (before the first job).
+
+    Args:
+        cfg: The composed config.
+        scenario_file: Displayed path of the scenario file (found on the search path when omitted).
+
+    Raises:
+        ConfigError: `<file>: units[i].<key> = <value>: <reason>`.
+    """
+    from missionfit.schema import EdgeSpec, UnitSpec
+
+    for key, spec in (("units", UnitSpec), ("edges", EdgeSpec)):
+        entries = OmegaConf.to_container(cfg.scenario[key], resolve=True) if key in cfg.scenario else []
+        for i, entry in enumerate(entries or []):
+            err = _type_error(entry, spec, f"{key}[{i}]")
+            if err:
+                if scenario_file is None:
+                    scenario_file = config_file_of(cfg, "scenario", _scenario_choice(cfg))
+                raise ConfigError(f"{scenario_file}: {err}")
+
+
+def _scenario_choice(cfg: DictConfig) -> str:
+    try:
+        from hydra.core.hydra_config import HydraConfig
+
+        if HydraConfig.initialized():
+            choice = HydraConfig.get().runtime.choices.get("scenario")
+            if choice:
+                return str(choice)
+    except Exception:  # noqa: BLE001
+        pass
+    choice = OmegaConf.select(cfg, "hydra.runtime.choices.scenario", default=None)
+    return str(choice or cfg.scenario.get("name", "scenario"))
 
 
 def _available(group: str, text: str = "") -> list[str]:
