@@ -191,7 +191,10 @@ def compile_arrays(sc: CompiledScenario) -> dict[str, Any]:
     a["n_sectors"] = n_sectors
     a.update(_coverage_by_domain(a, ptr, members, prob))
     # the sectors each unit's sensors cover, ascending (tasking picks one of them)
-    covered_by = [sorted({sec for k, i in enumerate(s_unit) if i == u for sec in s_sectors[k]}) for u in range(n)]
+    covered: list[set[int]] = [set() for _ in range(n)]
+    for k, i in enumerate(s_unit):
+        covered[i].update(s_sectors[k])
+    covered_by = [sorted(c) for c in covered]
     a["unit_sector_count"] = np.array([len(c) for c in covered_by], dtype=np.int64)
     a["unit_sector_ptr"] = np.concatenate([[0], np.cumsum(a["unit_sector_count"])]).astype(np.int64)
     a["unit_sectors"] = np.array([sec for c in covered_by for sec in c], dtype=np.int64)
