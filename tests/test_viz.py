@@ -48,6 +48,12 @@ def button(rc, label: str):
     return rc.find(v.Btn, children=[label]).widget
 
 
+def slider(rc, label: str):
+    """The slider whose label starts with `label` (the view's parameter sliders add ` = <value>`)."""
+    (widget,) = [w for w in rc.find(v.Slider).widgets if w.label.split(" = ")[0] == label]
+    return widget
+
+
 # --- the model --------------------------------------------------------------------------------------------
 
 
@@ -139,11 +145,17 @@ def test_page_renders_panels_and_controls():
     for label in ("Reset", "Step"):
         button(rc, label)
     sliders = {w.label for w in rc.find(v.Slider).widgets}
-    assert {"Horizon (days)", "Fit: strategic & organizational", "Fit: cultural & human", "Fit: operational"} <= sliders
+    assert {
+        "Seed = 0",
+        "Horizon (days) = 180",
+        "Fit: strategic & organizational = 0.00",
+        "Fit: cultural & human = 0.00",
+        "Fit: operational = 0.00",
+    } <= sliders
     selects = {w.label: w for w in rc.find(v.Select).widgets}
     assert selects["Scenario"].v_model == "minusma_2015"
     assert selects["Interventions"].multiple and selects["Interventions"].items == available("interventions")
-    assert rc.find(v.Slider, label="Seed").widget.v_model == 0
+    assert slider(rc, "Seed").v_model == 0
     rc.close()
 
 
@@ -166,8 +178,9 @@ def test_reset_builds_the_model_from_the_controls():
     selects = {w.label: w for w in rc.find(v.Select).widgets}
     selects["Scenario"].v_model = "minusma_2018"
     selects["Interventions"].v_model = ["jcb_directive", "liaison_officers"]
-    rc.find(v.Slider, label="Seed").widget.v_model = 5
-    rc.find(v.Slider, label="Fit: cultural & human").widget.v_model = 0.5
+    slider(rc, "Seed").v_model = 5
+    slider(rc, "Fit: cultural & human").v_model = 0.5
+    assert slider(rc, "Fit: cultural & human").label == "Fit: cultural & human = 0.50"
     button(rc, "Reset").click()
     model = RecordingModel.created[-1]
     assert len(RecordingModel.created) == 2

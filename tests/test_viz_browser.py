@@ -107,7 +107,7 @@ def test_browser_view_steps_and_redraws(server):
             page.get_by_text("Time: 0.0").wait_for(timeout=60_000)
             page.locator(f"{PANEL} img").nth(2).wait_for(timeout=60_000)
             assert page.locator(PANEL).count() == 3
-            for label in ("Scenario", "Seed", "Interventions", "Fit: cultural & human"):
+            for label in ("Scenario", "Seed = 0", "Interventions", "Fit: cultural & human = 0.00"):
                 assert page.get_by_text(label, exact=True).count() >= 1, f"no control labelled {label!r}"
             page.wait_for_timeout(1000)
             before = panels(page)

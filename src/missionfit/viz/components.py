@@ -15,6 +15,7 @@ import solara
 from matplotlib.axes import Axes
 from mesa.visualization import make_plot_component
 from mesa.visualization.solara_viz import UserInputs as MesaUserInputs
+from mesa.visualization.user_param import Slider
 from mesa.visualization.utils import update_counter
 
 from missionfit.analysis.network import plot_network
@@ -101,11 +102,33 @@ ReportsPlot = make_plot_component(
 
 
 @solara.component
+def ValueSlider(name: str, options: Slider, on_change):
+    """Mesa's slider input, with its current value in the label (e.g. `Fit: cultural & human = 0.50`)."""
+    value, set_value = solara.use_state(options.value)
+
+    def handler(new):
+        set_value(new)
+        on_change(name, new)
+
+    shown = f"{value:.2f}" if options.is_float_slider else f"{value}"
+    slider = solara.SliderFloat if options.is_float_slider else solara.SliderInt
+    slider(
+        f"{options.label} = {shown}",
+        value=value,
+        on_value=handler,
+        min=options.min,
+        max=options.max,
+        step=options.step,
+    )
+
+
+@solara.component
 def MissionUserInputs(user_params: dict, on_change=None):
     """Mesa's `UserInputs`, plus a `SelectMultiple` input type (for the interventions).
 
     A spec `{"type": "SelectMultiple", "value": [...], "values": [...], "label": ...}` renders as a
-    multi-select; every other spec is rendered by Mesa's `UserInputs`, in the given order.
+    multi-select; a `Slider` as Mesa's, with its value in the label; every other spec is rendered by Mesa's
+    `UserInputs`, in the given order.
     """
     pending: dict = {}
 
@@ -127,6 +150,9 @@ def MissionUserInputs(user_params: dict, on_change=None):
                 all_values=list(options.get("values") or []),
                 on_value=change_handler,
             )
+        elif isinstance(options, Slider):
+            flush()
+            ValueSlider(name, options, on_change)
         else:
             pending[name] = options
     flush()
