@@ -25,7 +25,7 @@ import pandas as pd
 import yaml
 
 from missionfit.analysis.stats import mean_ci
-from missionfit.analysis.style import arm_label, label
+from missionfit.analysis.style import arm_label, label, parse_arm
 
 #: The key metrics of the paper (MODEL.md §4, §7), in this order.
 KEY_METRICS = (
@@ -77,8 +77,8 @@ def num(value: float, digits: int = 1, signed: bool = False) -> str:
     if value is None or not math.isfinite(float(value)):
         return "--"
     text = f"{float(value):+.{digits}f}" if signed else f"{float(value):.{digits}f}"
-    if text.lstrip("+-").strip("0.") == "":  # -0.0 / +0.0
-        text = f"{0:.{digits}f}" if not signed else f"{0:.{digits}f}"
+    if text.lstrip("+-").strip("0.") == "":  # -0.0 and +0.0 print as 0.0
+        text = f"{0:.{digits}f}"
     return f"${text}$"
 
 
@@ -104,8 +104,17 @@ def header_cell(text: str, width: int = 16) -> str:
     return r"\begin{tabular}[b]{@{}c@{}}" + r"\\".join(tex_escape(x) for x in lines) + r"\end{tabular}"
 
 
-def write_tex(path: Path, *, source: str, caption: str, tab_label: str, colspec: str, head: list[str],
-              body: list[str], note: str | None = None) -> Path:
+def write_tex(
+    path: Path,
+    *,
+    source: str,
+    caption: str,
+    tab_label: str,
+    colspec: str,
+    head: list[str],
+    body: list[str],
+    note: str | None = None,
+) -> Path:
     """Write a booktabs table environment.
 
     Args:
@@ -169,7 +178,8 @@ def setting(cfg: dict) -> str:
     if sim.get("days"):
         parts.append(f"{sim['days']} days")
     if sim.get("replicates"):
-        parts.append(f"{sim['replicates']} replicates per configuration")
+        r = int(sim["replicates"])
+        parts.append(f"{r} replicate{'s' if r != 1 else ''} per configuration")
     return ", ".join(p for p in parts if p)
 
 
@@ -211,14 +221,16 @@ def baseline_tables(run_dir: Path, out: Path) -> list[Path]:
     body = []
     for i, metric in enumerate(m for m in shown if m in by.index):
         r = by.loc[metric]
-        if i and metric.startswith(("goal_realization_by_line.", "fit_index.")) and not shown[i - 1].startswith(
-            metric.split(".")[0]
+        if (
+            i
+            and metric.startswith(("goal_realization_by_line.", "fit_index."))
+            and not shown[i - 1].startswith(metric.split(".")[0])
         ):
             body.append(r"\midrule")
         scale = 100.0 if is_share(metric) else 1.0
         body.append(
-            f"{tex_escape(r['label'])} & {num(r['mean'] * scale)} & {interval(r['ci_low'] * scale, r['ci_high'] * scale)}"
-            " \\\\"
+            f"{tex_escape(r['label'])} & {num(r['mean'] * scale)} & "
+            f"{interval(r['ci_low'] * scale, r['ci_high'] * scale)} \\\\"
         )
     n = int(table["n"].max()) if len(table) else 0
     written.append(
@@ -236,13 +248,15 @@ def baseline_tables(run_dir: Path, out: Path) -> list[Path]:
     )
 
     try:  # the coherence table exactly as the figure computes it (board membership from the resolved config)
-        from missionfit.analysis.figures import _board_config, _Cache
         from missionfit.analysis.coherence import coherence_table
+        from missionfit.analysis.figures import _board_config, _Cache
 
         cache = _Cache(run_dir)
         board_edges, directive = _board_config(cache)
         coh = coherence_table(
-            cache.need("units.parquet"), cache.need("flows.parquet"), board_edges=board_edges,
+            cache.need("units.parquet"),
+            cache.need("flows.parquet"),
+            board_edges=board_edges,
             boards_directive=directive,
         )
     except Exception as err:  # noqa: BLE001 - the metrics tables stand on their own
@@ -260,8 +274,8 @@ def _arm_order(comp: pd.DataFrame) -> list[str]:
     """Single interventions by their effect on goal realization (largest first), then combinations, `all` last."""
     gr = comp[comp["metric"] == "goal_realization"].groupby("arm")["mean_diff"].mean()
     arms = list(dict.fromkeys(comp["arm"]))
-    special = [a for a in arms if a == "all"]
-    combos = [a for a in arms if a != "all" and "+" in a]
+    special = [a for a in arms if parse_arm(a) == ("all",)]
+    combos = [a for a in arms if a not in special and len(parse_arm(a)) > 1]
     singles = [a for a in arms if a not in special and a not in combos]
     key = lambda a: -gr.get(a, float("-inf"))  # noqa: E731
     return sorted(singles, key=key) + sorted(combos, key=key) + special
@@ -278,7 +292,7 @@ def counterfactual_tables(sweep_dir: Path, out: Path) -> list[Path]:
     csv.insert(csv.columns.get_loc("arm") + 1, "arm_label", csv["arm"].map(arm_label))
     csv.insert(csv.columns.get_loc("metric") + 1, "metric_label", csv["metric"].map(label))
     csv["ci_excludes_zero"] = (csv["ci_low"] > 0) | (csv["ci_high"] < 0)
-    order = {a: i for i, a in enumerate(["baseline", *_arm_order(comp)])}
+    order = {a: i for i, a in enumerate(_arm_order(comp))}
     csv = csv.sort_values([*extra, "arm"], key=lambda s: s.map(order) if s.name == "arm" else s, kind="stable")
     written = [write_csv(csv, out / "comparison.csv")]
 
@@ -291,15 +305,24 @@ def counterfactual_tables(sweep_dir: Path, out: Path) -> list[Path]:
         for metric in metrics:
             m, lo, hi, n = mean_ci(group[metric])
             row = dict(zip([*extra, "arm"], key, strict=True))
-            row.update(arm_label=arm_label(row["arm"]), metric=metric, metric_label=label(metric), mean=m,
-                       ci_low=lo, ci_high=hi, n=n)
+            row.update(
+                arm_label=arm_label(row["arm"]),
+                metric=metric,
+                metric_label=label(metric),
+                mean=m,
+                ci_low=lo,
+                ci_high=hi,
+                n=n,
+            )
             level_rows.append(row)
     levels = pd.DataFrame(level_rows)
     written.append(write_csv(levels, out / "levels.csv"))
 
     shown = [m for m in KEY_METRICS if m in set(comp["metric"])]
     ncol = 1 + len(extra) + len(shown)
-    head = [" & ".join(["Intervention", *[header_cell(label(e)) for e in extra], *[header_cell(label(m)) for m in shown]])]
+    head = [
+        " & ".join(["Intervention", *[header_cell(label(e)) for e in extra], *[header_cell(label(m)) for m in shown]])
+    ]
     body: list[str] = []
     groups = comp.groupby(extra, sort=False) if extra else [((), comp)]
     for gkey, group in groups:
@@ -308,7 +331,7 @@ def counterfactual_tables(sweep_dir: Path, out: Path) -> list[Path]:
         if body:
             body.append(r"\midrule")
         # the baseline's level first
-        base = levels[levels["arm"] == "baseline"]
+        base = levels[levels["arm"].map(parse_arm) == ()]
         for e, v in zip(extra, gkey, strict=True):
             base = base[base[e] == v]
         if len(base):
@@ -318,10 +341,12 @@ def counterfactual_tables(sweep_dir: Path, out: Path) -> list[Path]:
             body.append(" & ".join([r"Baseline (as observed), level in \%", *gcells, *cells]) + r" \\")
             body.append(" & ".join(["", *[""] * len(extra), *[rf"{{\footnotesize {c}}}" for c in cis]]) + r" \\")
             body.append(r"\midrule")
-            body.append(rf"\multicolumn{{{ncol}}}{{@{{}}l}}{{\emph{{Difference from the baseline, percentage points}}}} \\")
+            body.append(
+                rf"\multicolumn{{{ncol}}}{{@{{}}l}}{{\emph{{Difference from the baseline, percentage points}}}} \\"
+            )
         g = group.set_index(["arm", "metric"])
         for arm in _arm_order(group):
-            if arm == "all" and len(group["arm"].unique()) > 1:
+            if parse_arm(arm) == ("all",) and len(group["arm"].unique()) > 1:
                 body.append(r"\addlinespace")
             cells, cis = [], []
             for m in shown:
@@ -431,19 +456,31 @@ def sensitivity_tables(sweep_dir: Path, out: Path) -> list[Path]:
     cfg = sweep_config(sweep_dir, pd.read_parquet(summary) if summary.is_file() else None)
     manifest = sweep_dir / "sweep.json"
     design = (json.loads(manifest.read_text(encoding="utf-8")).get("design") or {}) if manifest.is_file() else {}
-    method = str(sens["method"].iloc[0]) if len(sens) else "sobol"
     csv = sens.copy()
     csv.insert(csv.columns.get_loc("parameter") + 1, "parameter_label", csv["parameter"].map(label))
     csv.insert(csv.columns.get_loc("metric") + 1, "metric_label", csv["metric"].map(label))
-    index_cols = ("S1", "ST") if method == "sobol" else ("mu_star",)
-    for c in index_cols:
+    for c in ("S1", "ST", "mu_star"):
         if c in csv and f"{c}_conf" in csv:
             csv[f"{c}_ci_low"] = csv[c] - csv[f"{c}_conf"]
             csv[f"{c}_ci_high"] = csv[c] + csv[f"{c}_conf"]
     written = [write_csv(csv, out / "sensitivity.csv")]
+    methods = list(dict.fromkeys(sens["method"].astype(str)))
+    for method in methods:
+        name = "sensitivity.tex" if len(methods) == 1 else f"sensitivity_{method}.tex"
+        sub = sens[sens["method"].astype(str) == method].dropna(axis=1, how="all")
+        written.append(_sensitivity_tex(sub, method, out / name, sweep_dir, cfg, design))
+    return written
 
-    extra = [c for c in sens.columns if c not in {"method", "parameter", "metric"} and not c[:2] in ("S1", "ST", "S2")
-             and c not in ("mu_star", "mu_star_conf", "sigma", "mu")]
+
+def _sensitivity_tex(sens: pd.DataFrame, method: str, path: Path, sweep_dir: Path, cfg: dict, design: dict) -> Path:
+    """One booktabs table of Sobol or Morris indices, grouped by metric (and by other swept keys)."""
+    extra = [
+        c
+        for c in sens.columns
+        if c not in {"method", "parameter", "metric"}
+        and c[:2] not in ("S1", "ST", "S2")
+        and c not in ("mu_star", "mu_star_conf", "sigma", "mu")
+    ]
     order = [m for m in KEY_METRICS if m in set(sens["metric"])] + [
         m for m in dict.fromkeys(sens["metric"]) if m not in KEY_METRICS
     ]
@@ -471,8 +508,10 @@ def sensitivity_tables(sweep_dir: Path, out: Path) -> list[Path]:
                 name = r"\quad " + tex_escape(label(r["parameter"]))
                 if method == "sobol":
                     cells = [
-                        num(r["S1"], 2), interval(r["S1"] - r["S1_conf"], r["S1"] + r["S1_conf"], 2),
-                        num(r["ST"], 2), interval(r["ST"] - r["ST_conf"], r["ST"] + r["ST_conf"], 2),
+                        num(r["S1"], 2),
+                        interval(r["S1"] - r["S1_conf"], r["S1"] + r["S1_conf"], 2),
+                        num(r["ST"], 2),
+                        interval(r["ST"] - r["ST_conf"], r["ST"] + r["ST_conf"], 2),
                         num(r["ST"] - r["S1"], 2),
                     ]
                 else:
@@ -490,24 +529,23 @@ def sensitivity_tables(sweep_dir: Path, out: Path) -> list[Path]:
         else f"Morris elementary effects ({n_base} trajectories, {points} design points)"
     )
     if method == "sobol":
-        tail = ("$S_T - S_1$ is the share of variance due to interactions. Indices of a few base samples are "
-                "noisy and may fall outside $[0, 1]$.")
+        tail = (
+            "$S_T - S_1$ is the share of variance due to interactions. Indices of a few base samples are "
+            "noisy and may fall outside $[0, 1]$."
+        )
     else:
         tail = "$\\sigma$ comparable to $\\mu^*$ means interactions or non-linearity."
-    written.append(
-        write_tex(
-            out / "sensitivity.tex",
-            source=f"{sweep_dir.name}/sensitivity.parquet",
-            caption=f"Global sensitivity of the key outcomes to the three fit knobs: {what}; each point is "
-            f"the mean over its replicates ({setting(cfg)}); 95\\% bootstrap intervals from SALib. {tail}",
-            tab_label=f"tab:sensitivity-{method}",
-            colspec=colspec,
-            head=head,
-            body=body,
-            note=HONESTY,
-        )
+    return write_tex(
+        path,
+        source=f"{sweep_dir.name}/sensitivity.parquet",
+        caption=f"Global sensitivity of the key outcomes to the three fit knobs: {what}; each point is "
+        f"the mean over its replicates ({setting(cfg)}); 95\\% bootstrap intervals from SALib. {tail}",
+        tab_label=f"tab:sensitivity-{method}",
+        colspec=colspec,
+        head=head,
+        body=body,
+        note=HONESTY,
     )
-    return written
 
 
 # ----------------------------------------------------------------------------------------------------------

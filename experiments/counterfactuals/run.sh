@@ -5,7 +5,7 @@
 #
 #   bash experiments/counterfactuals/run.sh [--quick] [--out DIR] [--resume] [KEY=VALUE ...]
 #
-#   --quick      baseline, two interventions and their combination; 2 replicates of 20 days (for the tests)
+#   --quick      baseline, one intervention and a combination of two; 2 replicates of 20 days (for the tests)
 #   --out DIR    output directory (default: experiments/counterfactuals/output); replaced unless --resume
 #   --resume     keep DIR and redo only unfinished jobs
 #   KEY=VALUE    extra Hydra overrides, e.g. sim.replicates=50 scenario=minusma_2014 hydra.launcher.n_jobs=1
@@ -19,7 +19,7 @@ source "$HERE/../_lib.sh" "$@"
 SIZE=()
 if [[ "$QUICK" == 1 ]]; then
     SIZE=(sim.replicates=2 sim.days=20 sim.progress=false
-        'interventions=[],[jcb_directive],[liaison_officers],[jcb_directive,liaison_officers]')
+        'interventions=[],[jcb_directive],[jcb_directive,liaison_officers]')
 fi
 prepare_out
 step "sweep -> $OUT"

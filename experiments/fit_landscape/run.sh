@@ -18,7 +18,7 @@ source "$HERE/../_lib.sh" "$@"
 
 SIZE=()
 if [[ "$QUICK" == 1 ]]; then
-    SIZE=(design.levels=2 design.batch_size=4 sim.replicates=2 sim.days=20 sim.progress=false)
+    SIZE=(design.levels=2 design.batch_size=8 sim.replicates=2 sim.days=20 sim.progress=false)
 fi
 prepare_out
 step "sweep -> $OUT"

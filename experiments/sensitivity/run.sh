@@ -19,7 +19,7 @@ source "$HERE/../_lib.sh" "$@"
 
 SIZE=()
 if [[ "$QUICK" == 1 ]]; then
-    SIZE=(sensitivity.n=4 design.batch_size=10 sim.replicates=1 sim.days=20 sim.progress=false)
+    SIZE=(sensitivity.n=4 design.batch_size=20 sim.replicates=1 sim.days=20 sim.progress=false)
 fi
 prepare_out
 step "sweep -> $OUT"
