@@ -40,7 +40,7 @@ COMPARISON_COLUMNS = ("arm", "metric", "mean_diff", "ci_low", "ci_high", "effect
 STAMP = "% Written by experiments/tables.py from {source}; do not edit by hand (rerun the experiment's run.sh).\n"
 HONESTY = (
     "MINUSMA deployments are Geo-PKO estimates; behavioural and technical parameters are stylized, "
-    "so compare arms rather than read absolute levels."
+    "so compare configurations with each other rather than read absolute levels."
 )
 
 
