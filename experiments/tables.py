@@ -388,7 +388,7 @@ def counterfactual_tables(sweep_dir: Path, out: Path) -> list[Path]:
 
 
 def fit_tables(sweep_dir: Path, out: Path) -> list[Path]:
-    """`fit_grid.csv` (every grid point: mean and CI of the key metrics) and `fit_grid.tex` (goal realization)."""
+    """`fit_grid.csv` (every grid point: mean and CI of key metrics), `weakest_link.csv`, `fit_grid.tex`."""
     summary = read_parquet(sweep_dir / "summary.parquet")
     cfg = sweep_config(sweep_dir, summary)
     knobs = [k for k in FIT_KNOBS if k in summary and summary[k].nunique() > 1]
@@ -406,6 +406,29 @@ def fit_tables(sweep_dir: Path, out: Path) -> list[Path]:
         rows.append(row)
     grid = pd.DataFrame(rows)
     written = [write_csv(grid, out / "fit_grid.csv")]
+
+    # Weakest link (MODEL.md §7, pattern 5): each knob at its lowest level while the others are at their highest.
+    top = {k: grid[k].max() for k in knobs}
+    low = {k: grid[k].min() for k in knobs}
+    at = lambda levels: grid.loc[(grid[knobs] == pd.Series(levels)).all(axis=1)].iloc[0]  # noqa: E731
+    best, worst = at(top), at(low)
+    wl = []
+    for k in knobs:
+        r = at({**top, k: low[k]})
+        wl.append(
+            {
+                "low_knob": k,
+                "low_knob_label": label(k),
+                "goal_realization": r["goal_realization"],
+                "ci_low": r["goal_realization_ci_low"],
+                "ci_high": r["goal_realization_ci_high"],
+                "all_high": best["goal_realization"],
+                "all_low": worst["goal_realization"],
+                "share_of_gain_lost": (best["goal_realization"] - r["goal_realization"])
+                / (best["goal_realization"] - worst["goal_realization"]),
+            }
+        )
+    written.append(write_csv(pd.DataFrame(wl), out / "weakest_link.csv"))
 
     rows_k, col_k = knobs[:-1], knobs[-1]
     cols = sorted(grid[col_k].unique())
@@ -432,9 +455,9 @@ def fit_tables(sweep_dir: Path, out: Path) -> list[Path]:
             source=f"{sweep_dir.name}/summary.parquet",
             caption="Goal realization (\\%, mean over "
             f"{n} replicates) over the fit grid ({setting(cfg)}); 0 = the mission as observed, 1 = ideal fit on "
-            "that dimension. A weakest-link pattern (MODEL.md \\S7, pattern 5) shows as low values wherever any "
-            f"one knob is low. Highest cell: {num(100 * corner['goal_realization'])}\\%. Intervals in "
-            "\\texttt{fit\\_grid.csv}.",
+            "that dimension. A weakest link (MODEL.md \\S7, pattern 5) would show as low values wherever any "
+            "one knob is low (see \\texttt{weakest\\_link.csv}). "
+            f"Highest cell: {num(100 * corner['goal_realization'])}\\%. Intervals in \\texttt{{fit\\_grid.csv}}.",
             tab_label="tab:fit-grid",
             colspec="@{}" + "l" * len(rows_k) + "r" * len(cols) + "@{}",
             head=head,

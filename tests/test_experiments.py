@@ -54,6 +54,7 @@ EXPECTED = {
         "report.md",
         "tables/fit_grid.csv",
         "tables/fit_grid.tex",
+        "tables/weakest_link.csv",
     ],
     "sensitivity": [
         "figures/sensitivity_sobol.pdf",
@@ -211,6 +212,9 @@ def test_tables_fit_landscape(tmp_path):
     assert len(grid) == 27 and (grid["n"] == 4).all()
     tex = (tmp_path / "t" / "fit_grid.tex").read_text()
     assert "Operational fit" in tex and tex.count(r"\\") >= 9
+    wl = pd.read_csv(tmp_path / "t" / "weakest_link.csv")
+    assert list(wl["low_knob"]) == ["fit.strategic", "fit.cultural", "fit.operational"]
+    assert (wl["all_low"] <= wl["goal_realization"]).all() and (wl["goal_realization"] <= wl["all_high"]).all()
 
 
 def test_tables_sensitivity_both_methods(tmp_path):
