@@ -71,9 +71,10 @@ Q_QUALITY, Q_BORN, Q_TIME, Q_KEY = range(4)
 # per-event state rows
 ES_BEST, ES_FC_WARNED, ES_ASIFU_KNOWN = range(3)
 ES_INDEPENDENT, ES_PEER_ASSESSED, ES_MITIGATED = range(3)
-# per (branch, event) rows
-B_ASSESSED, B_QUALITY = range(2)
-B_HORIZON, B_RECEIVED_PEER, B_DECONFLICTED = range(3)
+# per (branch, event) rows: `bf` (float32) and `bi` (int8); both start at zero, so the pages of pairs a
+# branch never meets are never touched (they are most pairs in a large hierarchy)
+B_QUALITY = 0
+B_HORIZON, B_RECEIVED_PEER, B_DECONFLICTED, B_ASSESSED = range(4)
 # roles
 R_FC, R_ASIFU, R_JMAC, R_ROTATION, R_U2 = range(5)
 
@@ -195,10 +196,9 @@ def new_state(st: Static, n_branches: int, capacity: int, days: int) -> State:
         sf_reached=np.empty(cap, np.int8),  # an entry is zeroed when its report is numbered
         qi=np.empty((4, cap), np.int64),
         qf=np.empty((4, cap)),
-        bi=np.zeros((3, n_branches, m), np.int8),
+        bi=np.zeros((4, n_branches, m), np.int8),
     )
-    bf = np.zeros((2, n_branches, m), np.float32)
-    bf[B_ASSESSED] = np.inf
+    bf = np.zeros((1, n_branches, m), np.float32)
     return State(
         flow=flow,
         day_record=np.zeros((days, len(DAY_COLUMNS))),
@@ -566,7 +566,7 @@ def _fuse(st, s, rng, day):
         start = max(qf[Q_TIME, q], float(day))
         if net.evf[EV_TIME, e] <= start:
             continue  # overtaken by events
-        if s.bf[B_ASSESSED, slot, e] < np.inf:
+        if fl.bi[B_ASSESSED, slot, e]:
             if qf[Q_QUALITY, q] > s.bf[B_QUALITY, slot, e]:
                 s.bf[B_QUALITY, slot, e] = qf[Q_QUALITY, q]
             continue
@@ -578,7 +578,7 @@ def _fuse(st, s, rng, day):
         s.budget[b] -= 1.0
         made += 1
         t_out = start + net.params[P_FUSION_DELAY]
-        s.bf[B_ASSESSED, slot, e] = t_out
+        fl.bi[B_ASSESSED, slot, e] = 1
         if ui[U_PEER, b]:
             fl.esi[ES_PEER_ASSESSED, e] = 1
             if not fl.bi[B_RECEIVED_PEER, slot, e]:
@@ -853,7 +853,7 @@ def _boards(st, s, rng, day):
             if s.assessment_log[0, j] != a:
                 continue
             e = s.assessment_log[1, j]
-            if net.evf[EV_TIME, e] <= day or (slot_b >= 0 and s.bf[B_ASSESSED, slot_b, e] < np.inf):
+            if net.evf[EV_TIME, e] <= day or (slot_b >= 0 and fl.bi[B_ASSESSED, slot_b, e]):
                 continue
             k = _new_message(
                 net, fl, e, a, ASSESSMENT, fl.bi[B_HORIZON, slot_a, e], s.bf[B_QUALITY, slot_a, e],
