@@ -26,14 +26,6 @@ find_bin() {
     fi
 }
 
-MISSIONFIT="$(find_bin missionfit)"
-FIGURES="$(find_bin missionfit-figures)"
-# The interpreter that runs `missionfit` (its shebang), so that experiments/tables.py imports the same package.
-PYTHON="$(head -n 1 "$MISSIONFIT" | sed -n 's/^#! *\([^ ]*\).*/\1/p')"
-if [[ -z "$PYTHON" || ! -x "$PYTHON" || "$PYTHON" == */env ]]; then
-    PYTHON="$(command -v python3 || command -v python || die "no python found")"
-fi
-
 QUICK="${QUICK:-0}"
 OUT="${MISSIONFIT_EXPERIMENT_OUT:-$HERE/output}"
 RESUME=0
@@ -53,6 +45,14 @@ while [[ $# -gt 0 ]]; do
     shift
 done
 [[ "$QUICK" == "0" || "$QUICK" == "" ]] && QUICK=0 || QUICK=1
+
+MISSIONFIT="$(find_bin missionfit)"
+FIGURES="$(find_bin missionfit-figures)"
+# The interpreter that runs `missionfit` (its shebang), so that experiments/tables.py imports the same package.
+PYTHON="$(head -n 1 "$MISSIONFIT" | sed -n 's/^#! *\([^ ]*\).*/\1/p')"
+if [[ -z "$PYTHON" || ! -x "$PYTHON" || "$PYTHON" == */env ]]; then
+    PYTHON="$(command -v python3 || command -v python || die "no python found")"
+fi
 mkdir -p "$(dirname "$OUT")"
 OUT="$(cd "$(dirname "$OUT")" && pwd)/$(basename "$OUT")"
 
