@@ -724,10 +724,11 @@ def _report(net, fl, rng, u, e, t, tasked):
 
 @_inlined
 def _is_tasked(task, task_expiry, u, sector, domain, t):
+    """Whether unit `u` holds an open task on (sector, domain) at time `t` (all slots, without branches)."""
+    hit = False
     for j in range(TASK_SLOTS):
-        if task_expiry[u, j] >= t and task[u, j, 0] == sector and task[u, j, 1] == domain:
-            return True
-    return False
+        hit |= (task_expiry[u, j] >= t) & (task[u, j, 0] == sector) & (task[u, j, 1] == domain)
+    return hit
 
 
 @_kernel
