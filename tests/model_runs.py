@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 
@@ -12,7 +12,7 @@ from missionfit.simulate import run_replicate
 FIT_KEYS = ("strategic", "cultural", "operational")
 
 
-@lru_cache(maxsize=None)
+@cache
 def compiled(name: str, interventions: tuple[str, ...] = (), fit: tuple[float, float, float] = (0.0, 0.0, 0.0),
              mechanisms: tuple[tuple[str, float], ...] = (), n_units: int | None = None):
     """A compiled scenario (cached)."""
@@ -21,7 +21,7 @@ def compiled(name: str, interventions: tuple[str, ...] = (), fit: tuple[float, f
                 mechanisms=dict(mechanisms), overrides=overrides)
 
 
-@lru_cache(maxsize=None)
+@cache
 def runs(name: str, interventions: tuple[str, ...] = (), fit: tuple[float, float, float] = (0.0, 0.0, 0.0),
          replicates: int = 8, days: int = 180, seed: int = 0,
          mechanisms: tuple[tuple[str, float], ...] = ()) -> tuple[dict, ...]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+
 from model_runs import paired_diff, runs, values
 
 R = 10

@@ -8,11 +8,11 @@ import weakref
 
 import numpy as np
 import pytest
-from model_runs import compiled, runs, values
 
 from missionfit import engine
 from missionfit.model import MissionModel, streams
 from missionfit.simulate import run_replicate
+from model_runs import compiled, runs, values
 
 SHARE_METRICS = (
     "goal_realization", "fc_current_warning_rate", "asifu_current_warning_rate", "asifu_use_rate_fc",

@@ -8,6 +8,7 @@ exceed three standard errors of the paired differences.
 from __future__ import annotations
 
 import numpy as np
+
 from model_runs import paired_diff, runs, values
 
 R = 16

@@ -16,13 +16,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from model_runs import compiled
 
 from missionfit import engine
 from missionfit.cli import bench
 from missionfit.model import MissionModel
 from missionfit.simulate import run_replicate
 from missionfit.world import stable_argsort
+from model_runs import compiled
 
 NAIVE = Path(__file__).resolve().parents[2] / "shared" / "bench" / "naive_mesa_reference.py"
 LINE = re.compile(

@@ -33,7 +33,8 @@ def scenario_file(name: str, root: Path | None = None) -> Path:
     """Path of a scenario file; raises ScenarioError naming the available ones if it is unknown."""
     path = (root or config_dir()) / "scenario" / f"{name}.yaml"
     if not path.is_file():
-        raise ScenarioError("scenario", "scenario", name, f"unknown scenario (available: {', '.join(available('scenario', root))})")
+        names = ", ".join(available("scenario", root))
+        raise ScenarioError("scenario", "scenario", name, f"unknown scenario (available: {names})")
     return path
 
 

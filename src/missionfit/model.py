@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import mesa
 import numpy as np
 
-import mesa
 from missionfit import engine
 from missionfit.agents import Unit
 from missionfit.scenario import CompiledScenario

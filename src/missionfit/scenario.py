@@ -487,7 +487,8 @@ class CompiledScenario:
         """The units as run: identity, placement and every attribute (nested ones flattened)."""
         rows = []
         for u in self.units:
-            row = {k: v for k, v in u.items() if k not in ("sensors", "consumer", "board", "reporting_culture", "focus")}
+            nested = ("sensors", "consumer", "board", "reporting_culture", "focus")
+            row = {k: v for k, v in u.items() if k not in nested}
             row["languages"] = ",".join(u["languages"])
             row["rivals"] = ",".join(u["rivals"])
             for k, v in u["reporting_culture"].items():
