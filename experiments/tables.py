@@ -24,17 +24,10 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from missionfit.analysis.forest import KEY_METRICS  # the paper's key metrics, one list for figures and tables
 from missionfit.analysis.stats import mean_ci
 from missionfit.analysis.style import arm_label, label, parse_arm
 
-#: The key metrics of the paper (MODEL.md §4, §7), in this order.
-KEY_METRICS = (
-    "goal_realization",
-    "fc_current_warning_rate",
-    "asifu_use_rate_fc",
-    "jmac_receipt_from_sf_isr",
-    "duplication",
-)
 FIT_KNOBS = ("fit.strategic", "fit.cultural", "fit.operational")
 COMPARISON_COLUMNS = ("arm", "metric", "mean_diff", "ci_low", "ci_high", "effect_size", "n")
 STAMP = "% Written by experiments/tables.py from {source}; do not edit by hand (rerun the experiment's run.sh).\n"
