@@ -13,6 +13,9 @@ Vocabulary:
         created = delivered + withheld + lost + in flight (report conservation).
     hop: one attempt to pass one message across one edge (counted before the share decision).
 
+Randomness: `rng` in every function is the behaviour stream's PCG64 state (`missionfit.pcg64`), advanced
+inline; the model reads it from and writes it back to its Mesa `rng` around each compiled call.
+
 Layout: attributes are rows of a few packed 2-D arrays (e.g. `net.uf[U_THRESHOLD, unit]`), because numba
 passes every array argument separately; the per-message functions take only the small `Net` (what the
 network is) and `Flow` (what moves on it) bundles.
@@ -24,6 +27,8 @@ from typing import NamedTuple
 
 import numba
 import numpy as np
+
+from missionfit.pcg64 import random as _random
 
 # edge type codes (schema.EDGE_TYPES order), horizons, the security line
 COMMAND, INTEL, COMMANDER_CHAIN, LIAISON, INFORMAL, BOARD = 0, 1, 2, 3, 4, 5
@@ -360,16 +365,16 @@ def _send(net, fl, rng, k, edge, t):
     receiver = ei[E_DST, edge]
     fl.counters[C_HOPS] += 1
     fl.edge_counts[edge, 0] += 1
-    authority = (mi[M_AUTHORITY, k] != 0 and sender == mi[M_ORIGIN, k]) or rng.random() < ef[E_AUTHORITY, edge]
+    authority = (mi[M_AUTHORITY, k] != 0 and sender == mi[M_ORIGIN, k]) or _random(rng) < ef[E_AUTHORITY, edge]
     if not authority:
         # p. 394: "intelligence is a trust sport, which you only play with those you trust"
         gap = fl.trust[sender, receiver] - net.uf[U_THRESHOLD, sender]
         p_share = ef[E_SHARE, edge] / (1.0 + np.exp(-net.params[P_STEEP] * gap))
-        if rng.random() >= p_share:
+        if _random(rng) >= p_share:
             mi[M_STATUS, k] = WITHHELD
             fl.counters[C_WITHHELD] += 1
             fl.edge_counts[edge, 2] += 1
-            if rng.random() < net.params[P_NOTICED]:
+            if _random(rng) < net.params[P_NOTICED]:
                 # withholding, when noticed, costs the sender the receiver's trust (pp. 395-396)
                 fl.trust[receiver, sender] -= net.params[P_LOSS] * fl.trust[receiver, sender]
             return
@@ -380,7 +385,7 @@ def _send(net, fl, rng, k, edge, t):
         mi[M_CLASS, k] = net.ui[U_SECURITY, receiver]
         fl.counters[C_SANITIZED] += 1
         fl.edge_counts[edge, 3] += 1
-    if rng.random() >= ef[E_OK, edge]:
+    if _random(rng) >= ef[E_OK, edge]:
         mi[M_STATUS, k] = LOST
         fl.counters[C_LOST] += 1
         fl.edge_counts[edge, 4] += 1
@@ -450,7 +455,7 @@ def _decide(net, fl, rng, v, event, horizon, quality, origin, kind, t):
         return
     if origin != v:
         gap = fl.trust[v, origin] - uf[U_THRESHOLD, v]
-        if rng.random() >= 1.0 / (1.0 + np.exp(-net.params[P_STEEP] * gap)):
+        if _random(rng) >= 1.0 / (1.0 + np.exp(-net.params[P_STEEP] * gap)):
             return
     fl.counters[C_CONS_USED] += 1
     if asifu_to_fc:
@@ -458,7 +463,7 @@ def _decide(net, fl, rng, v, event, horizon, quality, origin, kind, t):
     if quality > fl.esf[ES_BEST, event]:
         fl.esf[ES_BEST, event] = quality
     if origin != v:
-        if rng.random() < quality:
+        if _random(rng) < quality:
             fl.trust[v, origin] += net.params[P_GAIN] * (1.0 - fl.trust[v, origin])
         else:
             fl.trust[v, origin] -= net.params[P_LOSS] * fl.trust[v, origin]
@@ -584,7 +589,7 @@ def _fuse(st, s, rng, day):
             if not fl.bi[B_RECEIVED_PEER, slot, e]:
                 fl.esi[ES_INDEPENDENT, e] += 1
         horizon = net.evi[EV_HORIZON, e]
-        if horizon == IMMINENT and rng.random() < uf[U_FOCUS_H, b]:
+        if horizon == IMMINENT and _random(rng) < uf[U_FOCUS_H, b]:
             horizon = LONG
             t_out += net.params[P_CYCLE]
         quality = qf[Q_QUALITY, q] + (1.0 - qf[Q_QUALITY, q]) * net.params[P_FUSION]
@@ -695,11 +700,11 @@ def _report(net, fl, rng, u, e, t, tasked):
     if ui[U_CONSUMER, u]:
         _decide(net, fl, rng, u, e, net.evi[EV_HORIZON, e], quality, u, RAW, t)
     p_report = uf[U_RESPONSIVE, u] if tasked else uf[U_PROACTIVE, u]
-    if rng.random() >= p_report:
+    if _random(rng) >= p_report:
         return
     channel = INTEL
     if _out_degree(net, u, COMMANDER_CHAIN) > 0 and (
-        _out_degree(net, u, INTEL) == 0 or rng.random() < uf[U_BYPASS, u]
+        _out_degree(net, u, INTEL) == 0 or _random(rng) < uf[U_BYPASS, u]
     ):
         channel = COMMANDER_CHAIN
         quality *= net.params[P_ESCALATION]
@@ -762,7 +767,7 @@ def _collect(st, s, rng, day):
             tasked = _is_tasked(s.task, s.task_expiry, u, sec, dom, t)
             if tasked:
                 p = min(0.95, p * (1.0 + boost))
-            if rng.random() < p:
+            if _random(rng) < p:
                 observed[e, slot] = True
                 _report(net, fl, rng, u, e, t, tasked)
         i += 1
@@ -804,10 +809,10 @@ def _task(st, s, rng, day):
         for edge in range(net.adj_ptr[COMMAND, u], net.adj_ptr[COMMAND, u + 1]):
             w = net.ei[E_DST, edge]
             n_sec = net.ui[U_NSECTORS, w]
-            if n_sec == 0 or rng.random() >= rate:
+            if n_sec == 0 or _random(rng) >= rate:
                 continue
-            sec = st.unit_sectors[st.unit_sector_ptr[w] + int(rng.random() * n_sec)]
-            dom = _pick_bit(net.ui[U_FOCUS_DOM, u], 6, rng.random())
+            sec = st.unit_sectors[st.unit_sector_ptr[w] + int(_random(rng) * n_sec)]
+            dom = _pick_bit(net.ui[U_FOCUS_DOM, u], 6, _random(rng))
             if dom < 0:
                 continue
             slot = 0
@@ -882,7 +887,7 @@ def _boards(st, s, rng, day):
                 else:
                     gap = fl.trust[b, a] - net.uf[U_THRESHOLD, b]
                     p_keep_out = net.ef[E_SHARE, edge] / (1.0 + np.exp(-net.params[P_STEEP] * gap))
-                    if rng.random() < p_keep_out:
+                    if _random(rng) < p_keep_out:
                         s.lanes[slot_b, d] = 1
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from missionfit import engine
+from missionfit import engine, pcg64
 from missionfit.agents import Unit
 from missionfit.scenario import CompiledScenario
 from missionfit.world import World, generate_world
@@ -119,7 +119,9 @@ class MissionModel(mesa.Model):
         last = self.days if days is None else min(self.days, self.day + int(days))
         while self.day < last:
             st = self.engine_state
-            reached = engine.run_days(self.engine_static, st, self.rng, self.day, last, self._max_daily)
+            stream = pcg64.state_of(self.rng)
+            reached = engine.run_days(self.engine_static, st, stream, self.day, last, self._max_daily)
+            pcg64.store(self.rng, stream)
             if st.flow.counters[engine.C_OVERFLOW]:  # cannot happen with the margin kept; fail loudly
                 raise RuntimeError("message capacity exceeded during a run; rerun with a larger margin")
             if reached > self.day:
@@ -137,7 +139,9 @@ class MissionModel(mesa.Model):
         self._ensure_capacity()
         counters = self.engine_state.flow.counters
         created = counters[engine.C_CREATED]
-        ok = engine.step_day(self.engine_static, self.engine_state, self.rng, self.day)
+        stream = pcg64.state_of(self.rng)
+        ok = engine.step_day(self.engine_static, self.engine_state, stream, self.day)
+        pcg64.store(self.rng, stream)
         if not ok:  # cannot happen with the margin above; fail loudly rather than lose reports
             raise RuntimeError("message capacity exceeded during a day")
         self._max_daily = max(self._max_daily, int(self.engine_state.flow.counters[engine.C_CREATED] - created))
