@@ -456,6 +456,10 @@ trust:
     # p. 395: JMAC-ASIFU rivalry; "most people keep information to themselves"
     - {{source: jmac, target: asifu_hq, value: 0.3}}
     - {{source: asifu_hq, target: jmac, value: 0.3}}
+    # p. 394: ASIFU sat "under direct hierarchical control of the Force Commander": it reports to its own
+    # commander (the group row, western_european -> multinational 0.4, would have it withhold from him); its
+    # products were used little because they were "detached from the Force Commander's main interest"
+    - {{source: asifu_hq, target: force_hq, value: 0.6}}
 {extra_pairs}"""
 
 

@@ -122,7 +122,8 @@ def test_uninitialised_stores_are_never_read():
     clean = MissionModel(scenario=sc, seed=3, replicate=2, days=90)
     dirty = MissionModel(scenario=sc, seed=3, replicate=2, days=90)
     fl = dirty.engine_state.flow
-    for a in (fl.mi, fl.pending, fl.qi, fl.sf_reached, dirty.engine_state.assessment_log):
+    state = dirty.engine_state
+    for a in (fl.mi, fl.pending, fl.qi, fl.sf_reached, state.assessment_log, state.queue_order):
         a.fill(-7)
     for a in (fl.mf, fl.qf):
         a.fill(np.nan)

@@ -190,6 +190,17 @@ def compile_arrays(sc: CompiledScenario) -> dict[str, Any]:
     a["sector_prob"] = np.array(prob, dtype=np.float64)
     a["n_sectors"] = n_sectors
     a.update(_coverage_by_domain(a, ptr, members, prob))
+    # per coverage entry, what collection needs without looking the sensor up: its unit, the day it becomes
+    # available (as the float it is compared with) and its probability under an open task
+    a["cover_unit"] = a["sensor_unit"][a["cover_sensor"]]
+    a["cover_available"] = a["sensor_available"][a["cover_sensor"]].astype(np.float64)
+    a["cover_prob_tasked"] = np.minimum(0.95, a["cover_prob"] * (1.0 + float(mech["tasking_boost"])))
+    # entries of the same unit in the same (sector, domain) cell share one task-expiry slot ("group")
+    n_dom = len(DOMAIN_CODE)
+    cell_of = np.repeat(np.arange(len(a["cover_ptr"]) - 1), np.diff(a["cover_ptr"]))
+    pairs: dict[tuple[int, int], int] = {}
+    cells_units = zip(cell_of.tolist(), a["cover_unit"].tolist(), strict=True)
+    a["cover_group"] = np.array([pairs.setdefault(cu, len(pairs)) for cu in cells_units], dtype=np.int64)
     # the sectors each unit's sensors cover, ascending (tasking picks one of them)
     covered: list[set[int]] = [set() for _ in range(n)]
     for k, i in enumerate(s_unit):
@@ -198,6 +209,12 @@ def compile_arrays(sc: CompiledScenario) -> dict[str, Any]:
     a["unit_sector_count"] = np.array([len(c) for c in covered_by], dtype=np.int64)
     a["unit_sector_ptr"] = np.concatenate([[0], np.cumsum(a["unit_sector_count"])]).astype(np.int64)
     a["unit_sectors"] = np.array([sec for c in covered_by for sec in c], dtype=np.int64)
+    # a task on (the k-th sector a unit covers, domain d) raises the detection of the unit's entries in that
+    # cell: their group, at [(unit_sector_ptr[unit] + k) * n_domains + d], or -1 if it has none there
+    a["unit_cell_group"] = np.array(
+        [pairs.get((sec * n_dom + d, i), -1) for i, c in enumerate(covered_by) for sec in c for d in range(n_dom)],
+        dtype=np.int64,
+    )
 
     # edges, sorted by (type, source) for a CSR adjacency per type
     order = sorted(range(len(edges)), key=lambda k: (EDGE_TYPE_CODE[edges[k]["type"]], index[edges[k]["source"]]))

@@ -66,7 +66,7 @@ EV_TIME, EV_SEVERITY, EV_DRAW = range(3)
 EV_SECTOR, EV_LINE, EV_DOMAIN, EV_HORIZON = range(4)
 # sensor rows
 S_UNIT, S_DOMAINS, S_AVAILABLE = range(3)
-# message rows
+# message fields: the columns of `mi` (ints) and `mf` (floats), which hold one message per row
 (M_EVENT, M_ORIGIN, M_SENDER, M_DST, M_EDGE, M_KIND, M_HORIZON, M_CLASS, M_STATUS, M_AUTHORITY, M_TTL,
  M_SFROOT) = range(12)
 M_QUALITY, M_READY, M_BORN = range(3)
@@ -76,9 +76,9 @@ Q_QUALITY, Q_BORN, Q_TIME, Q_KEY = range(4)
 # per-event state rows
 ES_BEST, ES_FC_WARNED, ES_ASIFU_KNOWN = range(3)
 ES_INDEPENDENT, ES_PEER_ASSESSED, ES_MITIGATED = range(3)
-# per (branch, event) rows: `bf` (float32) and `bi` (int8); both start at zero, so the pages of pairs a
-# branch never meets are never touched (they are most pairs in a large hierarchy)
-B_QUALITY = 0
+# per (branch slot, event): `bf` (float32, the quality of the branch's assessment) and `bi` (int8 flags, the
+# last axis); both start at zero, so the pages of pairs a branch never meets are never touched (they are most
+# pairs in a large hierarchy)
 B_HORIZON, B_RECEIVED_PEER, B_DECONFLICTED, B_ASSESSED = range(4)
 # roles
 R_FC, R_ASIFU, R_JMAC, R_ROTATION, R_U2 = range(5)
@@ -155,9 +155,14 @@ class Static(NamedTuple):
     cover_ptr: np.ndarray  # [sector * n_domains + domain]: CSR offsets of the sensors covering it
     cover_sensor: np.ndarray
     cover_prob: np.ndarray  # detection probability at full effort
+    cover_prob_tasked: np.ndarray  # ... and under an open collection task
     cover_slot: np.ndarray  # the sensor's unit's observer slot in the sector (a column of `observed`)
+    cover_unit: np.ndarray  # the sensor's unit
+    cover_available: np.ndarray  # the day the sensor becomes available
+    cover_group: np.ndarray  # the entry's (unit, cell) pair: its index in `State.task_until`
     unit_sector_ptr: np.ndarray  # CSR offsets of each unit's covered sectors in `unit_sectors`
     unit_sectors: np.ndarray
+    unit_cell_group: np.ndarray  # [(unit_sector_ptr[unit] + k) * N_DOMAINS + domain]: the group a task hits
     trust_prior: np.ndarray
     ind_time: np.ndarray
     ind_event: np.ndarray
@@ -173,10 +178,14 @@ class State(NamedTuple):
     observed: np.ndarray  # [event, observer slot]: that unit already observed the event
     bf: np.ndarray
     lanes: np.ndarray  # [branch slot, domain]: 1 = this cell leaves the domain to another board member
-    assessment_log: np.ndarray  # [(branch, event), k]: every assessment in the order made, for boards
-    board_cursor: np.ndarray  # per board edge: position in the log at its last meeting
-    task: np.ndarray  # [unit, slot, (sector, domain)]
+    assessment_log: np.ndarray  # [(branch, event, next), k]: every assessment in the order made, for boards;
+    # `next` is the branch's next entry (-1: none yet), so a board member's entries are walked directly
+    branch_log: np.ndarray  # [(first, last), unit]: a branch's first and last entry in the log (-1: none)
+    queue_order: np.ndarray  # scratch for ordering the fusion queue: [2, capacity] (order, merge buffer)
+    board_cursor: np.ndarray  # per board edge: the last log entry of its source offered so far (-1: none)
+    task: np.ndarray  # [unit, slot]: the (unit, cell) group a task is on (-1: none, or no coverage there)
     task_expiry: np.ndarray
+    task_until: np.ndarray  # per (unit, cell) pair that has coverage: latest expiry of its open tasks there
 
 
 def new_state(st: Static, n_branches: int, capacity: int, days: int) -> State:
@@ -190,8 +199,8 @@ def new_state(st: Static, n_branches: int, capacity: int, days: int) -> State:
     # the message, queue and log stores are written before they are read (a slot is filled when it is
     # taken), so they are left uninitialised: no page of unused capacity is ever touched
     flow = Flow(
-        mi=np.empty((12, cap), np.int64),
-        mf=np.empty((3, cap)),
+        mi=np.empty((cap, 12), np.int64),
+        mf=np.empty((cap, 3)),
         pending=np.empty(cap, np.int64),
         counters=np.zeros(len(COUNTER_NAMES), np.int64),
         edge_counts=np.zeros((net.ei.shape[1], 5), np.int64),
@@ -201,9 +210,9 @@ def new_state(st: Static, n_branches: int, capacity: int, days: int) -> State:
         sf_reached=np.empty(cap, np.int8),  # an entry is zeroed when its report is numbered
         qi=np.empty((4, cap), np.int64),
         qf=np.empty((4, cap)),
-        bi=np.zeros((4, n_branches, m), np.int8),
+        bi=np.zeros((n_branches, m, 4), np.int8),
     )
-    bf = np.zeros((1, n_branches, m), np.float32)
+    bf = np.zeros((n_branches, m), np.float32)
     return State(
         flow=flow,
         day_record=np.zeros((days, len(DAY_COLUMNS))),
@@ -212,10 +221,13 @@ def new_state(st: Static, n_branches: int, capacity: int, days: int) -> State:
         observed=np.zeros((m, max(1, int(st.cover_slot.max(initial=0)) + 1)), np.bool_),
         bf=bf,
         lanes=np.zeros((n_branches, 6), np.int8),
-        assessment_log=np.empty((2, cap), np.int64),
-        board_cursor=np.zeros(net.ei.shape[1], np.int64),
-        task=np.full((n, TASK_SLOTS, 2), -1, np.int64),
+        assessment_log=np.empty((3, cap), np.int64),
+        branch_log=np.full((2, n), -1, np.int64),
+        queue_order=np.empty((2, cap), np.int64),
+        board_cursor=np.full(net.ei.shape[1], -1, np.int64),
+        task=np.full((n, TASK_SLOTS), -1, np.int64),
         task_expiry=np.full((n, TASK_SLOTS), -1.0),
+        task_until=np.full(int(st.cover_group.max(initial=-1)) + 1, -1.0),
     )
 
 
@@ -228,16 +240,23 @@ def grow_state(state: State) -> State:
         out[..., : a.shape[-1]] = a
         return out
 
+    def longer(a: np.ndarray) -> np.ndarray:
+        out = np.empty((2 * a.shape[0],) + a.shape[1:], a.dtype)
+        out[: a.shape[0]] = a
+        return out
+
     flow = fl._replace(
-        mi=wider(fl.mi), mf=wider(fl.mf), pending=wider(fl.pending), sf_reached=wider(fl.sf_reached),
+        mi=longer(fl.mi), mf=longer(fl.mf), pending=wider(fl.pending), sf_reached=wider(fl.sf_reached),
         qi=wider(fl.qi), qf=wider(fl.qf),
     )
-    return state._replace(flow=flow, assessment_log=wider(state.assessment_log))
+    return state._replace(
+        flow=flow, assessment_log=wider(state.assessment_log), queue_order=wider(state.queue_order)
+    )
 
 
 def capacity(state: State) -> int:
     """Messages (and queue items, and logged assessments) the state can hold."""
-    return state.flow.mi.shape[1]
+    return state.flow.mi.shape[0]
 
 
 def used(state: State) -> int:
@@ -251,11 +270,11 @@ def used(state: State) -> int:
 # ~20 arrays per call that dominated the per-message cost (docs/performance.md). So the per-message
 # functions are inlined into their callers by LLVM (`forceinline`) and every function that allocates
 # nothing runs without reference counting (`_nrt=False`; the arrays are owned by the caller, as always).
-# Only `_fuse` (sorts its queue), `step_day` and `run_days` keep NRT. The flags are explicit on every
-# function because numba lets a callee inherit unset flags from whichever caller compiles it first.
+# Nothing in a replicate's run allocates (scratch, such as the fusion queue's ordering, lives in `State`),
+# so no compiled function needs NRT. The flags are explicit on every function because numba lets a callee
+# inherit unset flags from whichever caller compiles it first.
 _inlined = numba.njit(cache=True, _nrt=False, forceinline=True)
 _kernel = numba.njit(cache=True, _nrt=False, forceinline=False)
-_driver = numba.njit(cache=True, forceinline=False)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -266,10 +285,10 @@ _driver = numba.njit(cache=True, forceinline=False)
 def _heap_push(fl, k):
     i = fl.counters[C_NPEND]
     fl.counters[C_NPEND] = i + 1
-    t = fl.mf[M_READY, k]
+    t = fl.mf[k, M_READY]
     while i > 0:
         parent = (i - 1) // 2
-        if fl.mf[M_READY, fl.pending[parent]] <= t:
+        if fl.mf[fl.pending[parent], M_READY] <= t:
             break
         fl.pending[i] = fl.pending[parent]
         i = parent
@@ -282,15 +301,15 @@ def _heap_pop(fl):
     top = fl.pending[0]
     last = fl.pending[n]
     fl.counters[C_NPEND] = n
-    t = fl.mf[M_READY, last]
+    t = fl.mf[last, M_READY]
     i = 0
     while True:
         child = 2 * i + 1
         if child >= n:
             break
-        if child + 1 < n and fl.mf[M_READY, fl.pending[child + 1]] < fl.mf[M_READY, fl.pending[child]]:
+        if child + 1 < n and fl.mf[fl.pending[child + 1], M_READY] < fl.mf[fl.pending[child], M_READY]:
             child += 1
-        if fl.mf[M_READY, fl.pending[child]] >= t:
+        if fl.mf[fl.pending[child], M_READY] >= t:
             break
         fl.pending[i] = fl.pending[child]
         i = child
@@ -306,7 +325,7 @@ def _heap_pop(fl):
 @_inlined
 def _new_message(net, fl, event, origin, kind, horizon, quality, klass, born, authority, sfroot):
     k = fl.counters[C_NMSG]
-    if k >= fl.mi.shape[1]:
+    if k >= fl.mi.shape[0]:
         fl.counters[C_OVERFLOW] = 1
         return -1
     fl.counters[C_NMSG] = k + 1
@@ -316,21 +335,21 @@ def _new_message(net, fl, event, origin, kind, horizon, quality, klass, born, au
     if net.ui[U_S2, origin]:
         fl.counters[C_S2_CREATED] += 1
     mi = fl.mi
-    mi[M_EVENT, k] = event
-    mi[M_ORIGIN, k] = origin
-    mi[M_SENDER, k] = origin
-    mi[M_DST, k] = -1
-    mi[M_EDGE, k] = -1
-    mi[M_KIND, k] = kind
-    mi[M_HORIZON, k] = horizon
-    mi[M_CLASS, k] = klass
-    mi[M_STATUS, k] = IN_FLIGHT
-    mi[M_AUTHORITY, k] = authority
-    mi[M_TTL, k] = 0
-    mi[M_SFROOT, k] = sfroot
-    fl.mf[M_QUALITY, k] = quality
-    fl.mf[M_READY, k] = born
-    fl.mf[M_BORN, k] = born
+    mi[k, M_EVENT] = event
+    mi[k, M_ORIGIN] = origin
+    mi[k, M_SENDER] = origin
+    mi[k, M_DST] = -1
+    mi[k, M_EDGE] = -1
+    mi[k, M_KIND] = kind
+    mi[k, M_HORIZON] = horizon
+    mi[k, M_CLASS] = klass
+    mi[k, M_STATUS] = IN_FLIGHT
+    mi[k, M_AUTHORITY] = authority
+    mi[k, M_TTL] = 0
+    mi[k, M_SFROOT] = sfroot
+    fl.mf[k, M_QUALITY] = quality
+    fl.mf[k, M_READY] = born
+    fl.mf[k, M_BORN] = born
     return k
 
 
@@ -338,11 +357,11 @@ def _new_message(net, fl, event, origin, kind, horizon, quality, klass, born, au
 def _clone(net, fl, k):
     mi = fl.mi
     c = _new_message(
-        net, fl, mi[M_EVENT, k], mi[M_ORIGIN, k], mi[M_KIND, k], mi[M_HORIZON, k], fl.mf[M_QUALITY, k],
-        mi[M_CLASS, k], fl.mf[M_BORN, k], mi[M_AUTHORITY, k], mi[M_SFROOT, k],
+        net, fl, mi[k, M_EVENT], mi[k, M_ORIGIN], mi[k, M_KIND], mi[k, M_HORIZON], fl.mf[k, M_QUALITY],
+        mi[k, M_CLASS], fl.mf[k, M_BORN], mi[k, M_AUTHORITY], mi[k, M_SFROOT],
     )
     if c >= 0:
-        mi[M_TTL, c] = mi[M_TTL, k]
+        mi[c, M_TTL] = mi[k, M_TTL]
     return c
 
 
@@ -365,13 +384,13 @@ def _send(net, fl, rng, k, edge, t):
     receiver = ei[E_DST, edge]
     fl.counters[C_HOPS] += 1
     fl.edge_counts[edge, 0] += 1
-    authority = (mi[M_AUTHORITY, k] != 0 and sender == mi[M_ORIGIN, k]) or _random(rng) < ef[E_AUTHORITY, edge]
+    authority = (mi[k, M_AUTHORITY] != 0 and sender == mi[k, M_ORIGIN]) or _random(rng) < ef[E_AUTHORITY, edge]
     if not authority:
         # p. 394: "intelligence is a trust sport, which you only play with those you trust"
         gap = fl.trust[sender, receiver] - net.uf[U_THRESHOLD, sender]
         p_share = ef[E_SHARE, edge] / (1.0 + np.exp(-net.params[P_STEEP] * gap))
         if _random(rng) >= p_share:
-            mi[M_STATUS, k] = WITHHELD
+            mi[k, M_STATUS] = WITHHELD
             fl.counters[C_WITHHELD] += 1
             fl.edge_counts[edge, 2] += 1
             if _random(rng) < net.params[P_NOTICED]:
@@ -379,23 +398,23 @@ def _send(net, fl, rng, k, edge, t):
                 fl.trust[receiver, sender] -= net.params[P_LOSS] * fl.trust[receiver, sender]
             return
     latency = ef[E_LATENCY, edge]
-    if mi[M_CLASS, k] > net.ui[U_SECURITY, receiver]:
+    if mi[k, M_CLASS] > net.ui[U_SECURITY, receiver]:
         latency += net.params[P_SAN_DELAY]
-        mf[M_QUALITY, k] *= 1.0 - net.params[P_SAN_LOSS]
-        mi[M_CLASS, k] = net.ui[U_SECURITY, receiver]
+        mf[k, M_QUALITY] *= 1.0 - net.params[P_SAN_LOSS]
+        mi[k, M_CLASS] = net.ui[U_SECURITY, receiver]
         fl.counters[C_SANITIZED] += 1
         fl.edge_counts[edge, 3] += 1
     if _random(rng) >= ef[E_OK, edge]:
-        mi[M_STATUS, k] = LOST
+        mi[k, M_STATUS] = LOST
         fl.counters[C_LOST] += 1
         fl.edge_counts[edge, 4] += 1
         return
-    mf[M_QUALITY, k] *= ef[E_QUALITY, edge]
-    mi[M_SENDER, k] = sender
-    mi[M_DST, k] = receiver
-    mi[M_EDGE, k] = edge
-    mi[M_TTL, k] += 1
-    mf[M_READY, k] = t + latency
+    mf[k, M_QUALITY] *= ef[E_QUALITY, edge]
+    mi[k, M_SENDER] = sender
+    mi[k, M_DST] = receiver
+    mi[k, M_EDGE] = edge
+    mi[k, M_TTL] += 1
+    mf[k, M_READY] = t + latency
     fl.edge_counts[edge, 1] += 1
     _heap_push(fl, k)
 
@@ -489,7 +508,7 @@ def _enqueue(net, fl, b, event, quality, born, t, sfroot, from_peer):
     fl.qf[Q_BORN, q] = born
     fl.qf[Q_TIME, q] = t
     if from_peer:
-        fl.bi[B_RECEIVED_PEER, net.ui[U_SLOT, b], event] = 1
+        fl.bi[net.ui[U_SLOT, b], event, B_RECEIVED_PEER] = 1
     if b == net.roles[R_ASIFU] and t < fl.esf[ES_ASIFU_KNOWN, event]:
         fl.esf[ES_ASIFU_KNOWN, event] = t
 
@@ -520,6 +539,13 @@ def _log_assessment(s, b, e):
         return
     s.assessment_log[0, n] = b
     s.assessment_log[1, n] = e
+    s.assessment_log[2, n] = -1
+    last = s.branch_log[1, b]
+    if last < 0:
+        s.branch_log[0, b] = n
+    else:
+        s.assessment_log[2, last] = n
+    s.branch_log[1, b] = n
     s.flow.counters[C_ASSESS_LOG] = n + 1
 
 
@@ -532,7 +558,47 @@ def _refill_budgets(st, s):
             s.budget[b] = min(s.budget[b] + uf[U_ANALYSTS, b], 2.0 * uf[U_ANALYSTS, b] + 1.0)
 
 
-@_driver
+@_kernel
+def _stable_order(keys, n, order, buffer):
+    """Fill `order[:n]` with `0 .. n-1` sorted by `keys`, ties in index (arrival) order: a stable sort.
+
+    Allocation-free (`buffer` is scratch of the same size), so fusion runs without reference counting:
+    runs of 16 are insertion-sorted, then merged bottom-up, alternating between `order` and `buffer`.
+    """
+    run = 16
+    for i in range(n):
+        order[i] = i
+    for lo in range(0, n, run):
+        for i in range(lo + 1, min(lo + run, n)):
+            v = order[i]
+            j = i - 1
+            while j >= lo and keys[order[j]] > keys[v]:
+                order[j + 1] = order[j]
+                j -= 1
+            order[j + 1] = v
+    width = run
+    in_buffer = False
+    while width < n:
+        src, dst = (buffer, order) if in_buffer else (order, buffer)
+        for lo in range(0, n, 2 * width):
+            mid = min(lo + width, n)
+            hi = min(lo + 2 * width, n)
+            a, b = lo, mid
+            for k in range(lo, hi):
+                if b < hi and (a >= mid or keys[src[b]] < keys[src[a]]):
+                    dst[k] = src[b]
+                    b += 1
+                else:
+                    dst[k] = src[a]
+                    a += 1
+        in_buffer = not in_buffer
+        width *= 2
+    if in_buffer:
+        for i in range(n):
+            order[i] = buffer[i]
+
+
+@_kernel
 def _fuse(st, s, rng, day):
     """Intelligence branches turn what they received into assessments, capacity-limited (MODEL.md §3.5).
 
@@ -560,8 +626,9 @@ def _fuse(st, s, rng, day):
             priority += 1.0
         # branch first, then descending priority, then arrival time
         qf[Q_KEY, q] = b * 16.0 + (3.0 - priority) * 4.0 + min(max(qf[Q_TIME, q] - day, 0.0), 3.99) * 0.25
-    order = np.argsort(qf[Q_KEY, :nq])
-    keep = np.zeros(nq, np.bool_)
+    order = s.queue_order[0]
+    _stable_order(qf[Q_KEY], nq, order, s.queue_order[1])
+    # what waits for capacity is marked by a negative key (keys are >= 0)
     made = 0
     for idx in range(nq):
         q = order[idx]
@@ -571,36 +638,36 @@ def _fuse(st, s, rng, day):
         start = max(qf[Q_TIME, q], float(day))
         if net.evf[EV_TIME, e] <= start:
             continue  # overtaken by events
-        if fl.bi[B_ASSESSED, slot, e]:
-            if qf[Q_QUALITY, q] > s.bf[B_QUALITY, slot, e]:
-                s.bf[B_QUALITY, slot, e] = qf[Q_QUALITY, q]
+        if fl.bi[slot, e, B_ASSESSED]:
+            if qf[Q_QUALITY, q] > s.bf[slot, e]:
+                s.bf[slot, e] = qf[Q_QUALITY, q]
             continue
-        if not qi[Q_FROM_PEER, q] and (fl.bi[B_DECONFLICTED, slot, e] or s.lanes[slot, net.evi[EV_DOMAIN, e]]):
+        if not qi[Q_FROM_PEER, q] and (fl.bi[slot, e, B_DECONFLICTED] or s.lanes[slot, net.evi[EV_DOMAIN, e]]):
             continue  # a board gave this event, or this domain, to another cell
         if s.budget[b] < 1.0:
-            keep[q] = True
+            qf[Q_KEY, q] = -1.0
             continue
         s.budget[b] -= 1.0
         made += 1
         t_out = start + net.params[P_FUSION_DELAY]
-        fl.bi[B_ASSESSED, slot, e] = 1
+        fl.bi[slot, e, B_ASSESSED] = 1
         if ui[U_PEER, b]:
             fl.esi[ES_PEER_ASSESSED, e] = 1
-            if not fl.bi[B_RECEIVED_PEER, slot, e]:
+            if not fl.bi[slot, e, B_RECEIVED_PEER]:
                 fl.esi[ES_INDEPENDENT, e] += 1
         horizon = net.evi[EV_HORIZON, e]
         if horizon == IMMINENT and _random(rng) < uf[U_FOCUS_H, b]:
             horizon = LONG
             t_out += net.params[P_CYCLE]
         quality = qf[Q_QUALITY, q] + (1.0 - qf[Q_QUALITY, q]) * net.params[P_FUSION]
-        fl.bi[B_HORIZON, slot, e] = horizon
-        s.bf[B_QUALITY, slot, e] = quality
+        fl.bi[slot, e, B_HORIZON] = horizon
+        s.bf[slot, e] = quality
         _log_assessment(s, b, e)
         _disseminate(net, fl, rng, b, e, horizon, quality, qf[Q_BORN, q], qi[Q_SFROOT, q], t_out)
     # keep only what waits for capacity
     w = 0
     for q in range(nq):
-        if keep[q]:
+        if qf[Q_KEY, q] < 0.0:
             for r in range(4):
                 qi[r, w] = qi[r, q]
                 qf[r, w] = qf[r, q]
@@ -617,23 +684,23 @@ def _fuse(st, s, rng, day):
 def _arrive(net, fl, rng, k):
     """Message `k` reaches its receiver: delivered to a branch, a consumer or a dead end, else relayed."""
     mi, mf, ui = fl.mi, fl.mf, net.ui
-    v = mi[M_DST, k]
-    t = mf[M_READY, k]
-    edge = mi[M_EDGE, k]
+    v = mi[k, M_DST]
+    t = mf[k, M_READY]
+    edge = mi[k, M_EDGE]
     etype = net.ei[E_TYPE, edge]
     is_branch = net.uf[U_ANALYSTS, v] > 0
     is_consumer = ui[U_CONSUMER, v] != 0
-    if not (is_branch or is_consumer) and mi[M_TTL, k] < MAX_TTL:
+    if not (is_branch or is_consumer) and mi[k, M_TTL] < MAX_TTL:
         # a relay (e.g. a liaison officer) passes the message on along the same kind of edge
-        if _send_along(net, fl, rng, k, v, etype, t, mi[M_SENDER, k]) > 0:
+        if _send_along(net, fl, rng, k, v, etype, t, mi[k, M_SENDER]) > 0:
             return
-    mi[M_STATUS, k] = DELIVERED
+    mi[k, M_STATUS] = DELIVERED
     fl.counters[C_DELIVERED] += 1
-    e = mi[M_EVENT, k]
-    origin = mi[M_ORIGIN, k]
+    e = mi[k, M_EVENT]
+    origin = mi[k, M_ORIGIN]
     if ui[U_S2, origin] and v == ui[U_G2OF, origin]:
         fl.counters[C_S2_G2] += 1
-    sfroot = mi[M_SFROOT, k]
+    sfroot = mi[k, M_SFROOT]
     if sfroot >= 0:
         if v == net.roles[R_JMAC]:
             fl.sf_reached[sfroot] |= 1
@@ -642,23 +709,23 @@ def _arrive(net, fl, rng, k):
     if v == net.roles[R_ASIFU] and t < fl.esf[ES_ASIFU_KNOWN, e]:
         fl.esf[ES_ASIFU_KNOWN, e] = t
     if is_consumer:
-        _decide(net, fl, rng, v, e, mi[M_HORIZON, k], mf[M_QUALITY, k], origin, mi[M_KIND, k], t)
+        _decide(net, fl, rng, v, e, mi[k, M_HORIZON], mf[k, M_QUALITY], origin, mi[k, M_KIND], t)
     if is_branch:
-        from_peer = mi[M_KIND, k] == ASSESSMENT and ui[U_PEER, origin] != 0 and origin != v
+        from_peer = mi[k, M_KIND] == ASSESSMENT and ui[U_PEER, origin] != 0 and origin != v
         if etype == BOARD and net.ei[E_DIRECTIVE, edge]:
-            fl.bi[B_DECONFLICTED, ui[U_SLOT, v], e] = 1
-        _enqueue(net, fl, v, e, mf[M_QUALITY, k], mf[M_BORN, k], t, mi[M_SFROOT, k], from_peer)
+            fl.bi[ui[U_SLOT, v], e, B_DECONFLICTED] = 1
+        _enqueue(net, fl, v, e, mf[k, M_QUALITY], mf[k, M_BORN], t, mi[k, M_SFROOT], from_peer)
     if etype == COMMANDER_CHAIN and is_consumer and _out_degree(net, v, COMMANDER_CHAIN) > 0:
         # the commander passes it up his own chain: "if you are unlucky the Sector commander reports it to
         # the Force Commander" (p. 399)
         up = _new_message(
-            net, fl, e, origin, RAW, mi[M_HORIZON, k], mf[M_QUALITY, k], mi[M_CLASS, k], mf[M_BORN, k], 0,
-            mi[M_SFROOT, k],
+            net, fl, e, origin, RAW, mi[k, M_HORIZON], mf[k, M_QUALITY], mi[k, M_CLASS], mf[k, M_BORN], 0,
+            mi[k, M_SFROOT],
         )
         if up >= 0:
-            mi[M_SENDER, up] = v
+            mi[up, M_SENDER] = v
             if _send_along(net, fl, rng, up, v, COMMANDER_CHAIN, t, -1) == 0:
-                mi[M_STATUS, up] = DELIVERED
+                mi[up, M_STATUS] = DELIVERED
                 fl.counters[C_DELIVERED] += 1
 
 
@@ -666,7 +733,7 @@ def _arrive(net, fl, rng, k):
 def _process_arrivals(net, fl, rng, day):
     """Deliver or relay every message that arrives before the end of `day`, in arrival order."""
     end = day + 1.0
-    while fl.counters[C_NPEND] > 0 and fl.mf[M_READY, fl.pending[0]] < end:
+    while fl.counters[C_NPEND] > 0 and fl.mf[fl.pending[0], M_READY] < end:
         _arrive(net, fl, rng, _heap_pop(fl))
 
 
@@ -722,18 +789,27 @@ def _report(net, fl, rng, u, e, t, tasked):
                     sent += _send_along(net, fl, rng, c, u, etype, t, -1)
     if sent == 0:
         # nobody to report to: the report stays with its author
-        fl.mi[M_STATUS, k] = DELIVERED
+        fl.mi[k, M_STATUS] = DELIVERED
         fl.counters[C_DELIVERED] += 1
     fl.counters[C_OBS_REPORTED] += 1
 
 
-@_inlined
-def _is_tasked(task, task_expiry, u, sector, domain, t):
-    """Whether unit `u` holds an open task on (sector, domain) at time `t` (all slots, without branches)."""
-    hit = False
-    for j in range(TASK_SLOTS):
-        hit |= (task_expiry[u, j] >= t) & (task[u, j, 0] == sector) & (task[u, j, 1] == domain)
-    return hit
+@_kernel
+def _next_detection(st, s, rng, e, j, end, t):
+    """The first coverage entry in `j` .. `end - 1` whose sensor detects event `e`'s indicator at `t`.
+
+    Returns `end` if none does. One draw per candidate that has not yet observed the event and is available;
+    an open collection task on the cell raises the probability (`cover_prob_tasked`). Kept small and out of
+    line: it is the innermost loop of a replicate, and alone it keeps its values in registers.
+    """
+    observed = s.observed
+    while j < end:
+        if not observed[e, st.cover_slot[j]] and st.cover_available[j] <= t:
+            p = st.cover_prob_tasked[j] if s.task_until[st.cover_group[j]] >= t else st.cover_prob[j]
+            if _random(rng) < p:
+                return j
+        j += 1
+    return end
 
 
 @_kernel
@@ -746,30 +822,19 @@ def _collect(st, s, rng, day):
     open collection task on that sector and domain.
     """
     net, fl = st.net, s.flow
-    observed = s.observed
     end = day + 1.0
     i = fl.counters[C_IND_CUR]
     n_ind = st.ind_time.size
-    boost = net.params[P_TASK_BOOST]
     while i < n_ind and st.ind_time[i] < end:
         t = st.ind_time[i]
         e = st.ind_event[i]
-        sec = net.evi[EV_SECTOR, e]
-        dom = net.evi[EV_DOMAIN, e]
-        cell = sec * N_DOMAINS + dom
-        for j in range(st.cover_ptr[cell], st.cover_ptr[cell + 1]):
-            sensor = st.cover_sensor[j]
-            slot = st.cover_slot[j]
-            if observed[e, slot] or st.si[S_AVAILABLE, sensor] > t:
-                continue
-            u = st.si[S_UNIT, sensor]
-            p = st.cover_prob[j]
-            tasked = _is_tasked(s.task, s.task_expiry, u, sec, dom, t)
-            if tasked:
-                p = min(0.95, p * (1.0 + boost))
-            if _random(rng) < p:
-                observed[e, slot] = True
-                _report(net, fl, rng, u, e, t, tasked)
+        cell = net.evi[EV_SECTOR, e] * N_DOMAINS + net.evi[EV_DOMAIN, e]
+        last = st.cover_ptr[cell + 1]
+        j = _next_detection(st, s, rng, e, st.cover_ptr[cell], last, t)
+        while j < last:
+            s.observed[e, st.cover_slot[j]] = True
+            _report(net, fl, rng, st.cover_unit[j], e, t, s.task_until[st.cover_group[j]] >= t)
+            j = _next_detection(st, s, rng, e, j + 1, last, t)
         i += 1
     fl.counters[C_IND_CUR] = i
 
@@ -789,6 +854,18 @@ def _pick_bit(mask, width, r):
                 return b
             pick -= 1
     return -1
+
+
+@_inlined
+def _refresh_task_until(s, w, group):
+    """Recompute the latest expiry of unit `w`'s open tasks on `group` (nothing for -1)."""
+    if group < 0:
+        return
+    until = -1.0
+    for j in range(TASK_SLOTS):
+        if s.task[w, j] == group and s.task_expiry[w, j] > until:
+            until = s.task_expiry[w, j]
+    s.task_until[group] = until
 
 
 @_kernel
@@ -811,7 +888,7 @@ def _task(st, s, rng, day):
             n_sec = net.ui[U_NSECTORS, w]
             if n_sec == 0 or _random(rng) >= rate:
                 continue
-            sec = st.unit_sectors[st.unit_sector_ptr[w] + int(_random(rng) * n_sec)]
+            k = st.unit_sector_ptr[w] + int(_random(rng) * n_sec)  # the sector: the k-th the unit covers
             dom = _pick_bit(net.ui[U_FOCUS_DOM, u], 6, _random(rng))
             if dom < 0:
                 continue
@@ -819,10 +896,13 @@ def _task(st, s, rng, day):
             for j in range(TASK_SLOTS):
                 if s.task_expiry[w, j] < s.task_expiry[w, slot]:
                     slot = j
-            s.task[w, slot, 0] = sec
-            s.task[w, slot, 1] = dom
+            old = s.task[w, slot]
+            group = st.unit_cell_group[k * N_DOMAINS + dom]
+            s.task[w, slot] = group
             s.task_expiry[w, slot] = t + net.params[P_TASK_DAYS]
             fl.counters[C_TASKS] += 1
+            _refresh_task_until(s, w, old)
+            _refresh_task_until(s, w, group)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -854,21 +934,23 @@ def _boards(st, s, rng, day):
         if slot_a < 0:
             continue
         slot_b = net.ui[U_SLOT, b]
-        log_end = fl.counters[C_ASSESS_LOG]
-        for j in range(s.board_cursor[edge], log_end):
-            if s.assessment_log[0, j] != a:
-                continue
+        # a's assessments since the edge's last meeting, in the order made
+        last = s.board_cursor[edge]
+        j = s.branch_log[0, a] if last < 0 else s.assessment_log[2, last]
+        while j >= 0:
+            last = j
             e = s.assessment_log[1, j]
-            if net.evf[EV_TIME, e] <= day or (slot_b >= 0 and fl.bi[B_ASSESSED, slot_b, e]):
+            j = s.assessment_log[2, j]
+            if net.evf[EV_TIME, e] <= day or (slot_b >= 0 and fl.bi[slot_b, e, B_ASSESSED]):
                 continue
             k = _new_message(
-                net, fl, e, a, ASSESSMENT, fl.bi[B_HORIZON, slot_a, e], s.bf[B_QUALITY, slot_a, e],
+                net, fl, e, a, ASSESSMENT, fl.bi[slot_a, e, B_HORIZON], s.bf[slot_a, e],
                 net.ui[U_SECURITY, a], float(day), 0, -1,
             )
             if k < 0:
                 return
             _send(net, fl, rng, k, edge, float(day))
-        s.board_cursor[edge] = log_end
+        s.board_cursor[edge] = last
         if slot_b >= 0 and net.ui[U_PEER, a] and net.ui[U_PEER, b]:
             # role clarity (p. 402: "increase role clarity between ASIFU and JMAC"): for each PMESII domain
             # the board names a lead cell, the one that focuses on it with the larger capacity; the other
@@ -941,7 +1023,7 @@ def _outcomes(st, s, day):
     fl.counters[C_EVENT_CUR] = i
 
 
-@_driver
+@_kernel
 def step_day(st, s, rng, day):
     """Run one simulated day and record it; returns False if message or queue capacity ran out.
 
@@ -981,7 +1063,7 @@ def step_day(st, s, rng, day):
     return c[C_OVERFLOW] == 0
 
 
-@_driver
+@_kernel
 def run_days(st, s, rng, first, last, busiest):
     """Run days `first` .. `last - 1` in one compiled call (the fast path for batch runs).
 
@@ -992,7 +1074,7 @@ def run_days(st, s, rng, first, last, busiest):
     """
     fl = s.flow
     c = fl.counters
-    cap = fl.mi.shape[1]
+    cap = fl.mi.shape[0]
     for day in range(first, last):
         if day > first:
             busiest = max(busiest, int(s.day_record[day - 1, D_CREATED]))

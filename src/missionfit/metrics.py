@@ -167,7 +167,7 @@ def fc_latency_table(model: MissionModel) -> pd.DataFrame:
     cols = ["source", "source_kind", "channel", "kind", "latency_days", "timely"]
     if fc < 0:
         return pd.DataFrame(columns=cols)
-    mi, mf = fl.mi[:, :n], fl.mf[:, :n]
+    mi, mf = fl.mi[:n].T, fl.mf[:n].T  # the engine stores one message per row
     sel = np.flatnonzero((mi[E.M_STATUS] == E.DELIVERED) & (mi[E.M_DST] == fc))
     sc = model.mission
     edge_types = np.array([e["type"] for e in sc.edges] + ["none"])

@@ -8,7 +8,7 @@ import numpy as np
 from missionfit import engine, pcg64
 from missionfit.agents import Unit
 from missionfit.scenario import CompiledScenario
-from missionfit.world import World, generate_world
+from missionfit.world import World, generate_world, world_tables
 
 #: Spawn keys of the two streams derived from (seed, replicate): the world and the behaviour.
 WORLD_STREAM, BEHAVIOUR_STREAM = 0, 1
@@ -49,9 +49,14 @@ def make_static(sc: CompiledScenario, world: World) -> engine.Static:
         cover_ptr=a["cover_ptr"],
         cover_sensor=a["cover_sensor"],
         cover_prob=a["cover_prob"],
+        cover_prob_tasked=a["cover_prob_tasked"],
         cover_slot=a["cover_slot"],
+        cover_unit=a["cover_unit"],
+        cover_available=a["cover_available"],
+        cover_group=a["cover_group"],
         unit_sector_ptr=a["unit_sector_ptr"],
         unit_sectors=a["unit_sectors"],
+        unit_cell_group=a["unit_cell_group"],
         trust_prior=sc.trust_prior,
         ind_time=world.indicator_time,
         ind_event=world.indicator_event,
@@ -86,7 +91,12 @@ class MissionModel(mesa.Model):
         self.seed_value = int(seed)
         self.replicate = int(replicate)
         self.days = int(days)
-        self.world = generate_world(scenario.sectors, scenario.event_types, self.days, np.random.default_rng(world_seq))
+        tables = scenario.arrays.get("world_tables")
+        if tables is None:  # derived once per compiled scenario, like its other arrays
+            tables = scenario.arrays["world_tables"] = world_tables(scenario.sectors, scenario.event_types)
+        self.world = generate_world(
+            scenario.sectors, scenario.event_types, self.days, np.random.default_rng(world_seq), tables
+        )
         self.engine_static = make_static(scenario, self.world)
         # about two messages per indicator are typical; growth (a copy) is rare beyond that
         capacity = 4096 + 8 * scenario.n_units + 4 * self.world.indicator_time.size

@@ -20,6 +20,7 @@ from typing import NamedTuple
 import numba
 import numpy as np
 
+from missionfit import pcg64
 from missionfit.compile import DOMAIN_CODE, HORIZON_CODE, LINE_CODE
 
 
@@ -38,46 +39,118 @@ class World(NamedTuple):
     indicator_event: np.ndarray
 
 
-def generate_world(sectors: list[dict], event_types: list[dict], days: int, rng: np.random.Generator) -> World:
-    """Draw the events and indicators of one replicate from the world generator `rng`."""
-    rates = np.array([float(s["event_rate"]) for s in sectors])
-    counts = rng.poisson(rates * days)
-    sector = np.repeat(np.arange(len(sectors)), counts)
-    n = int(sector.size)
-    time = rng.uniform(0.0, float(days), size=n)
-    shares = np.array([float(t["share"]) for t in event_types])
-    kind = rng.choice(len(event_types), size=n, p=shares / shares.sum())
-    lo = np.array([t["severity"][0] for t in event_types], dtype=float)[kind]
-    hi = np.array([t["severity"][1] for t in event_types], dtype=float)[kind]
-    severity = lo + (hi - lo) * rng.random(n)
-    outcome_draw = rng.random(n)
-    w_lo = np.array([t["warning_days"][0] for t in event_types], dtype=float)[kind]
-    w_hi = np.array([t["warning_days"][1] for t in event_types], dtype=float)[kind]
-    window = w_lo + (w_hi - w_lo) * rng.random(n)
-    n_ind = np.array([int(t["indicators"]) for t in event_types])[kind]
-    ind_event = np.repeat(np.arange(n), n_ind)
-    ind_time = time[ind_event] - window[ind_event] * rng.random(ind_event.size)
+class WorldTables(NamedTuple):
+    """What the world generator needs of a scenario, as arrays (per sector, per event type)."""
 
-    order = stable_argsort(time, float(days))
-    rank = np.empty(n, dtype=np.int64)
-    rank[order] = np.arange(n)
-    keep = ind_time >= 0.0
-    ind_time, ind_event = ind_time[keep], rank[ind_event[keep]]
-    ind_order = stable_argsort(ind_time, float(days))
-    line = np.array([LINE_CODE[t["line"]] for t in event_types], dtype=np.int64)[kind]
-    domain = np.array([DOMAIN_CODE[t["domain"]] for t in event_types], dtype=np.int64)[kind]
-    horizon = np.array([HORIZON_CODE[t["horizon"]] for t in event_types], dtype=np.int64)[kind]
-    return World(
-        time=time[order],
-        sector=sector[order].astype(np.int64),
-        kind=kind[order].astype(np.int64),
-        line=line[order],
-        domain=domain[order],
-        horizon=horizon[order],
-        severity=severity[order],
-        outcome_draw=outcome_draw[order],
-        indicator_time=ind_time[ind_order],
-        indicator_event=ind_event[ind_order].astype(np.int64),
+    rates: np.ndarray  # events per day, per sector
+    kind_cdf: np.ndarray  # cumulative event-type shares, normalised as `Generator.choice` does
+    severity_lo: np.ndarray
+    severity_hi: np.ndarray
+    warning_lo: np.ndarray
+    warning_hi: np.ndarray
+    indicators: np.ndarray
+    line: np.ndarray
+    domain: np.ndarray
+    horizon: np.ndarray
+
+
+def world_tables(sectors: list[dict], event_types: list[dict]) -> WorldTables:
+    """The arrays of `WorldTables` for a scenario's sectors and event types."""
+    shares = np.array([float(t["share"]) for t in event_types])
+    cdf = (shares / shares.sum()).cumsum()
+    cdf /= cdf[-1]
+    return WorldTables(
+        rates=np.array([float(s["event_rate"]) for s in sectors]),
+        kind_cdf=cdf,
+        severity_lo=np.array([t["severity"][0] for t in event_types], dtype=float),
+        severity_hi=np.array([t["severity"][1] for t in event_types], dtype=float),
+        warning_lo=np.array([t["warning_days"][0] for t in event_types], dtype=float),
+        warning_hi=np.array([t["warning_days"][1] for t in event_types], dtype=float),
+        indicators=np.array([int(t["indicators"]) for t in event_types], dtype=np.int64),
+        line=np.array([LINE_CODE[t["line"]] for t in event_types], dtype=np.int64),
+        domain=np.array([DOMAIN_CODE[t["domain"]] for t in event_types], dtype=np.int64),
+        horizon=np.array([HORIZON_CODE[t["horizon"]] for t in event_types], dtype=np.int64),
+    )
+
+
+def generate_world(
+    sectors: list[dict], event_types: list[dict], days: int, rng: np.random.Generator, tables: WorldTables | None = None
+) -> World:
+    """Draw the events and indicators of one replicate from the world generator `rng`.
+
+    The draws, in order: event counts per sector (Poisson, rate x days); per event its time (uniform over
+    the horizon), type (by share), severity, outcome draw and warning window (uniform in their ranges); per
+    indicator its lead before the event (uniform in the window). These are exactly the draws and values of
+    the numpy formulation kept in `tests/test_world.py`; all but the counts are made in one compiled call
+    from the same PCG64 stream (`missionfit.pcg64`). `tables` (from `world_tables`) saves recomputing them.
+    """
+    tables = world_tables(sectors, event_types) if tables is None else tables
+    counts = rng.poisson(tables.rates * days).astype(np.int64)
+    return World(*_draw_world(counts, tables, float(days), pcg64.state_of(rng)))
+
+
+@numba.njit(cache=True)
+def _draw_world(counts, tables, days, stream):
+    n = int(counts.sum())
+    sector = np.empty(n, np.int64)
+    k = 0
+    for sec in range(counts.size):
+        for _ in range(counts[sec]):
+            sector[k] = sec
+            k += 1
+    time = np.empty(n)
+    for i in range(n):
+        time[i] = 0.0 + days * pcg64.random(stream)
+    kind = np.empty(n, np.int64)
+    for i in range(n):
+        kind[i] = np.searchsorted(tables.kind_cdf, pcg64.random(stream), side="right")
+    severity = np.empty(n)
+    for i in range(n):
+        lo, hi = tables.severity_lo[kind[i]], tables.severity_hi[kind[i]]
+        severity[i] = lo + (hi - lo) * pcg64.random(stream)
+    outcome_draw = np.empty(n)
+    for i in range(n):
+        outcome_draw[i] = pcg64.random(stream)
+    window = np.empty(n)
+    for i in range(n):
+        lo, hi = tables.warning_lo[kind[i]], tables.warning_hi[kind[i]]
+        window[i] = lo + (hi - lo) * pcg64.random(stream)
+    n_ind = 0
+    for i in range(n):
+        n_ind += tables.indicators[kind[i]]
+    ind_event = np.empty(n_ind, np.int64)
+    ind_time = np.empty(n_ind)
+    k = 0
+    for i in range(n):
+        for _ in range(tables.indicators[kind[i]]):
+            ind_event[k] = i
+            k += 1
+    for k in range(n_ind):
+        ind_time[k] = time[ind_event[k]] - window[ind_event[k]] * pcg64.random(stream)
+
+    order = stable_argsort(time, days)
+    rank = np.empty(n, np.int64)
+    for i in range(n):
+        rank[order[i]] = i
+    # indicators that would fall before day 0 are not emitted
+    n_kept = 0
+    for k in range(n_ind):
+        if ind_time[k] >= 0.0:
+            n_kept += 1
+    kept_time = np.empty(n_kept)
+    kept_event = np.empty(n_kept, np.int64)
+    j = 0
+    for k in range(n_ind):
+        if ind_time[k] >= 0.0:
+            kept_time[j] = ind_time[k]
+            kept_event[j] = rank[ind_event[k]]
+            j += 1
+    ind_order = stable_argsort(kept_time, days)
+    ev_kind = kind[order]
+    return (
+        time[order], sector[order], ev_kind, tables.line[ev_kind], tables.domain[ev_kind],
+        tables.horizon[ev_kind], severity[order], outcome_draw[order], kept_time[ind_order],
+        kept_event[ind_order],
     )
 
 
