@@ -216,6 +216,11 @@ def compile_arrays(sc: CompiledScenario) -> dict[str, Any]:
         dtype=np.int64,
     )
 
+    # what the world generator needs of the sectors and event types (imported here: world imports this module)
+    from missionfit.world import world_tables
+
+    a["world_tables"] = world_tables(sc.sectors, sc.event_types)
+
     # edges, sorted by (type, source) for a CSR adjacency per type
     order = sorted(range(len(edges)), key=lambda k: (EDGE_TYPE_CODE[edges[k]["type"]], index[edges[k]["source"]]))
     edges[:] = [edges[k] for k in order]

@@ -64,8 +64,6 @@ E_LATENCY, E_OK, E_QUALITY, E_SHARE, E_AUTHORITY = range(5)
 # event rows
 EV_TIME, EV_SEVERITY, EV_DRAW = range(3)
 EV_SECTOR, EV_LINE, EV_DOMAIN, EV_HORIZON = range(4)
-# sensor rows
-S_UNIT, S_DOMAINS, S_AVAILABLE = range(3)
 # message fields: the columns of `mi` (ints) and `mf` (floats), which hold one message per row
 (M_EVENT, M_ORIGIN, M_SENDER, M_DST, M_EDGE, M_KIND, M_HORIZON, M_CLASS, M_STATUS, M_AUTHORITY, M_TTL,
  M_SFROOT) = range(12)
@@ -151,9 +149,7 @@ class Static(NamedTuple):
     """Read-only inputs of a replicate."""
 
     net: Net
-    si: np.ndarray
     cover_ptr: np.ndarray  # [sector * n_domains + domain]: CSR offsets of the sensors covering it
-    cover_sensor: np.ndarray
     cover_prob: np.ndarray  # detection probability at full effort
     cover_prob_tasked: np.ndarray  # ... and under an open collection task
     cover_slot: np.ndarray  # the sensor's unit's observer slot in the sector (a column of `observed`)

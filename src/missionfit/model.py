@@ -8,7 +8,7 @@ import numpy as np
 from missionfit import engine, pcg64
 from missionfit.agents import Unit
 from missionfit.scenario import CompiledScenario
-from missionfit.world import World, generate_world, world_tables
+from missionfit.world import World, generate_world
 
 #: Spawn keys of the two streams derived from (seed, replicate): the world and the behaviour.
 WORLD_STREAM, BEHAVIOUR_STREAM = 0, 1
@@ -45,9 +45,7 @@ def make_static(sc: CompiledScenario, world: World) -> engine.Static:
     )
     return engine.Static(
         net=net,
-        si=np.array([a["sensor_unit"], a["sensor_domains"], a["sensor_available"]], dtype=np.int64).reshape(3, -1),
         cover_ptr=a["cover_ptr"],
-        cover_sensor=a["cover_sensor"],
         cover_prob=a["cover_prob"],
         cover_prob_tasked=a["cover_prob_tasked"],
         cover_slot=a["cover_slot"],
@@ -91,11 +89,9 @@ class MissionModel(mesa.Model):
         self.seed_value = int(seed)
         self.replicate = int(replicate)
         self.days = int(days)
-        tables = scenario.arrays.get("world_tables")
-        if tables is None:  # derived once per compiled scenario, like its other arrays
-            tables = scenario.arrays["world_tables"] = world_tables(scenario.sectors, scenario.event_types)
         self.world = generate_world(
-            scenario.sectors, scenario.event_types, self.days, np.random.default_rng(world_seq), tables
+            scenario.sectors, scenario.event_types, self.days, np.random.default_rng(world_seq),
+            scenario.arrays["world_tables"],
         )
         self.engine_static = make_static(scenario, self.world)
         # about two messages per indicator are typical; growth (a copy) is rare beyond that
