@@ -8,9 +8,11 @@ import weakref
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from missionfit import engine
-from missionfit.model import MissionModel, streams
+from missionfit.model import MissionModel, replicate_seed_sequence, streams
 from missionfit.simulate import run_replicate
 from model_runs import compiled, runs, values
 
@@ -113,6 +115,16 @@ def test_world_and_behaviour_streams_are_independent():
     assert world.spawn_key != behaviour.spawn_key
     w2, _ = streams(0, 1)
     assert not np.array_equal(np.random.default_rng(world).random(4), np.random.default_rng(w2).random(4))
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 2**63), replicate=st.integers(0, 10**6))
+def test_streams_are_the_replicate_sequence_children(seed, replicate):
+    """The two streams are `SeedSequence(seed, replicate).spawn(2)`, built directly (MODEL.md §6)."""
+    world, behaviour = streams(seed, replicate)
+    for got, want in zip((world, behaviour), replicate_seed_sequence(seed, replicate).spawn(2), strict=True):
+        assert got.spawn_key == want.spawn_key
+        np.testing.assert_array_equal(got.generate_state(4), want.generate_state(4))
 
 
 def test_agents_are_the_units():

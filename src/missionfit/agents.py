@@ -20,41 +20,68 @@ if TYPE_CHECKING:
     from missionfit.model import MissionModel
 
 
+class _FromSpec:
+    """A read-only attribute of a unit, read from its resolved spec when asked for.
+
+    Building 100+ agents per replicate is part of every replicate's cost (docs/performance.md); reading
+    the attributes on demand keeps construction to Mesa's registration plus three assignments.
+    """
+
+    def __init__(self, key: str | None = None, doc: str = ""):
+        self.key = key
+        self.__doc__ = doc
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.key = self.key or name
+
+    def __get__(self, unit: Unit | None, owner: type | None = None) -> Any:
+        if unit is None:
+            return self
+        return unit.spec[self.key]
+
+
 class Unit(mesa.Agent):
     """An organizational unit: a battalion, an S2/G2/U2 cell, ASIFU, JMAC, a sector HQ, a board, ...
 
     Attributes:
         index: Position of the unit in the engine's arrays.
         unit_id: The scenario's id of the unit (Mesa's `unique_id` is assigned automatically).
-        spec: The resolved attributes (see `missionfit.schema.UnitSpec`).
+        spec: The resolved attributes (see `missionfit.schema.UnitSpec`); each is also a read-only
+            attribute of the agent (`unit.tech_level`, `unit.rivals`, ...). They describe the unit as the
+            engine runs it, so they are read, not set: change the scenario to change a unit.
     """
+
+    name = _FromSpec(doc="Display name.")
+    kind = _FromSpec(doc="Unit kind (battalion, s2, u2, asifu, jmac, ...).")
+    component = _FromSpec(doc="Military, police or civilian component, or humanitarian.")
+    contributor = _FromSpec(doc="Contributing country or organization.")
+    group = _FromSpec(doc="Cultural group (the trust priors are per group pair).")
+    location = _FromSpec(doc="Deployment location, if any.")
+    sector = _FromSpec(doc="Sector, if any.")
+    tech_level = _FromSpec(doc="Technology level in [0, 1].")
+    security_level = _FromSpec(doc="Highest classification the unit may hold.")
+    procedures = _FromSpec(doc="Reporting procedures it follows (e.g. nato, un).")
+    analysts = _FromSpec(doc="Fusion capacity: items analysed per day (0: not a fusion branch).")
+    reporting_culture = _FromSpec(doc="Probabilities of reporting proactively and on request.")
+    report_writing = _FromSpec(doc="Report-writing skill in [0, 1].")
+    languages = _FromSpec(doc="Working languages.")
+    local_knowledge = _FromSpec(doc="Local knowledge in [0, 1].")
+    trust_threshold = _FromSpec(doc="Trust needed before it shares.")
+    focus = _FromSpec(doc="Horizon and PMESII domains of its interest.")
+    mandate_fidelity = _FromSpec(doc="Share of effort spent on the mandated tasks.")
+    rivals = _FromSpec(doc="Units it is in rivalry with.")
+    consumer = _FromSpec(doc="Mandate lines, horizons and lead time, if it decides on intelligence.")
 
     def __init__(self, model: MissionModel, index: int, spec: dict[str, Any]):
         super().__init__(model)
         self.index = index
         self.unit_id: str = spec["id"]
         self.spec = spec
-        self.name: str = spec["name"]
-        self.kind: str = spec["kind"]
-        self.component: str = spec["component"]
-        self.contributor: str = spec["contributor"]
-        self.group: str = spec["group"]
-        self.location: str | None = spec["location"]
-        self.sector: str | None = spec["sector"]
-        self.strength: int = int(spec["strength"] or 0)
-        self.tech_level: float = spec["tech_level"]
-        self.security_level: int = spec["security_level"]
-        self.procedures: str = spec["procedures"]
-        self.analysts: float = spec["analysts"]
-        self.reporting_culture: dict[str, float] = spec["reporting_culture"]
-        self.report_writing: float = spec["report_writing"]
-        self.languages: list[str] = spec["languages"]
-        self.local_knowledge: float = spec["local_knowledge"]
-        self.trust_threshold: float = spec["trust_threshold"]
-        self.focus: dict[str, Any] = spec["focus"]
-        self.mandate_fidelity: float = spec["mandate_fidelity"]
-        self.rivals: list[str] = spec["rivals"]
-        self.consumer: dict[str, Any] | None = spec["consumer"]
+
+    @property
+    def strength(self) -> int:
+        """Personnel strength (0 if unknown)."""
+        return int(self.spec["strength"] or 0)
 
     @property
     def is_branch(self) -> bool:

@@ -47,6 +47,17 @@ def _civmil(a: dict[str, Any], b: dict[str, Any]) -> float:
     return 0.0
 
 
+def _none_bound(ptr: np.ndarray, p_max: np.ndarray) -> np.ndarray:
+    """Per coverage entry, (1 - 1e-9) x the product of `1 - p_max` over it and the rest of its cell."""
+    bound = np.empty(p_max.size)
+    for cell in range(ptr.size - 1):
+        fail = 1.0 - 1e-9
+        for j in range(ptr[cell + 1] - 1, ptr[cell] - 1, -1):
+            fail *= 1.0 - p_max[j]
+            bound[j] = fail
+    return bound
+
+
 def _coverage_by_domain(a: dict[str, Any], ptr: list[int], members: list[int], prob: list[float]) -> dict[str, Any]:
     """Per (sector, PMESII domain): the sensors covering it that see that domain, in sector-list order.
 
@@ -195,6 +206,11 @@ def compile_arrays(sc: CompiledScenario) -> dict[str, Any]:
     a["cover_unit"] = a["sensor_unit"][a["cover_sensor"]]
     a["cover_available"] = a["sensor_available"][a["cover_sensor"]].astype(np.float64)
     a["cover_prob_tasked"] = np.minimum(0.95, a["cover_prob"] * (1.0 + float(mech["tasking_boost"])))
+    # per entry, a lower bound on the chance that none of the entries from it to the end of its cell detects
+    # an indicator, whatever tasks, observations and availability: the product of 1 - max(p, p_tasked). A
+    # draw below it cannot meet a detection, so collection stops there without scanning (engine
+    # `_next_detection`); the factor absorbs the rounding of the engine's product (under 1e-13 relative)
+    a["cover_none_bound"] = _none_bound(a["cover_ptr"], np.maximum(a["cover_prob"], a["cover_prob_tasked"]))
     # entries of the same unit in the same (sector, domain) cell share one task-expiry slot ("group")
     n_dom = len(DOMAIN_CODE)
     cell_of = np.repeat(np.arange(len(a["cover_ptr"]) - 1), np.diff(a["cover_ptr"]))
@@ -269,5 +285,24 @@ def compile_arrays(sc: CompiledScenario) -> dict[str, Any]:
     type_start = np.searchsorted(e_type, np.arange(n_types))
     adj_ptr += type_start[:, None]
     a["adj_ptr"] = adj_ptr
+    a["engine_net"] = _engine_net(a, mech)
     return a
+
+
+def _engine_net(a: dict[str, Any], mech: dict[str, Any]) -> dict[str, np.ndarray]:
+    """The scenario's part of the engine's `Net`: packed once here, shared read-only by every replicate."""
+    from missionfit import engine  # (imported here: the engine compiles with numba, the scenario code does not)
+
+    def rows(names: tuple[str, ...], dtype: type) -> np.ndarray:
+        return np.array([a[name] for name in names], dtype=dtype).reshape(len(names), -1)
+
+    return {
+        "ui": rows(engine.UNIT_INT_ROWS, np.int64),
+        "uf": rows(engine.UNIT_FLOAT_ROWS, np.float64),
+        "ei": rows(engine.EDGE_INT_ROWS, np.int64),
+        "ef": rows(engine.EDGE_FLOAT_ROWS, np.float64),
+        "adj_ptr": a["adj_ptr"],
+        "params": np.array([float(mech[name]) for name in engine.PARAM_NAMES]),
+        "roles": np.array([a["fc"], a["asifu"], a["jmac"], a["rotation_period"], a["u2"]], dtype=np.int64),
+    }
 

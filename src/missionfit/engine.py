@@ -74,10 +74,11 @@ Q_QUALITY, Q_BORN, Q_TIME, Q_KEY = range(4)
 # per-event state rows
 ES_BEST, ES_FC_WARNED, ES_ASIFU_KNOWN = range(3)
 ES_INDEPENDENT, ES_PEER_ASSESSED, ES_MITIGATED = range(3)
-# per (branch slot, event): `bf` (float32, the quality of the branch's assessment) and `bi` (int8 flags, the
-# last axis); both start at zero, so the pages of pairs a branch never meets are never touched (they are most
-# pairs in a large hierarchy)
-B_HORIZON, B_RECEIVED_PEER, B_DECONFLICTED, B_ASSESSED = range(4)
+# per (branch slot, event): `bi` (uint8, the horizon of the branch's assessment in the low two bits, and the
+# flags below) and `bf` (float32, the quality of its assessment, set when it assesses and read only after);
+# `bi` starts at zero and `bf` uninitialised, so the pages of pairs a branch never meets are never touched
+# (they are most pairs in a large hierarchy)
+B_HORIZON, B_RECEIVED_PEER, B_DECONFLICTED, B_ASSESSED = 3, 4, 8, 16
 # roles
 R_FC, R_ASIFU, R_JMAC, R_ROTATION, R_U2 = range(5)
 
@@ -134,6 +135,7 @@ class Flow(NamedTuple):
     mi: np.ndarray
     mf: np.ndarray
     pending: np.ndarray  # binary min-heap of in-flight messages on arrival time
+    pending_time: np.ndarray  # ... and the arrival time of each heap entry
     counters: np.ndarray
     edge_counts: np.ndarray  # per edge: hops, delivered (crossed), withheld, sanitized, lost
     trust: np.ndarray
@@ -156,6 +158,7 @@ class Static(NamedTuple):
     cover_unit: np.ndarray  # the sensor's unit
     cover_available: np.ndarray  # the day the sensor becomes available
     cover_group: np.ndarray  # the entry's (unit, cell) pair: its index in `State.task_until`
+    cover_none_bound: np.ndarray  # a lower bound on the chance that no entry from this one on detects
     unit_sector_ptr: np.ndarray  # CSR offsets of each unit's covered sectors in `unit_sectors`
     unit_sectors: np.ndarray
     unit_cell_group: np.ndarray  # [(unit_sector_ptr[unit] + k) * N_DOMAINS + domain]: the group a task hits
@@ -195,20 +198,21 @@ def new_state(st: Static, n_branches: int, capacity: int, days: int) -> State:
     # the message, queue and log stores are written before they are read (a slot is filled when it is
     # taken), so they are left uninitialised: no page of unused capacity is ever touched
     flow = Flow(
-        mi=np.empty((cap, 12), np.int64),
+        mi=np.empty((cap, 12), np.int32),
         mf=np.empty((cap, 3)),
-        pending=np.empty(cap, np.int64),
+        pending=np.empty(cap, np.int32),
+        pending_time=np.empty(cap),
         counters=np.zeros(len(COUNTER_NAMES), np.int64),
         edge_counts=np.zeros((net.ei.shape[1], 5), np.int64),
         trust=st.trust_prior.copy(),
         esi=np.zeros((3, m), np.int64),
         esf=esf,
         sf_reached=np.empty(cap, np.int8),  # an entry is zeroed when its report is numbered
-        qi=np.empty((4, cap), np.int64),
+        qi=np.empty((4, cap), np.int32),
         qf=np.empty((4, cap)),
-        bi=np.zeros((n_branches, m, 4), np.int8),
+        bi=np.zeros((n_branches, m), np.uint8),
     )
-    bf = np.zeros((n_branches, m), np.float32)
+    bf = np.empty((n_branches, m), np.float32)
     return State(
         flow=flow,
         day_record=np.zeros((days, len(DAY_COLUMNS))),
@@ -217,9 +221,9 @@ def new_state(st: Static, n_branches: int, capacity: int, days: int) -> State:
         observed=np.zeros((m, max(1, int(st.cover_slot.max(initial=0)) + 1)), np.bool_),
         bf=bf,
         lanes=np.zeros((n_branches, 6), np.int8),
-        assessment_log=np.empty((3, cap), np.int64),
+        assessment_log=np.empty((3, cap), np.int32),
         branch_log=np.full((2, n), -1, np.int64),
-        queue_order=np.empty((2, cap), np.int64),
+        queue_order=np.empty((2, cap), np.int32),
         board_cursor=np.full(net.ei.shape[1], -1, np.int64),
         task=np.full((n, TASK_SLOTS), -1, np.int64),
         task_expiry=np.full((n, TASK_SLOTS), -1.0),
@@ -242,7 +246,8 @@ def grow_state(state: State) -> State:
         return out
 
     flow = fl._replace(
-        mi=longer(fl.mi), mf=longer(fl.mf), pending=wider(fl.pending), sf_reached=wider(fl.sf_reached),
+        mi=longer(fl.mi), mf=longer(fl.mf), pending=wider(fl.pending), pending_time=wider(fl.pending_time),
+        sf_reached=wider(fl.sf_reached),
         qi=wider(fl.qi), qf=wider(fl.qf),
     )
     return state._replace(
@@ -279,16 +284,19 @@ _kernel = numba.njit(cache=True, _nrt=False, forceinline=False)
 
 @_inlined
 def _heap_push(fl, k):
+    # the heap keeps each entry's arrival time beside it, so sifting compares without a lookup per level
     i = fl.counters[C_NPEND]
     fl.counters[C_NPEND] = i + 1
     t = fl.mf[k, M_READY]
     while i > 0:
         parent = (i - 1) // 2
-        if fl.mf[fl.pending[parent], M_READY] <= t:
+        if fl.pending_time[parent] <= t:
             break
         fl.pending[i] = fl.pending[parent]
+        fl.pending_time[i] = fl.pending_time[parent]
         i = parent
     fl.pending[i] = k
+    fl.pending_time[i] = t
 
 
 @_inlined
@@ -296,21 +304,23 @@ def _heap_pop(fl):
     n = fl.counters[C_NPEND] - 1
     top = fl.pending[0]
     last = fl.pending[n]
+    t = fl.pending_time[n]
     fl.counters[C_NPEND] = n
-    t = fl.mf[last, M_READY]
     i = 0
     while True:
         child = 2 * i + 1
         if child >= n:
             break
-        if child + 1 < n and fl.mf[fl.pending[child + 1], M_READY] < fl.mf[fl.pending[child], M_READY]:
+        if child + 1 < n and fl.pending_time[child + 1] < fl.pending_time[child]:
             child += 1
-        if fl.mf[fl.pending[child], M_READY] >= t:
+        if fl.pending_time[child] >= t:
             break
         fl.pending[i] = fl.pending[child]
+        fl.pending_time[i] = fl.pending_time[child]
         i = child
     if n > 0:
         fl.pending[i] = last
+        fl.pending_time[i] = t
     return top
 
 
@@ -504,7 +514,7 @@ def _enqueue(net, fl, b, event, quality, born, t, sfroot, from_peer):
     fl.qf[Q_BORN, q] = born
     fl.qf[Q_TIME, q] = t
     if from_peer:
-        fl.bi[net.ui[U_SLOT, b], event, B_RECEIVED_PEER] = 1
+        fl.bi[net.ui[U_SLOT, b], event] |= B_RECEIVED_PEER
     if b == net.roles[R_ASIFU] and t < fl.esf[ES_ASIFU_KNOWN, event]:
         fl.esf[ES_ASIFU_KNOWN, event] = t
 
@@ -634,11 +644,11 @@ def _fuse(st, s, rng, day):
         start = max(qf[Q_TIME, q], float(day))
         if net.evf[EV_TIME, e] <= start:
             continue  # overtaken by events
-        if fl.bi[slot, e, B_ASSESSED]:
+        if fl.bi[slot, e] & B_ASSESSED:
             if qf[Q_QUALITY, q] > s.bf[slot, e]:
                 s.bf[slot, e] = qf[Q_QUALITY, q]
             continue
-        if not qi[Q_FROM_PEER, q] and (fl.bi[slot, e, B_DECONFLICTED] or s.lanes[slot, net.evi[EV_DOMAIN, e]]):
+        if not qi[Q_FROM_PEER, q] and ((fl.bi[slot, e] & B_DECONFLICTED) or s.lanes[slot, net.evi[EV_DOMAIN, e]]):
             continue  # a board gave this event, or this domain, to another cell
         if s.budget[b] < 1.0:
             qf[Q_KEY, q] = -1.0
@@ -646,17 +656,17 @@ def _fuse(st, s, rng, day):
         s.budget[b] -= 1.0
         made += 1
         t_out = start + net.params[P_FUSION_DELAY]
-        fl.bi[slot, e, B_ASSESSED] = 1
+        fl.bi[slot, e] |= B_ASSESSED
         if ui[U_PEER, b]:
             fl.esi[ES_PEER_ASSESSED, e] = 1
-            if not fl.bi[slot, e, B_RECEIVED_PEER]:
+            if not (fl.bi[slot, e] & B_RECEIVED_PEER):
                 fl.esi[ES_INDEPENDENT, e] += 1
         horizon = net.evi[EV_HORIZON, e]
         if horizon == IMMINENT and _random(rng) < uf[U_FOCUS_H, b]:
             horizon = LONG
             t_out += net.params[P_CYCLE]
         quality = qf[Q_QUALITY, q] + (1.0 - qf[Q_QUALITY, q]) * net.params[P_FUSION]
-        fl.bi[slot, e, B_HORIZON] = horizon
+        fl.bi[slot, e] |= horizon  # (the horizon bits are still zero: a branch assesses an event once)
         s.bf[slot, e] = quality
         _log_assessment(s, b, e)
         _disseminate(net, fl, rng, b, e, horizon, quality, qf[Q_BORN, q], qi[Q_SFROOT, q], t_out)
@@ -709,7 +719,7 @@ def _arrive(net, fl, rng, k):
     if is_branch:
         from_peer = mi[k, M_KIND] == ASSESSMENT and ui[U_PEER, origin] != 0 and origin != v
         if etype == BOARD and net.ei[E_DIRECTIVE, edge]:
-            fl.bi[ui[U_SLOT, v], e, B_DECONFLICTED] = 1
+            fl.bi[ui[U_SLOT, v], e] |= B_DECONFLICTED
         _enqueue(net, fl, v, e, mf[k, M_QUALITY], mf[k, M_BORN], t, mi[k, M_SFROOT], from_peer)
     if etype == COMMANDER_CHAIN and is_consumer and _out_degree(net, v, COMMANDER_CHAIN) > 0:
         # the commander passes it up his own chain: "if you are unlucky the Sector commander reports it to
@@ -729,7 +739,7 @@ def _arrive(net, fl, rng, k):
 def _process_arrivals(net, fl, rng, day):
     """Deliver or relay every message that arrives before the end of `day`, in arrival order."""
     end = day + 1.0
-    while fl.counters[C_NPEND] > 0 and fl.mf[fl.pending[0], M_READY] < end:
+    while fl.counters[C_NPEND] > 0 and fl.pending_time[0] < end:
         _arrive(net, fl, rng, _heap_pop(fl))
 
 
@@ -794,16 +804,31 @@ def _report(net, fl, rng, u, e, t, tasked):
 def _next_detection(st, s, rng, e, j, end, t):
     """The first coverage entry in `j` .. `end - 1` whose sensor detects event `e`'s indicator at `t`.
 
-    Returns `end` if none does. One draw per candidate that has not yet observed the event and is available;
-    an open collection task on the cell raises the probability (`cover_prob_tasked`). Kept small and out of
-    line: it is the innermost loop of a replicate, and alone it keeps its values in registers.
+    Returns `end` if none does. The candidates are independent Bernoulli trials (those that have not yet
+    observed the event and are available; an open collection task on the cell raises the probability,
+    `cover_prob_tasked`). The first success is drawn by inversion with one uniform `u`: it is the first `j`
+    at which the probability that all trials so far fail, the product of `1 - p`, drops to `u` or below,
+    since that happens at `j` with probability `prod(1 - p_i, i < j) * p_j`. Exactly the distribution of
+    one draw per candidate, at one draw per detection; it is the innermost loop of a replicate (about 20
+    candidates per indicator), so it is kept small and out of line, where its values stay in registers.
+    A draw below `cover_none_bound` needs no scan at all: it is a lower bound on the chance that all fail.
     """
+    if j >= end:
+        return end
+    u = _random(rng)
+    if u < st.cover_none_bound[j]:
+        # even if every entry left took part at its highest probability, all would fail: no scan needed
+        return end
     observed = s.observed
+    all_fail = 1.0
     while j < end:
-        if not observed[e, st.cover_slot[j]] and st.cover_available[j] <= t:
-            p = st.cover_prob_tasked[j] if s.task_until[st.cover_group[j]] >= t else st.cover_prob[j]
-            if _random(rng) < p:
-                return j
+        # branch-free: which candidates take part and which are tasked is data the CPU cannot predict
+        takes_part = (not observed[e, st.cover_slot[j]]) & (st.cover_available[j] <= t)
+        tasked = s.task_until[st.cover_group[j]] >= t
+        p = st.cover_prob[j] + (st.cover_prob_tasked[j] - st.cover_prob[j]) * tasked
+        all_fail *= 1.0 - p * takes_part
+        if all_fail <= u:
+            return j
         j += 1
     return end
 
@@ -919,9 +944,17 @@ def _boards(st, s, rng, day):
         return
     net, fl = st.net, s.flow
     n = net.uf.shape[1]
+    # board edges share a few periods: one division per distinct run of them, not one per edge and day
+    last_period = 0
+    meets = False
     for edge in range(net.adj_ptr[BOARD, 0], net.adj_ptr[BOARD, n]):
         period = net.ei[E_PERIOD, edge]
-        if period <= 0 or day % period != 0:
+        if period <= 0:
+            continue
+        if period != last_period:
+            last_period = period
+            meets = day % period == 0
+        if not meets:
             continue
         a = net.ei[E_SRC, edge]
         b = net.ei[E_DST, edge]
@@ -937,10 +970,10 @@ def _boards(st, s, rng, day):
             last = j
             e = s.assessment_log[1, j]
             j = s.assessment_log[2, j]
-            if net.evf[EV_TIME, e] <= day or (slot_b >= 0 and fl.bi[slot_b, e, B_ASSESSED]):
+            if net.evf[EV_TIME, e] <= day or (slot_b >= 0 and fl.bi[slot_b, e] & B_ASSESSED):
                 continue
             k = _new_message(
-                net, fl, e, a, ASSESSMENT, fl.bi[slot_a, e, B_HORIZON], s.bf[slot_a, e],
+                net, fl, e, a, ASSESSMENT, fl.bi[slot_a, e] & B_HORIZON, s.bf[slot_a, e],
                 net.ui[U_SECURITY, a], float(day), 0, -1,
             )
             if k < 0:
@@ -977,7 +1010,12 @@ def _rotate(st, s, day):
     n = net.ui.shape[1]
     for u in range(n):
         r = net.ui[U_ROTATION, u]
-        if r < 0 or day <= 0 or day < r or (day - r) % period != 0:
+        since = day - r
+        if r < 0 or day <= 0 or since < 0:
+            continue
+        if since >= period:  # (a division per unit and day only when a run outlasts the period)
+            since %= period
+        if since != 0:
             continue
         for j in range(n):
             trust[u, j] = st.trust_prior[u, j]
@@ -1047,14 +1085,14 @@ def step_day(st, s, rng, day):
     rec[4] = c[C_DELIVERED] - before[1]
     rec[5] = c[C_WITHHELD] + c[C_LOST] - before[2]
     rec[6] = c[C_HOPS] - before[3]
+    # mean trust over the formal reporting edges: the intel and commander-chain edges, which are adjacent
+    # in edge order (edges are sorted by type)
+    n = net.ui.shape[1]
     total = 0.0
-    n_formal = 0
-    for edge in range(net.ei.shape[1]):
-        etype = net.ei[E_TYPE, edge]
-        if etype == INTEL or etype == COMMANDER_CHAIN:
-            total += fl.trust[net.ei[E_SRC, edge], net.ei[E_DST, edge]]
-            n_formal += 1
-    rec[9] = total / n_formal if n_formal > 0 else np.nan
+    first, stop = net.adj_ptr[INTEL, 0], net.adj_ptr[COMMANDER_CHAIN, n]
+    for edge in range(first, stop):
+        total += fl.trust[net.ei[E_SRC, edge], net.ei[E_DST, edge]]
+    rec[9] = total / (stop - first) if stop > first else np.nan
     rec[10] = c[C_NQUEUE]
     return c[C_OVERFLOW] == 0
 

@@ -21,7 +21,10 @@ def replicate_seed_sequence(seed: int, replicate: int) -> np.random.SeedSequence
 
 def streams(seed: int, replicate: int) -> tuple[np.random.SeedSequence, np.random.SeedSequence]:
     """The world (ground truth) and behaviour seed sequences of one replicate, independent of each other."""
-    world, behaviour = replicate_seed_sequence(seed, replicate).spawn(2)
+    # the children `replicate_seed_sequence(seed, replicate).spawn(2)` would give, built directly
+    key = (int(replicate),)
+    world = np.random.SeedSequence(entropy=int(seed), spawn_key=key + (WORLD_STREAM,))
+    behaviour = np.random.SeedSequence(entropy=int(seed), spawn_key=key + (BEHAVIOUR_STREAM,))
     return world, behaviour
 
 
@@ -29,17 +32,7 @@ def make_static(sc: CompiledScenario, world: World) -> engine.Static:
     """Bundle the scenario's arrays and one world into the engine's read-only inputs."""
     a = sc.arrays
     net = engine.Net(
-        ui=np.array([a[name] for name in engine.UNIT_INT_ROWS], dtype=np.int64),
-        uf=np.array([a[name] for name in engine.UNIT_FLOAT_ROWS], dtype=np.float64),
-        ei=np.array([a[name] for name in engine.EDGE_INT_ROWS], dtype=np.int64).reshape(
-            len(engine.EDGE_INT_ROWS), -1
-        ),
-        ef=np.array([a[name] for name in engine.EDGE_FLOAT_ROWS], dtype=np.float64).reshape(
-            len(engine.EDGE_FLOAT_ROWS), -1
-        ),
-        adj_ptr=a["adj_ptr"],
-        params=np.array([float(sc.mechanisms[name]) for name in engine.PARAM_NAMES]),
-        roles=np.array([a["fc"], a["asifu"], a["jmac"], a["rotation_period"], a["u2"]], dtype=np.int64),
+        **a["engine_net"],
         evi=np.array([world.sector, world.line, world.domain, world.horizon], dtype=np.int64).reshape(4, -1),
         evf=np.array([world.time, world.severity, world.outcome_draw], dtype=np.float64).reshape(3, -1),
     )
@@ -52,6 +45,7 @@ def make_static(sc: CompiledScenario, world: World) -> engine.Static:
         cover_unit=a["cover_unit"],
         cover_available=a["cover_available"],
         cover_group=a["cover_group"],
+        cover_none_bound=a["cover_none_bound"],
         unit_sector_ptr=a["unit_sector_ptr"],
         unit_sectors=a["unit_sectors"],
         unit_cell_group=a["unit_cell_group"],

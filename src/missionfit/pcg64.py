@@ -63,9 +63,10 @@ def random(state):
 def state_of(generator: np.random.Generator) -> np.ndarray:
     """The PCG64 state of `generator` as the 4-word array that `random` advances."""
     bits = generator.bit_generator
-    if bits.state.get("bit_generator") != "PCG64":
+    full = bits.state  # (a fresh dict at each access: read it once)
+    if full.get("bit_generator") != "PCG64":
         raise TypeError(f"the engine draws from a PCG64 stream, got {type(bits).__name__}")
-    s = bits.state["state"]
+    s = full["state"]
     return np.array(
         [s["state"] >> 64, s["state"] & _MASK64, s["inc"] >> 64, s["inc"] & _MASK64], dtype=np.uint64
     )
