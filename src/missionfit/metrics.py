@@ -122,23 +122,30 @@ def replicate_metrics(model: MissionModel) -> dict[str, Any]:
     }
 
 
+#: Day columns that are counts (stored as int64; the rest are floats).
+_INT_DAY_COLUMNS = frozenset(
+    ("events", "reports_created", "reports_delivered", "reports_dropped", "hops", "fc_warned", "imminent_threats",
+     "fusion_queue")
+)
+
+
 def timeseries_table(model: MissionModel) -> pd.DataFrame:
     """One row per simulated day: counts of the day, and goal realization and FC warning rate to date."""
     rec = model.engine_state.day_record[: model.day]
-    df = pd.DataFrame(rec, columns=list(E.DAY_COLUMNS))
-    df.insert(0, "day", np.arange(model.day))
-    cum_sev = np.cumsum(df["severity"].to_numpy())
-    cum_mit = np.cumsum(df["severity_mitigated"].to_numpy())
-    cum_threats = np.cumsum(df["imminent_threats"].to_numpy())
-    cum_warned = np.cumsum(df["fc_warned"].to_numpy())
+    # built as one mapping of columns: the runner makes this table for every replicate, and pandas' per-column
+    # insertion would cost more than the replicate itself
+    columns: dict[str, np.ndarray] = {"day": np.arange(model.day)}
+    for k, name in enumerate(E.DAY_COLUMNS):
+        columns[name] = rec[:, k].astype(np.int64) if name in _INT_DAY_COLUMNS else rec[:, k].copy()
+    cum_sev = np.cumsum(rec[:, E.DAY_COLUMNS.index("severity")])
+    cum_mit = np.cumsum(rec[:, E.DAY_COLUMNS.index("severity_mitigated")])
+    cum_threats = np.cumsum(rec[:, E.DAY_COLUMNS.index("imminent_threats")])
+    cum_warned = np.cumsum(rec[:, E.DAY_COLUMNS.index("fc_warned")])
     with np.errstate(invalid="ignore", divide="ignore"):
         # severity-weighted share mitigated to date, all lines pooled (not mandate-weighted)
-        df["goal_realization"] = np.where(cum_sev > 0, cum_mit / cum_sev, np.nan)
-        df["fc_current_warning_rate"] = np.where(cum_threats > 0, cum_warned / cum_threats, np.nan)
-    for col in ("events", "reports_created", "reports_delivered", "reports_dropped", "hops", "fc_warned",
-                "imminent_threats", "fusion_queue"):
-        df[col] = df[col].astype(np.int64)
-    return df
+        columns["goal_realization"] = np.where(cum_sev > 0, cum_mit / cum_sev, np.nan)
+        columns["fc_current_warning_rate"] = np.where(cum_threats > 0, cum_warned / cum_threats, np.nan)
+    return pd.DataFrame(columns)
 
 
 def flows_table(model: MissionModel) -> pd.DataFrame:
@@ -170,16 +177,18 @@ def fc_latency_table(model: MissionModel) -> pd.DataFrame:
     mi, mf = fl.mi[:n].T, fl.mf[:n].T  # the engine stores one message per row
     sel = np.flatnonzero((mi[E.M_STATUS] == E.DELIVERED) & (mi[E.M_DST] == fc))
     sc = model.mission
-    edge_types = np.array([e["type"] for e in sc.edges] + ["none"])
+    edge_types = np.array([e["type"] for e in sc.edges] + ["none"], dtype=object)
+    unit_ids = np.array([u["id"] for u in sc.units], dtype=object)
+    unit_kinds = np.array([u["kind"] for u in sc.units], dtype=object)
     origin = mi[E.M_ORIGIN, sel]
     arrive = mf[E.M_READY, sel]
     events = mi[E.M_EVENT, sel]
     return pd.DataFrame(
         {
-            "source": [sc.units[i]["id"] for i in origin],
-            "source_kind": [sc.units[i]["kind"] for i in origin],
+            "source": unit_ids[origin],
+            "source_kind": unit_kinds[origin],
             "channel": edge_types[mi[E.M_EDGE, sel]],
-            "kind": np.where(mi[E.M_KIND, sel] == E.ASSESSMENT, "assessment", "report"),
+            "kind": np.where(mi[E.M_KIND, sel] == E.ASSESSMENT, "assessment", "report").astype(object),
             "latency_days": arrive - mf[E.M_BORN, sel],
             "timely": arrive <= net.evf[E.EV_TIME, events] - net.uf[E.U_LEAD, fc],
         }

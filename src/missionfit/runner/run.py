@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from omegaconf import DictConfig, OmegaConf
 
@@ -154,16 +155,16 @@ def execute_run(
         seeds.append({"replicate": r, **prov.seed_record(seq)})
         per_rep.append(res.metrics)
         rows.append({"replicate": r, "seed": seed, **flatten_metrics(res.metrics)})
-        series.append(res.timeseries.assign(replicate=r))
-        flows.append(res.flows.assign(replicate=r))
-        latency.append(res.fc_latency.assign(replicate=r))
+        series.append(res.timeseries)
+        flows.append(res.flows)
+        latency.append(res.fc_latency)
     bar.close()
 
     replicates = pd.DataFrame(rows)
-    timeseries = _front(pd.concat(series, ignore_index=True), ["replicate"])
-    fc_latency = _front(pd.concat(latency, ignore_index=True), ["replicate"])
+    timeseries = _stack_replicates(series)
+    fc_latency = _stack_replicates(latency)
     flows_all = pd.concat(flows, ignore_index=True)
-    counts = [c for c in flows_all.columns if c not in (*FLOW_KEYS, "replicate")]
+    counts = [c for c in flows_all.columns if c not in FLOW_KEYS]
     flows_sum = flows_all.groupby(list(FLOW_KEYS), sort=True, dropna=False)[counts].sum().reset_index()
     flows_sum["replicates"] = n_rep
 
@@ -210,6 +211,12 @@ def _yaml(data: Any) -> str:
     return yaml.dump(data, Dumper=dumper, sort_keys=False, allow_unicode=True, default_flow_style=False)
 
 
-def _front(frame: pd.DataFrame, cols: Sequence[str]) -> pd.DataFrame:
-    rest = [c for c in frame.columns if c not in cols]
-    return frame[[*cols, *rest]]
+def _stack_replicates(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """The replicates' tables one under the other, with a leading `replicate` column (0, 1, ...).
+
+    The column is added once to the stack rather than to each replicate's table: per replicate it would
+    cost pandas about as much as running the replicate's model.
+    """
+    stacked = pd.concat(frames, ignore_index=True)
+    stacked.insert(0, "replicate", np.repeat(np.arange(len(frames)), [len(f) for f in frames]))
+    return stacked
