@@ -150,13 +150,14 @@ def timeseries_table(model: MissionModel) -> pd.DataFrame:
 
 def flows_table(model: MissionModel) -> pd.DataFrame:
     """Per compiled edge: hops, delivered (crossed the edge), withheld, sanitized, lost."""
-    sc = model.mission
+    labels = model.mission.labels
     counts = model.engine_state.flow.edge_counts
+    n = counts.shape[0]
     return pd.DataFrame(
         {
-            "source": [e["source"] for e in sc.edges],
-            "target": [e["target"] for e in sc.edges],
-            "type": [e["type"] for e in sc.edges],
+            "source": labels["edge_source"],
+            "target": labels["edge_target"],
+            "type": labels["edge_type"][:n],
             "hops": counts[:, 0],
             "delivered": counts[:, 1],
             "withheld": counts[:, 2],
@@ -176,19 +177,16 @@ def fc_latency_table(model: MissionModel) -> pd.DataFrame:
         return pd.DataFrame(columns=cols)
     mi, mf = fl.mi[:n].T, fl.mf[:n].T  # the engine stores one message per row
     sel = np.flatnonzero((mi[E.M_STATUS] == E.DELIVERED) & (mi[E.M_DST] == fc))
-    sc = model.mission
-    edge_types = np.array([e["type"] for e in sc.edges] + ["none"], dtype=object)
-    unit_ids = np.array([u["id"] for u in sc.units], dtype=object)
-    unit_kinds = np.array([u["kind"] for u in sc.units], dtype=object)
+    labels = model.mission.labels
     origin = mi[E.M_ORIGIN, sel]
     arrive = mf[E.M_READY, sel]
     events = mi[E.M_EVENT, sel]
     return pd.DataFrame(
         {
-            "source": unit_ids[origin],
-            "source_kind": unit_kinds[origin],
-            "channel": edge_types[mi[E.M_EDGE, sel]],
-            "kind": np.where(mi[E.M_KIND, sel] == E.ASSESSMENT, "assessment", "report").astype(object),
+            "source": labels["unit_id"].take(origin),
+            "source_kind": labels["unit_kind"].take(origin),
+            "channel": labels["edge_type"].take(mi[E.M_EDGE, sel]),  # -1 (no edge) takes the last, "none"
+            "kind": labels["message_kind"].take(mi[E.M_KIND, sel]),
             "latency_days": arrive - mf[E.M_BORN, sel],
             "timely": arrive <= net.evf[E.EV_TIME, events] - net.uf[E.U_LEAD, fc],
         }

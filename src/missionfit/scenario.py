@@ -18,6 +18,7 @@ import dataclasses
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import networkx as nx
@@ -478,6 +479,26 @@ class CompiledScenario:
     def index_of(self, unit_id: str) -> int:
         """Array index of a unit id."""
         return self.arrays["_index"][unit_id]
+
+    @cached_property
+    def labels(self) -> dict[str, Any]:
+        """Unit ids and kinds, and edge sources, targets and types, as pandas string arrays.
+
+        Built once per compiled scenario for the tables every replicate makes (`missionfit.metrics`):
+        converting Python strings to pandas' strings per replicate costs about as much as a table.
+        `edge_type` has one more entry, "none", for a message that crossed no edge (index -1).
+        """
+        def strings(values: list[str]) -> Any:
+            return pd.array(values, dtype="str")
+
+        return {
+            "unit_id": strings([u["id"] for u in self.units]),
+            "unit_kind": strings([u["kind"] for u in self.units]),
+            "edge_source": strings([e["source"] for e in self.edges]),
+            "edge_target": strings([e["target"] for e in self.edges]),
+            "edge_type": strings([e["type"] for e in self.edges] + ["none"]),
+            "message_kind": strings(["report", "assessment"]),  # by kind code: RAW, ASSESSMENT
+        }
 
     def units_of_kind(self, *kinds: str) -> list[int]:
         """Indices of the units of the given kinds."""
