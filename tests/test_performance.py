@@ -117,7 +117,7 @@ def test_more_than_63_sectors_run():
 
 
 def test_uninitialised_stores_are_never_read():
-    """Filling the message, queue and log stores with junk before a run changes nothing."""
+    """Filling the message, queue and log stores and the assessment qualities with junk changes nothing."""
     sc = compiled("minusma_2015")
     clean = MissionModel(scenario=sc, seed=3, replicate=2, days=90)
     dirty = MissionModel(scenario=sc, seed=3, replicate=2, days=90)
@@ -125,7 +125,7 @@ def test_uninitialised_stores_are_never_read():
     state = dirty.engine_state
     for a in (fl.mi, fl.pending, fl.pending_time, fl.qi, fl.sf_reached, state.assessment_log, state.queue_order):
         a.fill(-7)
-    for a in (fl.mf, fl.qf):
+    for a in (fl.mf, fl.qf, state.bf):
         a.fill(np.nan)
     clean.run()
     dirty.run()
