@@ -27,12 +27,11 @@ class _FromSpec:
     the attributes on demand keeps construction to Mesa's registration plus three assignments.
     """
 
-    def __init__(self, key: str | None = None, doc: str = ""):
-        self.key = key
+    def __init__(self, doc: str):
         self.__doc__ = doc
 
     def __set_name__(self, owner: type, name: str) -> None:
-        self.key = self.key or name
+        self.key = name  # the attribute is the spec key of the same name
 
     def __get__(self, unit: Unit | None, owner: type | None = None) -> Any:
         if unit is None:

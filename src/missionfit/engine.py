@@ -944,17 +944,9 @@ def _boards(st, s, rng, day):
         return
     net, fl = st.net, s.flow
     n = net.uf.shape[1]
-    # board edges share a few periods: one division per distinct run of them, not one per edge and day
-    last_period = 0
-    meets = False
     for edge in range(net.adj_ptr[BOARD, 0], net.adj_ptr[BOARD, n]):
         period = net.ei[E_PERIOD, edge]
-        if period <= 0:
-            continue
-        if period != last_period:
-            last_period = period
-            meets = day % period == 0
-        if not meets:
+        if period <= 0 or day % period != 0:
             continue
         a = net.ei[E_SRC, edge]
         b = net.ei[E_DST, edge]

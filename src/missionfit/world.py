@@ -44,7 +44,6 @@ class WorldTables(NamedTuple):
 
     rates: np.ndarray  # events per day, per sector
     kind_cdf: np.ndarray  # cumulative event-type shares, normalised as `Generator.choice` does
-    kind_guide: np.ndarray  # [g]: the first type whose cdf exceeds g / size (where a search for u starts)
     severity_lo: np.ndarray
     severity_hi: np.ndarray
     warning_lo: np.ndarray
@@ -60,14 +59,9 @@ def world_tables(sectors: list[dict], event_types: list[dict]) -> WorldTables:
     shares = np.array([float(t["share"]) for t in event_types])
     cdf = (shares / shares.sum()).cumsum()
     cdf /= cdf[-1]
-    # a guide table (Chen & Asau 1974): the type of a uniform u is found a step or two after
-    # guide[int(u * size)], the same type `np.searchsorted(cdf, u, side="right")` gives
-    size = 4 * cdf.size
-    guide = np.searchsorted(cdf, np.arange(size) / size, side="right").astype(np.int64)
     return WorldTables(
         rates=np.array([float(s["event_rate"]) for s in sectors]),
         kind_cdf=cdf,
-        kind_guide=guide,
         severity_lo=np.array([t["severity"][0] for t in event_types], dtype=float),
         severity_hi=np.array([t["severity"][1] for t in event_types], dtype=float),
         warning_lo=np.array([t["warning_days"][0] for t in event_types], dtype=float),
@@ -108,13 +102,8 @@ def _draw_world(counts, tables, days, stream):
     for i in range(n):
         time[i] = 0.0 + days * pcg64.random(stream)
     kind = np.empty(n, np.int64)
-    cdf, guide = tables.kind_cdf, tables.kind_guide
     for i in range(n):
-        u = pcg64.random(stream)
-        k = guide[int(u * guide.size)]
-        while k < cdf.size - 1 and cdf[k] <= u:
-            k += 1
-        kind[i] = k
+        kind[i] = np.searchsorted(tables.kind_cdf, pcg64.random(stream), side="right")
     severity = np.empty(n)
     for i in range(n):
         lo, hi = tables.severity_lo[kind[i]], tables.severity_hi[kind[i]]
