@@ -122,12 +122,12 @@ def compile_arrays(sc: CompiledScenario) -> dict[str, Any]:
     a["tasking_rate"] = np.array([u["tasking_rate"] for u in units], dtype=np.float64)
     a["strength"] = np.array([u["strength"] or 0 for u in units], dtype=np.float64)
     # report quality: report-writing skill, raised by formats where the unit has procedures to use them
-    # (p. 399: formats improved the Bangladesh riverine unit's reports)
+    # (p. 400: formats improved the Bangladesh riverine unit's reports)
     writing = np.array([u["report_writing"] for u in units], dtype=np.float64)
     has_formats = np.array([u["procedures"] != "none" for u in units], dtype=np.float64)
     reach = has_formats + (1.0 - has_formats) * mech.get("format_reach", 0.0)
     a["report_quality"] = writing + mech["format_boost"] * reach * (1.0 - writing)
-    # collection effort: mandate drift (p. 395) and escort needs (pp. 399-400) divert capacity
+    # collection effort: mandate drift (p. 395) and escort needs (p. 400) divert capacity
     a["effort"] = np.array([u["mandate_fidelity"] * (1.0 - u["escort_cost"]) for u in units], dtype=np.float64)
     rot = [u["rotation_day"] for u in units]
     a["rotation_day"] = np.array([-1 if r is None else int(r) for r in rot], dtype=np.int64)

@@ -381,7 +381,7 @@ def _send(net, fl, rng, k, edge, t):
        "did not have the authority to send out data collection tasks"; p. 396: the JCB "had no directive
        powers");
     2. the receiver may hold the classification, else the sender sanitizes: delay and loss of metadata
-       (p. 399: the "UN-classified" network; only sanitized INTREPs were shared);
+       (p. 400: the "UN-classified" network; only sanitized INTREPs were shared);
     3. the channel works: latency and loss from both ends' tech level, a missing common language and a
        procedure mismatch (pp. 398-400).
     """
@@ -753,7 +753,7 @@ def _report(net, fl, rng, u, e, t, tasked):
 
     A proactive unit reports; an on-request unit reports only when tasked (p. 398: "they really have to be
     tasked"; p. 397: in West-African command culture intelligence is "to find out little things for the
-    commander when asked"). Quality is report-writing skill, raised by formats (p. 399). A unit with a low
+    commander when asked"). Quality is report-writing skill, raised by formats (p. 400). A unit with a low
     intelligence culture sends the report up the commander chain instead of to its S2 (p. 399), where it
     stays unfused and the intelligence branch never learns of it.
     """
@@ -837,9 +837,9 @@ def _next_detection(st, s, rng, e, j, end, t):
 def _collect(st, s, rng, day):
     """Units detect the indicators emitted today in the sectors their sensors cover (MODEL.md §3.2).
 
-    Detection probability comes from the sensor's coverage, its availability date (p. 400: UAV
+    Detection probability comes from the sensor's coverage, its availability date (p. 401: UAV
     accreditation "took the Dutch contingent almost half a year"), the unit's effort (mandate drift, p. 395;
-    escorts, pp. 399-400), HUMINT access through language and local knowledge (p. 398), and is raised for an
+    escorts, p. 400), HUMINT access through language and local knowledge (p. 398), and is raised for an
     open collection task on that sector and domain.
     """
     net, fl = st.net, s.flow
@@ -935,7 +935,7 @@ def _boards(st, s, rng, day):
     """Coordination bodies meet (MODEL.md §3.6; p. 396, the weekly JCB).
 
     At a meeting each member offers the others the assessments it made since the last meeting, and the
-    mission-level cells agree on lanes (role clarity, p. 402). A coordinating-only board leaves both to each
+    mission-level cells agree on lanes (role clarity, p. 403). A coordinating-only board leaves both to each
     member's will (trust and rivalry filter them; p. 396: "no directive powers, which clearly limited its
     effectiveness"); a directive board mandates them. Meetings also build trust between members (p. 396:
     the JCB "facilitated communication").
@@ -973,7 +973,7 @@ def _boards(st, s, rng, day):
             _send(net, fl, rng, k, edge, float(day))
         s.board_cursor[edge] = last
         if slot_b >= 0 and net.ui[U_PEER, a] and net.ui[U_PEER, b]:
-            # role clarity (p. 402: "increase role clarity between ASIFU and JMAC"): for each PMESII domain
+            # role clarity (p. 403: "increase role clarity between ASIFU and JMAC"): for each PMESII domain
             # the board names a lead cell, the one that focuses on it with the larger capacity; the other
             # keeps out of that lane: always under a directive board, voluntarily (as it would share) under
             # a coordinating one

@@ -24,12 +24,12 @@ Cultural and human (f_c):
     - `local_knowledge` -> 0.9 and HUMINT language access -> 1 (p. 398, Europeans lacking languages);
     - language penalties of channels -> 0.
 Operational (f_o):
-    - `tech_level` -> 1 (p. 398-399, high-tech vs low-tech units, no UN accounts or internet);
+    - `tech_level` -> 1 (p. 399, high-tech vs low-tech units, no UN accounts or internet);
     - commander-chain `bypass` -> 0 (p. 399, "intelligence to be a matter for commanding officers only");
-    - procedure mismatch penalties -> 0, and report formats reach units without procedures (p. 399);
-    - sanitization delay and metadata loss -> 0 (p. 399, "UN-classified" network);
-    - sensor availability dates -> day 0 (p. 400, UAV accreditation took about half a year);
-    - `escort_cost` -> 0 (pp. 399-400, the Estonian HUMINT team's radios);
+    - procedure mismatch penalties -> 0, and report formats reach units without procedures (pp. 399-400);
+    - sanitization delay and metadata loss -> 0 (p. 400, "UN-classified" network);
+    - sensor availability dates -> day 0 (p. 401, UAV accreditation took about half a year);
+    - `escort_cost` -> 0 (p. 400, the Estonian HUMINT team's radios);
     - channel reliability -> 1.
 """
 

@@ -498,7 +498,8 @@ def scaffold(
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Derive the S2 cells and contingent-level edges used by the MINUSMA scenarios.
 
-    Conventions (Rietjens & Ruffa 2019, Figure 1 and p. 392 "S2, G2, U2"; p. 399 the commander chain):
+    Conventions (Rietjens & Ruffa 2019, Figure 1; p. 392: battalion cells S2, sector headquarters cells G2 and the
+    Force Headquarters cell U2; p. 399: the commander chain):
     sector ``X`` has a sector HQ ``shq_X`` and a G2 cell ``g2_X``; the Force HQ is ``force_hq`` with its U2
     ``u2``. A contingent of at least ``s2_min_strength`` outside the HQ sectors gets an S2 cell
     ``s2_<contributor>_<location>``; its reports go battalion -> S2 -> G2. Smaller contingents (or

@@ -59,7 +59,10 @@ class ReportingCultureSpec:
 
 @dataclass
 class FocusSpec:
-    """What a unit's analysis looks at (p. 394: ASIFU kept its "focus on the mid- and long-term").
+    """What a unit's analysis looks at.
+
+    p. 394: ASIFU "largely maintained its original focus on comprehensive intelligence on the mid- and
+    long-term".
 
     Attributes:
         horizon: 0 = current intelligence only, 1 = long-term X-PMESII only.
@@ -79,7 +82,7 @@ class SensorSpec:
         coverage: Daily probability of detecting one indicator in a covered sector at full effort.
         domains: PMESII domains it can sense.
         sectors: Sectors it covers; empty means the unit's own sector.
-        available_day: First simulated day it may be used (UAV accreditation, p. 400).
+        available_day: First simulated day it may be used (UAV accreditation, p. 401).
         needs_language: Whether detection depends on speaking the sector's local languages (HUMINT).
     """
 
@@ -348,7 +351,7 @@ class MechanismSpec:
     trust_loss: float = 0.08
     withhold_noticed: float = 0.2
     board_trust_gain: float = 0.01
-    # classification (p. 399-400: "UN-classified" network, sanitized INTREPs)
+    # classification (p. 400: "UN-classified" network, sanitized INTREPs)
     sanitize_delay_days: float = 0.5
     sanitize_quality_loss: float = 0.4
     # channel penalties

@@ -3,7 +3,7 @@
 de Coning, C. and Friis, K. (2011), "Coherence and Coordination: The Limits of the Comprehensive Approach",
 Journal of International Peacekeeping 15: 243-272, define six levels of coherence between actors, from
 actors that are *united* to actors that *compete*, with *integrated*, *cooperating*, *coordinating* and
-*co-existing* in between; Rietjens & Ruffa (2019, International Peacekeeping 26(4), pp. 386-387) adopt this
+*co-existing* in between; Rietjens & Ruffa (2019, International Peacekeeping 26(4), p. 388) adopt this
 scale and zoom in within the mission. Here the level of a pair is *derived from realised flows* (what the
 simulation actually did), not from the organisation chart alone: see `coherence_level` and docs/figures.md.
 """
