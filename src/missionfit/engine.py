@@ -82,14 +82,15 @@ B_HORIZON, B_RECEIVED_PEER, B_DECONFLICTED, B_ASSESSED = 3, 4, 8, 16
 # roles
 R_FC, R_ASIFU, R_JMAC, R_ROTATION, R_U2 = range(5)
 
-#: Mechanism parameters, in this order, in `Net.params`.
+#: Mechanism parameters the engine reads, in this order, in `Net.params` (`tasking_boost` is not among them:
+#: compile folds it into the coverage entries' tasked probabilities, `cover_prob_tasked`).
 PARAM_NAMES = (
     "share_steepness", "trust_gain", "trust_loss", "withhold_noticed", "board_trust_gain",
-    "sanitize_delay_days", "sanitize_quality_loss", "tasking_boost", "task_days", "product_cycle_days",
+    "sanitize_delay_days", "sanitize_quality_loss", "task_days", "product_cycle_days",
     "fusion_gain", "escalation_quality", "baseline_mitigation", "max_mitigation", "fusion_delay_days",
 )
 (
-    P_STEEP, P_GAIN, P_LOSS, P_NOTICED, P_BOARD_GAIN, P_SAN_DELAY, P_SAN_LOSS, P_TASK_BOOST, P_TASK_DAYS,
+    P_STEEP, P_GAIN, P_LOSS, P_NOTICED, P_BOARD_GAIN, P_SAN_DELAY, P_SAN_LOSS, P_TASK_DAYS,
     P_CYCLE, P_FUSION, P_ESCALATION, P_BASE_MIT, P_MAX_MIT, P_FUSION_DELAY,
 ) = range(len(PARAM_NAMES))
 
