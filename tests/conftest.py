@@ -1,12 +1,7 @@
-"""Shared fixtures of the runner tests: config composition, a user config dir, and the CLI as a subprocess.
-
-Until the engine (`missionfit.simulate`) exists, a throwaway fake of its API (defined below, installed through
-a `sitecustomize` on PYTHONPATH for subprocesses and in `sys.modules` in-process) stands in for it.
-"""
+"""Shared fixtures of the runner tests: config composition, a user config dir, and the CLI as a subprocess."""
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import subprocess
 import sys
@@ -23,66 +18,10 @@ from missionfit.runner.config import register_configs
 ROOT = Path(__file__).resolve().parents[1]
 PY = sys.executable
 
-FAKE_SIMULATE = textwrap.dedent(
-    '''
-    """Throwaway stand-in for missionfit.simulate (tests only)."""
-    import types, sys, zlib
-    import numpy as np
-    import pandas as pd
-
-    def replicate_seed_sequence(seed, replicate):
-        return np.random.SeedSequence(seed).spawn(replicate + 1)[replicate]
-
-    def run_replicate(compiled, seed, replicate, days):
-        events = np.random.default_rng(replicate_seed_sequence(seed, replicate))
-        n_events = int(events.poisson(3 * days))
-        key = zlib.crc32(repr(sorted(compiled.interventions)).encode())
-        beh = np.random.default_rng([seed, replicate, key])
-        fit = compiled.fit
-        lift = 0.1 * len(compiled.interventions) + 0.2 * min(fit.values())
-        gr = float(np.clip(0.3 + lift + beh.normal(0, 0.03), 0, 1))
-        metrics = {
-            "goal_realization": gr,
-            "goal_realization_by_line": {"security": gr, "protection_of_civilians": gr / 2},
-            "fc_current_warning_rate": 0.1, "asifu_current_warning_rate": 0.3, "asifu_use_rate_fc": 0.2,
-            "jmac_receipt_from_sf_isr": 0.1, "g2_receipt_from_s2": 0.5, "duplication": 0.4,
-            "fit_index": {"strategic": 0.3, "cultural": 0.4, "operational": 0.5},
-            "events_total": n_events, "reports_created": 10, "reports_delivered": 7,
-            "reports_dropped": 2, "reports_in_flight": 1, "hops": 30,
-        }
-        ts = pd.DataFrame({"day": np.arange(days), "events": np.ones(days)})
-        flows = pd.DataFrame({"source": ["a", "b"], "target": ["b", "c"], "type": ["intel", "intel"],
-                              "hops": [3, 4], "delivered": [2, 3], "withheld": [1, 0], "sanitized": [0, 1],
-                              "lost": [0, 0]})
-        lat = pd.DataFrame({"source": ["a"], "source_kind": ["s2"], "channel": ["intel"],
-                            "latency_days": [1.0], "timely": [True]})
-        return types.SimpleNamespace(metrics=metrics, timeseries=ts, flows=flows, fc_latency=lat)
-    '''
-)
-
-REAL_ENGINE = importlib.util.find_spec("missionfit.simulate") is not None
-
-
-@pytest.fixture(scope="session")
-def fake_path(tmp_path_factory) -> Path | None:
-    """A PYTHONPATH entry whose sitecustomize installs the fake engine (None when the real one exists)."""
-    if REAL_ENGINE:
-        return None
-    d = tmp_path_factory.mktemp("fake_engine")
-    (d / "_mf_fake_simulate.py").write_text(FAKE_SIMULATE)
-    (d / "sitecustomize.py").write_text(
-        "import sys, _mf_fake_simulate\nsys.modules.setdefault('missionfit.simulate', _mf_fake_simulate)\n"
-    )
-    return d
-
 
 @pytest.fixture(autouse=True, scope="session")
-def _fake_in_process(fake_path):
-    if fake_path is not None:
-        sys.path.insert(0, str(fake_path))
-        import _mf_fake_simulate
-
-        sys.modules.setdefault("missionfit.simulate", _mf_fake_simulate)
+def _register_configs():
+    """The structured-config schemas in Hydra's ConfigStore, as `missionfit` registers them."""
     register_configs()
     yield
 
@@ -163,12 +102,10 @@ def compose_cfg():
     GlobalHydra.instance().clear()
 
 
-def run_cli(args, *, cwd: Path, fake: Path | None = None, timeout: float = 300, script: str = "app"):
+def run_cli(args, *, cwd: Path, timeout: float = 300, script: str = "app"):
     """Run `missionfit` (or `missionfit-collect`) as a subprocess; returns the CompletedProcess."""
     env = dict(os.environ)
     env.pop("HYDRA_FULL_ERROR", None)
-    if fake is not None:
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(fake), env.get("PYTHONPATH", "")]))
     return subprocess.run(
         [PY, "-m", f"missionfit.cli.{script}", *args],
         cwd=cwd,
@@ -180,10 +117,10 @@ def run_cli(args, *, cwd: Path, fake: Path | None = None, timeout: float = 300, 
 
 
 @pytest.fixture()
-def cli(fake_path, tmp_path):
+def cli(tmp_path):
     """Call the CLI in a temporary working directory: `cli(*args, cwd=None, script="app")`."""
 
     def _cli(*args, cwd: Path | None = None, script: str = "app", timeout: float = 300):
-        return run_cli([str(a) for a in args], cwd=cwd or tmp_path, fake=fake_path, script=script, timeout=timeout)
+        return run_cli([str(a) for a in args], cwd=cwd or tmp_path, script=script, timeout=timeout)
 
     return _cli

@@ -8,7 +8,6 @@ empty. The table helper (`experiments/tables.py`) is also tested on the syntheti
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
 import shutil
@@ -25,10 +24,8 @@ from missionfit.analysis.stats import paired_differences
 ROOT = Path(__file__).resolve().parents[1]
 EXPERIMENTS = ROOT / "experiments"
 BASH = shutil.which("bash")
-REAL_ENGINE = importlib.util.find_spec("missionfit.simulate") is not None
 
 needs_bash = pytest.mark.skipif(BASH is None, reason="bash not available")
-needs_engine = pytest.mark.skipif(not REAL_ENGINE, reason="the simulation engine is not installed")
 
 #: Files each experiment's quick run must produce (relative to its output directory), besides runtime.txt.
 EXPECTED = {
@@ -97,7 +94,6 @@ def check_outputs(out: Path, files: list[str]) -> None:
 
 @pytest.mark.slow
 @needs_bash
-@needs_engine
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_experiment_quick_end_to_end(name, tmp_path):
     out = tmp_path / "out dir" / name  # a space in the path, and a cwd unrelated to the repository
