@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from missionfit import geopko
+from missionfit.importers import geopko
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = Path(os.environ.get("GEOPKO_DIR", REPO.parent / "shared" / "data" / "geopko"))
@@ -749,7 +749,7 @@ def build(year):
     out.append("units:")
     out.append(f"  # ---- (a) contingents: Geo-PKO v2.3 TCCMap, MINUSMA {year}, one per contributor x location ----")
     out.append("  # contributor, location, latitude, longitude, strength: Geo-PKO, verbatim (tests/test_geopko.py checks).")
-    out.append("  # sector: missionfit.geopko.LOCATION_SECTORS; group: missionfit.geopko.CONTRIBUTOR_GROUPS.")
+    out.append("  # sector: missionfit.importers.geopko.LOCATION_SECTORS; group: missionfit.importers.geopko.CONTRIBUTOR_GROUPS.")
     out.append("  # sensors (stylized): patrol coverage = 0.12 * min(1.5, strength / 650); community HUMINT 0.05.")
     riverine = set()
     for c in cs:
@@ -782,7 +782,7 @@ def build(year):
     out.append("# Edges. Latency (days) and reliability are stylized: low-tech field reporting is slow and lossy")
     out.append("# (p. 399), HQ-internal lines fast and reliable. The engine adds tech, language and procedure penalties.")
     out.append("edges:")
-    out.append("  # ---- contingent-level edges (missionfit.geopko.scaffold): battalion -> S2 -> G2 (intel), battalion ->")
+    out.append("  # ---- contingent-level edges (missionfit.importers.geopko.scaffold): battalion -> S2 -> G2 (intel), battalion ->")
     out.append("  # sector HQ (commander_chain, the bypass of p. 399), sector HQ -> battalion (command) ----")
     for ed in scaffold_edges:
         out.append("  - " + flow(ed))

@@ -6,8 +6,8 @@ from functools import cache
 
 import numpy as np
 
-from missionfit.library import load
-from missionfit.simulate import run_replicate
+from missionfit.model.replicate import run_replicate
+from missionfit.scenario.loading import load
 
 FIT_KEYS = ("strategic", "cultural", "operational")
 

@@ -12,10 +12,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from missionfit import compile as compmod
-from missionfit import engine, pcg64
-from missionfit.library import load
+from missionfit import engine
+from missionfit.engine import pcg64
 from missionfit.model import MissionModel
+from missionfit.scenario import compiler as compmod
+from missionfit.scenario.loading import load
 
 
 def cell_model(p, p_tasked, observed, tasked):

@@ -112,8 +112,8 @@ def _documented_words() -> set[str]:
 
 
 def _dataclass_fields() -> set[str]:
-    from missionfit import schema
     from missionfit.runner import config as runner_config
+    from missionfit.scenario import schema
 
     out: set[str] = set()
     for module in (schema, runner_config):
@@ -164,7 +164,7 @@ def test_launcher_keys_are_documented(launcher):
 
 
 def test_parameters_page_states_defaults_and_honesty():
-    from missionfit.schema import MechanismSpec
+    from missionfit.scenario.schema import MechanismSpec
 
     text = (DOCS / "parameters.md").read_text(encoding="utf-8")
     assert "stylized, not measured" in text

@@ -9,9 +9,9 @@ import pytest
 import yaml
 from omegaconf import OmegaConf
 
-from missionfit import geopko
 from missionfit.cli import import_geopko
-from missionfit.schema import InterventionSpec, ScenarioSpec, UnitSpec
+from missionfit.importers import geopko
+from missionfit.scenario.schema import InterventionSpec, ScenarioSpec, UnitSpec
 
 REPO = Path(__file__).resolve().parents[1]
 #: The shared Geo-PKO v2.3 MINUSMA files live next to the repository (``../shared/data/geopko``).

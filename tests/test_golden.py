@@ -11,8 +11,8 @@ import math
 import sys
 from pathlib import Path
 
-from missionfit.library import load
-from missionfit.simulate import run_replicate
+from missionfit.model.replicate import run_replicate
+from missionfit.scenario.loading import load
 
 GOLDEN = Path(__file__).parent / "golden" / "minusma_2015_seed42.json"
 CASES = [(42, 0), (42, 1), (42, 2)]

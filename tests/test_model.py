@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from missionfit import engine
 from missionfit.model import MissionModel, replicate_seed_sequence, streams
-from missionfit.simulate import run_replicate
+from missionfit.model.replicate import run_replicate
 from model_runs import compiled, runs, values
 
 SHARE_METRICS = (

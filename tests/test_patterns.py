@@ -84,15 +84,15 @@ def test_pattern5_weakest_link():
 
 def test_pattern6_training_without_tasking_leaves_on_request_units_silent():
     """p. 399: training "did not help" Nigerbat report; formats improved the riverine unit's reports."""
-    from missionfit.library import load
     from missionfit.model import MissionModel
+    from missionfit.scenario.loading import load
 
     def reports_of(kind_group, ivs=(), mechanisms=None, tasking=True):
         sc = load("minusma_2015", interventions=ivs, mechanisms=mechanisms)
         if not tasking:
             for u in sc.units:
                 u["tasking_rate"] = 0.0
-            from missionfit.compile import compile_arrays
+            from missionfit.scenario.compiler import compile_arrays
             sc.arrays = compile_arrays(sc)
         out = []
         for r in range(6):
@@ -116,7 +116,7 @@ def test_pattern6_training_without_tasking_leaves_on_request_units_silent():
 
 
 def test_pattern6_formats_raise_quality_of_units_that_report():
-    from missionfit.library import load
+    from missionfit.scenario.loading import load
 
     base = load("minusma_2015")
     formats = load("minusma_2015", interventions=["aligned_procedures"])

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from missionfit import pcg64
+from missionfit.engine import pcg64
 from missionfit.model import MissionModel
 
 
@@ -41,7 +41,7 @@ def test_other_bit_generators_are_refused():
 
 
 def test_model_rng_advances_as_the_engine_draws():
-    from missionfit import library
+    from missionfit.scenario import loading as library
 
     sc = library.load("minusma_2015")
     model = MissionModel(scenario=sc, seed=3, replicate=1, days=20)

@@ -20,8 +20,8 @@ import pytest
 from missionfit import engine
 from missionfit.cli import bench
 from missionfit.model import MissionModel
-from missionfit.simulate import run_replicate
-from missionfit.world import stable_argsort
+from missionfit.model.replicate import run_replicate
+from missionfit.model.world import stable_argsort
 from model_runs import compiled
 
 NAIVE = Path(__file__).resolve().parents[2] / "shared" / "bench" / "naive_mesa_reference.py"

@@ -9,10 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from missionfit import schema
-from missionfit.library import load
-from missionfit.scenario import ScenarioError, build_scenario
-from missionfit.simulate import run_replicate
+from missionfit.model.replicate import run_replicate
+from missionfit.scenario import ScenarioError, build_scenario, schema
+from missionfit.scenario.loading import load
 
 unit_interval = st.floats(min_value=0.0, max_value=1.0, allow_nan=False)
 KINDS = ["battalion", "s2", "g2", "force_hq", "jmac", "asifu_hq", "liaison_officer"]

@@ -9,8 +9,8 @@ import pytest
 import solara
 
 from missionfit.cli import viz as viz_cli
-from missionfit.library import available, load
 from missionfit.model import MissionModel
+from missionfit.scenario.loading import available, load
 from missionfit.viz import REPORTERS, VizMissionModel
 from missionfit.viz.app import COMPONENTS, Page, make_page, model_params
 from missionfit.viz.components import MissionUserInputs, grid_layout, network_figure, recent_flows

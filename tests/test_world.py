@@ -5,9 +5,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from missionfit.compile import DOMAIN_CODE, HORIZON_CODE, LINE_CODE
-from missionfit.library import load
-from missionfit.world import generate_world
+from missionfit.model.world import generate_world
+from missionfit.scenario.codes import DOMAIN_CODE, HORIZON_CODE, LINE_CODE
+from missionfit.scenario.loading import load
 
 
 def reference_world(sectors, event_types, days, rng):

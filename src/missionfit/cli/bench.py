@@ -30,8 +30,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from missionfit import engine
-from missionfit.library import load
 from missionfit.model import MissionModel
+from missionfit.scenario.loading import load
 
 
 def time_once(build_and_run: Callable[[], int]) -> tuple[float, int]:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from missionfit import geopko
+from missionfit.importers import geopko
 
 
 def _table(path: str | None) -> dict[str, str] | None:

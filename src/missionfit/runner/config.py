@@ -16,7 +16,7 @@ from typing import Any
 
 from hydra.core.config_store import ConfigStore
 
-from missionfit.schema import (
+from missionfit.scenario.schema import (
     FitSpec,
     InterventionSpec,
     MechanismSpec,
@@ -42,7 +42,7 @@ def _scenario_node() -> type:
         else:
             fields.append((f.name, hints[f.name], field(default=f.default)))
     node = dataclasses.make_dataclass("ScenarioNode", fields, module=__name__)
-    node.__doc__ = "`missionfit.schema.ScenarioSpec` as composed by Hydra (units and edges checked separately)."
+    node.__doc__ = "`missionfit.scenario.schema.ScenarioSpec` as composed by Hydra (units and edges checked apart)."
     return node
 
 

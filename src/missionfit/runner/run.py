@@ -114,8 +114,8 @@ def execute_run(
     """
     from tqdm.auto import tqdm
 
+    from missionfit.model.replicate import replicate_seed_sequence, run_replicate
     from missionfit.scenario import build_scenario
-    from missionfit.simulate import replicate_seed_sequence, run_replicate
 
     started = datetime.now(UTC)
     tic = time.perf_counter()

@@ -150,7 +150,7 @@ def check_entries(cfg: DictConfig, scenario_file: str | None = None) -> None:
     Raises:
         ConfigError: `<file>: units[i].<key> = <value>: <reason>`.
     """
-    from missionfit.schema import EdgeSpec, UnitSpec
+    from missionfit.scenario.schema import EdgeSpec, UnitSpec
 
     for key, spec in (("units", UnitSpec), ("edges", EdgeSpec)):
         entries = OmegaConf.to_container(cfg.scenario[key], resolve=True) if key in cfg.scenario else []

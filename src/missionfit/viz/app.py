@@ -14,7 +14,7 @@ import solara
 from mesa.visualization import SolaraViz
 from mesa.visualization.user_param import Slider
 
-from missionfit.library import available
+from missionfit.scenario.loading import available
 from missionfit.viz.components import NetworkView, ReportsPlot, SharesPlot, install
 from missionfit.viz.model import VizMissionModel
 

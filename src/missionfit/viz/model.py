@@ -1,7 +1,7 @@
 """The model as the browser view runs it: `MissionModel` built from named scenario, fit knobs and interventions.
 
 SolaraViz (re)creates the model as `Model(**params)` from the sidebar's values, so `VizMissionModel` takes
-plain keyword-only values and builds the scenario with `missionfit.library.load`: the same scenario files,
+plain keyword-only values and builds the scenario with `missionfit.scenario.load`: the same scenario files,
 interventions and fit knobs as the command line, nothing duplicated. It adds what a live view needs: a
 DataCollector (named reporters, no lambdas) sampled at day 0 and after every day, the report flow per edge
 over a recent window, and `running = False` at the horizon.
@@ -16,9 +16,9 @@ import numpy as np
 from mesa import DataCollector
 
 from missionfit import engine
-from missionfit.library import load
 from missionfit.model import MissionModel
 from missionfit.scenario import CompiledScenario, ScenarioError
+from missionfit.scenario.loading import load
 
 #: Names of the DataCollector's model reporters (the plot panels' series).
 GOAL = "Goal realization (to date)"
@@ -39,7 +39,7 @@ def _to_date(model: VizMissionModel, num: str, den: str) -> float:
 def goal_realization_to_date(model: VizMissionModel) -> float:
     """Severity-weighted share of the events so far that were mitigated (all lines pooled).
 
-    The same definition as the `goal_realization` column of `missionfit.metrics.timeseries_table`.
+    The same definition as the `goal_realization` column of `missionfit.model.metrics.timeseries_table`.
     """
     return _to_date(model, "severity_mitigated", "severity")
 
@@ -47,7 +47,7 @@ def goal_realization_to_date(model: VizMissionModel) -> float:
 def fc_current_warning_rate_to_date(model: VizMissionModel) -> float:
     """Share of the imminent security threats so far that the Force Commander was warned of in time.
 
-    The same definition as the `fc_current_warning_rate` column of `missionfit.metrics.timeseries_table`.
+    The same definition as the `fc_current_warning_rate` column of `missionfit.model.metrics.timeseries_table`.
     """
     return _to_date(model, "fc_warned", "imminent_threats")
 
@@ -129,7 +129,7 @@ class VizMissionModel(MissionModel):
     """A `MissionModel` built from the sidebar's values, with what the live view needs.
 
     Args:
-        scenario_name: Scenario name (`missionfit.library.available("scenario")`).
+        scenario_name: Scenario name (`missionfit.scenario.available("scenario")`).
         seed: Experiment seed (an int, or a string holding one, as a text field gives it).
         strategic: Fit knob of the strategic & organizational dimension, in [0, 1].
         cultural: Fit knob of the cultural & human dimension, in [0, 1].

@@ -13,7 +13,9 @@ from typing import Any
 import yaml
 
 from missionfit.paths import config_dir
-from missionfit.scenario import CompiledScenario, ScenarioError, build_scenario
+from missionfit.scenario.build import build_scenario
+from missionfit.scenario.compiler import CompiledScenario
+from missionfit.scenario.errors import ScenarioError
 
 
 def _read(path: Path) -> dict[str, Any]:

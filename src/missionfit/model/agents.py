@@ -9,15 +9,12 @@ users' analyses look at.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import mesa
 import numpy as np
 
 from missionfit import engine
-
-if TYPE_CHECKING:
-    from missionfit.model import MissionModel
 
 
 class _FromSpec:
@@ -45,7 +42,7 @@ class Unit(mesa.Agent):
     Attributes:
         index: Position of the unit in the engine's arrays.
         unit_id: The scenario's id of the unit (Mesa's `unique_id` is assigned automatically).
-        spec: The resolved attributes (see `missionfit.schema.UnitSpec`); each is also a read-only
+        spec: The resolved attributes (see `missionfit.scenario.schema.UnitSpec`); each is also a read-only
             attribute of the agent (`unit.tech_level`, `unit.rivals`, ...). They describe the unit as the
             engine runs it, so they are read, not set: change the scenario to change a unit.
     """
@@ -71,7 +68,7 @@ class Unit(mesa.Agent):
     rivals = _FromSpec(doc="Units it is in rivalry with.")
     consumer = _FromSpec(doc="Mandate lines, horizons and lead time, if it decides on intelligence.")
 
-    def __init__(self, model: MissionModel, index: int, spec: dict[str, Any]):
+    def __init__(self, model: mesa.Model, index: int, spec: dict[str, Any]):
         super().__init__(model)
         self.index = index
         self.unit_id: str = spec["id"]

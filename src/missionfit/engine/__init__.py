@@ -1,6 +1,6 @@
 """The compiled core: one simulated day of collection, reporting, transmission, fusion and use.
 
-The Mesa agents (`missionfit.agents.Unit`) are the model's units; for speed, their daily processes run
+The Mesa agents (`missionfit.model.agents.Unit`) are the model's units; for speed, their daily processes run
 here over all units at once on flat arrays, compiled with numba. Every process names the passage of
 Rietjens & Ruffa (2019) it models. Time is continuous inside a day: a report created at an indicator's
 time crosses edges with their latencies and may make several hops in one day.
@@ -13,7 +13,7 @@ Vocabulary:
         created = delivered + withheld + lost + in flight (report conservation).
     hop: one attempt to pass one message across one edge (counted before the share decision).
 
-Randomness: `rng` in every function is the behaviour stream's PCG64 state (`missionfit.pcg64`), advanced
+Randomness: `rng` in every function is the behaviour stream's PCG64 state (`missionfit.engine.pcg64`), advanced
 inline; the model reads it from and writes it back to its Mesa `rng` around each compiled call.
 
 Layout: attributes are rows of a few packed 2-D arrays (e.g. `net.uf[U_THRESHOLD, unit]`), because numba
@@ -28,7 +28,7 @@ from typing import NamedTuple
 import numba
 import numpy as np
 
-from missionfit.pcg64 import random as _random
+from missionfit.engine.pcg64 import random as _random
 
 # edge type codes (schema.EDGE_TYPES order), horizons, the security line
 COMMAND, INTEL, COMMANDER_CHAIN, LIAISON, INFORMAL, BOARD = 0, 1, 2, 3, 4, 5
@@ -186,6 +186,25 @@ class State(NamedTuple):
     task: np.ndarray  # [unit, slot]: the (unit, cell) group a task is on (-1: none, or no coverage there)
     task_expiry: np.ndarray
     task_until: np.ndarray  # per (unit, cell) pair that has coverage: latest expiry of its open tasks there
+
+
+def pack_net(arrays: dict, mechanisms: dict) -> dict[str, np.ndarray]:
+    """The scenario's part of the engine's `Net` from a compiled scenario's arrays and mechanisms."""
+
+    def rows(names: tuple[str, ...], dtype: type) -> np.ndarray:
+        return np.array([arrays[name] for name in names], dtype=dtype).reshape(len(names), -1)
+
+    return {
+        "ui": rows(UNIT_INT_ROWS, np.int64),
+        "uf": rows(UNIT_FLOAT_ROWS, np.float64),
+        "ei": rows(EDGE_INT_ROWS, np.int64),
+        "ef": rows(EDGE_FLOAT_ROWS, np.float64),
+        "adj_ptr": arrays["adj_ptr"],
+        "params": np.array([float(mechanisms[name]) for name in PARAM_NAMES]),
+        "roles": np.array(
+            [arrays["fc"], arrays["asifu"], arrays["jmac"], arrays["rotation_period"], arrays["u2"]], dtype=np.int64
+        ),
+    }
 
 
 def new_state(st: Static, n_branches: int, capacity: int, days: int) -> State:

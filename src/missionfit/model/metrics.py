@@ -11,10 +11,10 @@ import numpy as np
 import pandas as pd
 
 from missionfit import engine as E
-from missionfit import schema
+from missionfit.scenario import schema
 
 if TYPE_CHECKING:
-    from missionfit.model import MissionModel
+    from missionfit.model.mission import MissionModel
 
 
 def _share(num: float, den: float) -> float:

@@ -13,7 +13,7 @@ from typing import Any
 
 import networkx as nx
 
-from missionfit import schema
+from missionfit.scenario import schema
 
 
 def _lines(spec: dict[str, Any]) -> list[str]:

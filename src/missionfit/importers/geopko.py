@@ -20,8 +20,8 @@ It emits one contingent unit per contributor and location (:class:`Contingent`),
 documented location-to-sector table (:data:`LOCATION_SECTORS`, MINUSMA) and a contributor group from a
 documented table (:data:`CONTRIBUTOR_GROUPS`). :func:`scaffold` adds, optionally, the battalion S2 cells
 and the standard contingent-level edges of the MINUSMA scenarios, and :func:`to_yaml` writes ``units:``
-(and ``edges:``) entries that conform to :class:`missionfit.schema.UnitSpec` and
-:class:`missionfit.schema.EdgeSpec`. The module has no dependency on the simulation engine.
+(and ``edges:``) entries that conform to :class:`missionfit.scenario.schema.UnitSpec` and
+:class:`missionfit.scenario.schema.EdgeSpec`. The module has no dependency on the simulation engine.
 """
 
 from __future__ import annotations
@@ -250,7 +250,7 @@ class Contingent:
     troop_types: dict[str, int] = field(default_factory=dict)
 
     def unit(self) -> dict[str, Any]:
-        """Return the unit as a mapping conforming to :class:`missionfit.schema.UnitSpec`."""
+        """Return the unit as a mapping conforming to :class:`missionfit.scenario.schema.UnitSpec`."""
         return {
             "id": self.id,
             "name": f"{self.contributor} contingent, {self.location}",
@@ -449,7 +449,7 @@ def import_contingents(
         if sector is None:
             message = f"Geo-PKO location {location!r} ({mission} {year}) has no sector in the location table"
             if strict:
-                raise GeoPkoError(message + "; add it to missionfit.geopko.LOCATION_SECTORS or pass sectors=")
+                raise GeoPkoError(message + "; add it to missionfit.importers.geopko.LOCATION_SECTORS or pass sectors=")
             warnings.warn(message, stacklevel=2)
         lat, lon = float(row["latitude"]), float(row["longitude"])
         types = troop_types.get(location, {})
@@ -599,7 +599,8 @@ def to_yaml(
         f"# {GEOPKO_CITATION}",
         "# Strengths are Geo-PKO's estimates from UN deployment-map symbols (company ~150, battalion ~650),",
         "# not head counts; 'size unknown' is kept as strength null and flagged in `source`.",
-        "# Sector: missionfit.geopko.LOCATION_SECTORS; group: missionfit.geopko.CONTRIBUTOR_GROUPS.",
+        "# Sector: missionfit.importers.geopko.LOCATION_SECTORS;",
+        "# group: missionfit.importers.geopko.CONTRIBUTOR_GROUPS.",
         "units:",
     ]
     for c in contingents:
@@ -616,7 +617,7 @@ def to_yaml(
     if edges:
         lines.append("edges:")
         lines.append(
-            f"{pad}# contingent-level edges (missionfit.geopko.scaffold); latency/reliability stylized"
+            f"{pad}# contingent-level edges (missionfit.importers.geopko.scaffold); latency/reliability stylized"
         )
         lines.extend(f"{pad}- {_flow(e)}" for e in edges)
     return "\n".join(lines) + "\n"

@@ -7,34 +7,156 @@ the civil-military distance), sensor detection probabilities per sector, and rol
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, NamedTuple
 
 import numpy as np
+import pandas as pd
 
-from missionfit import schema
-
-if TYPE_CHECKING:
-    from missionfit.scenario import CompiledScenario
-
-EDGE_TYPE_CODE = {t: i for i, t in enumerate(schema.EDGE_TYPES)}
-HORIZON_CODE = {h: i for i, h in enumerate(schema.HORIZONS)}
-LINE_CODE = {line: i for i, line in enumerate(schema.MANDATE_LINES)}
-DOMAIN_CODE = {d: i for i, d in enumerate(schema.DOMAINS)}
-PROCEDURE_CODE = {p: i for i, p in enumerate(schema.PROCEDURES)}
-
-#: Mission-level analysis cells whose independent work on the same event counts as duplication
-#: (p. 396: "great duplication of effort" between ASIFU, JMAC and the U2).
-PEER_ANALYSIS_KINDS = ("u2", "asifu_hq", "jmac")
-#: Units whose reports `jmac_receipt_from_sf_isr` follows (p. 396: "Little information came from the Special
-#: Forces and the ISR Company").
-SF_ISR_KINDS = ("special_forces", "isr_company", "isr_taskforce", "helicopter_detachment", "humint_team")
+from missionfit.scenario import schema
+from missionfit.scenario.codes import (
+    DOMAIN_CODE,
+    EDGE_TYPE_CODE,
+    HORIZON_CODE,
+    LINE_CODE,
+    PEER_ANALYSIS_KINDS,
+    PROCEDURE_CODE,
+    SF_ISR_KINDS,
+)
+from missionfit.scenario.codes import (
+    mask as _mask,
+)
 
 
-def _mask(names: list[str], code: dict[str, int]) -> int:
-    out = 0
-    for n in names:
-        out |= 1 << code[n]
-    return out
+@dataclass
+class CompiledScenario:
+    """A validated, patched, fit-adjusted scenario, with the arrays the engine runs on.
+
+    Attributes:
+        name: Scenario name.
+        units: Resolved unit attributes after interventions and fit (one dict per unit).
+        edges: Compiled edges (board memberships expanded into member-to-member `board` edges).
+        sectors: Sector specs.
+        event_types: Event type specs.
+        mandate_weights: Weight per mandate line (normalised to sum 1 over `schema.MANDATE_LINES`).
+        mechanisms: Mechanism parameters after interventions and fit.
+        fit: Fit knobs used.
+        interventions: Names of the interventions applied.
+        trust_prior: Trust prior matrix, `trust_prior[i, j]` = unit i's trust in unit j.
+        rivalry: Rivalry matrix in [0, 1].
+        arrays: Per-unit, per-sensor and per-edge arrays for the engine.
+        engine_net: The same arrays packed into the engine's layout (set on first use).
+    """
+
+    name: str
+    units: list[dict[str, Any]]
+    edges: list[dict[str, Any]]
+    sectors: list[dict[str, Any]]
+    event_types: list[dict[str, Any]]
+    mandate_weights: np.ndarray
+    mechanisms: dict[str, float]
+    fit: dict[str, float]
+    interventions: list[str]
+    trust_prior: np.ndarray
+    rivalry: np.ndarray
+    rotation_days: int = 180
+    arrays: dict[str, np.ndarray] = field(default_factory=dict)
+    #: The scenario's part of the engine's `Net`, packed by `missionfit.engine.pack_net` when the first
+    #: replicate is built and shared read-only by every later one.
+    engine_net: dict[str, np.ndarray] | None = None
+
+    @property
+    def n_units(self) -> int:
+        """Number of units."""
+        return len(self.units)
+
+    def index_of(self, unit_id: str) -> int:
+        """Array index of a unit id."""
+        return self.arrays["_index"][unit_id]
+
+    @cached_property
+    def labels(self) -> dict[str, Any]:
+        """Unit ids and kinds, and edge sources, targets and types, as pandas string arrays.
+
+        Built once per compiled scenario for the tables every replicate makes (`missionfit.model.metrics`):
+        converting Python strings to pandas' strings per replicate costs about as much as a table.
+        `edge_type` has one more entry, "none", for a message that crossed no edge (index -1).
+        """
+        def strings(values: list[str]) -> Any:
+            return pd.array(values, dtype="str")
+
+        return {
+            "unit_id": strings([u["id"] for u in self.units]),
+            "unit_kind": strings([u["kind"] for u in self.units]),
+            "edge_source": strings([e["source"] for e in self.edges]),
+            "edge_target": strings([e["target"] for e in self.edges]),
+            "edge_type": strings([e["type"] for e in self.edges] + ["none"]),
+            "message_kind": strings(["report", "assessment"]),  # by kind code: RAW, ASSESSMENT
+        }
+
+    def units_of_kind(self, *kinds: str) -> list[int]:
+        """Indices of the units of the given kinds."""
+        return [i for i, u in enumerate(self.units) if u["kind"] in kinds]
+
+    def units_table(self) -> pd.DataFrame:
+        """The units as run: identity, placement and every attribute (nested ones flattened)."""
+        rows = []
+        for u in self.units:
+            nested = ("sensors", "consumer", "board", "reporting_culture", "focus")
+            row = {k: v for k, v in u.items() if k not in nested}
+            row["languages"] = ",".join(u["languages"])
+            row["rivals"] = ",".join(u["rivals"])
+            for k, v in u["reporting_culture"].items():
+                row[f"reporting_culture.{k}"] = v
+            row["focus.horizon"] = u["focus"]["horizon"]
+            row["focus.domains"] = ",".join(u["focus"]["domains"])
+            row["sensors"] = ";".join(
+                f"{s['type']}:{s['coverage']:.3f}@{s['available_day']}" for s in u["sensors"]
+            )
+            c = u["consumer"]
+            row["consumer.lines"] = ",".join(c["lines"]) if c else ""
+            row["consumer.horizons"] = ",".join(c["horizons"]) if c else ""
+            row["consumer.lead_days"] = c["lead_days"] if c else np.nan
+            row["board.period_days"] = u["board"]["period_days"] if u["board"] else np.nan
+            rows.append(row)
+        df = pd.DataFrame(rows)
+        front = ["id", "name", "kind", "component", "contributor", "group", "location", "sector", "strength"]
+        return df[front + [c for c in df.columns if c not in front]]
+
+
+class WorldTables(NamedTuple):
+    """What the world generator needs of a scenario, as arrays (per sector, per event type)."""
+
+    rates: np.ndarray  # events per day, per sector
+    kind_cdf: np.ndarray  # cumulative event-type shares, normalised as `Generator.choice` does
+    severity_lo: np.ndarray
+    severity_hi: np.ndarray
+    warning_lo: np.ndarray
+    warning_hi: np.ndarray
+    indicators: np.ndarray
+    line: np.ndarray
+    domain: np.ndarray
+    horizon: np.ndarray
+
+
+def world_tables(sectors: list[dict], event_types: list[dict]) -> WorldTables:
+    """The arrays of `WorldTables` for a scenario's sectors and event types."""
+    shares = np.array([float(t["share"]) for t in event_types])
+    cdf = (shares / shares.sum()).cumsum()
+    cdf /= cdf[-1]
+    return WorldTables(
+        rates=np.array([float(s["event_rate"]) for s in sectors]),
+        kind_cdf=cdf,
+        severity_lo=np.array([t["severity"][0] for t in event_types], dtype=float),
+        severity_hi=np.array([t["severity"][1] for t in event_types], dtype=float),
+        warning_lo=np.array([t["warning_days"][0] for t in event_types], dtype=float),
+        warning_hi=np.array([t["warning_days"][1] for t in event_types], dtype=float),
+        indicators=np.array([int(t["indicators"]) for t in event_types], dtype=np.int64),
+        line=np.array([LINE_CODE[t["line"]] for t in event_types], dtype=np.int64),
+        domain=np.array([DOMAIN_CODE[t["domain"]] for t in event_types], dtype=np.int64),
+        horizon=np.array([HORIZON_CODE[t["horizon"]] for t in event_types], dtype=np.int64),
+    )
 
 
 def _civmil(a: dict[str, Any], b: dict[str, Any]) -> float:
@@ -232,9 +354,7 @@ def compile_arrays(sc: CompiledScenario) -> dict[str, Any]:
         dtype=np.int64,
     )
 
-    # what the world generator needs of the sectors and event types (imported here: world imports this module)
-    from missionfit.world import world_tables
-
+    # what the world generator needs of the sectors and event types
     a["world_tables"] = world_tables(sc.sectors, sc.event_types)
 
     # edges, sorted by (type, source) for a CSR adjacency per type
@@ -285,24 +405,4 @@ def compile_arrays(sc: CompiledScenario) -> dict[str, Any]:
     type_start = np.searchsorted(e_type, np.arange(n_types))
     adj_ptr += type_start[:, None]
     a["adj_ptr"] = adj_ptr
-    a["engine_net"] = _engine_net(a, mech)
     return a
-
-
-def _engine_net(a: dict[str, Any], mech: dict[str, Any]) -> dict[str, np.ndarray]:
-    """The scenario's part of the engine's `Net`: packed once here, shared read-only by every replicate."""
-    from missionfit import engine  # (imported here: the engine compiles with numba, the scenario code does not)
-
-    def rows(names: tuple[str, ...], dtype: type) -> np.ndarray:
-        return np.array([a[name] for name in names], dtype=dtype).reshape(len(names), -1)
-
-    return {
-        "ui": rows(engine.UNIT_INT_ROWS, np.int64),
-        "uf": rows(engine.UNIT_FLOAT_ROWS, np.float64),
-        "ei": rows(engine.EDGE_INT_ROWS, np.int64),
-        "ef": rows(engine.EDGE_FLOAT_ROWS, np.float64),
-        "adj_ptr": a["adj_ptr"],
-        "params": np.array([float(mech[name]) for name in engine.PARAM_NAMES]),
-        "roles": np.array([a["fc"], a["asifu"], a["jmac"], a["rotation_period"], a["u2"]], dtype=np.int64),
-    }
-

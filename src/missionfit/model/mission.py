@@ -5,10 +5,11 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from missionfit import engine, pcg64
-from missionfit.agents import Unit
+from missionfit import engine
+from missionfit.engine import pcg64
+from missionfit.model.agents import Unit
+from missionfit.model.world import World, generate_world
 from missionfit.scenario import CompiledScenario
-from missionfit.world import World, generate_world
 
 #: Spawn keys of the two streams derived from (seed, replicate): the world and the behaviour.
 WORLD_STREAM, BEHAVIOUR_STREAM = 0, 1
@@ -31,8 +32,10 @@ def streams(seed: int, replicate: int) -> tuple[np.random.SeedSequence, np.rando
 def make_static(sc: CompiledScenario, world: World) -> engine.Static:
     """Bundle the scenario's arrays and one world into the engine's read-only inputs."""
     a = sc.arrays
+    if sc.engine_net is None:
+        sc.engine_net = engine.pack_net(a, sc.mechanisms)
     net = engine.Net(
-        **a["engine_net"],
+        **sc.engine_net,
         evi=np.array([world.sector, world.line, world.domain, world.horizon], dtype=np.int64).reshape(4, -1),
         evf=np.array([world.time, world.severity, world.outcome_draw], dtype=np.float64).reshape(3, -1),
     )
@@ -59,7 +62,7 @@ class MissionModel(mesa.Model):
     """A mission over a rotation: one Mesa step is one day.
 
     Args:
-        scenario: A compiled scenario (`missionfit.scenario.build_scenario` or `missionfit.library.load`).
+        scenario: A compiled scenario (`missionfit.scenario.build_scenario` or `missionfit.scenario.load`).
         seed: Experiment seed.
         replicate: Replicate number; with `seed` it fixes both random streams.
         days: Horizon of the ground-truth stream (the model may be stepped up to this many days).

@@ -20,8 +20,8 @@ from typing import NamedTuple
 import numba
 import numpy as np
 
-from missionfit import pcg64
-from missionfit.compile import DOMAIN_CODE, HORIZON_CODE, LINE_CODE
+from missionfit.engine import pcg64
+from missionfit.scenario.compiler import WorldTables, world_tables
 
 
 class World(NamedTuple):
@@ -39,40 +39,6 @@ class World(NamedTuple):
     indicator_event: np.ndarray
 
 
-class WorldTables(NamedTuple):
-    """What the world generator needs of a scenario, as arrays (per sector, per event type)."""
-
-    rates: np.ndarray  # events per day, per sector
-    kind_cdf: np.ndarray  # cumulative event-type shares, normalised as `Generator.choice` does
-    severity_lo: np.ndarray
-    severity_hi: np.ndarray
-    warning_lo: np.ndarray
-    warning_hi: np.ndarray
-    indicators: np.ndarray
-    line: np.ndarray
-    domain: np.ndarray
-    horizon: np.ndarray
-
-
-def world_tables(sectors: list[dict], event_types: list[dict]) -> WorldTables:
-    """The arrays of `WorldTables` for a scenario's sectors and event types."""
-    shares = np.array([float(t["share"]) for t in event_types])
-    cdf = (shares / shares.sum()).cumsum()
-    cdf /= cdf[-1]
-    return WorldTables(
-        rates=np.array([float(s["event_rate"]) for s in sectors]),
-        kind_cdf=cdf,
-        severity_lo=np.array([t["severity"][0] for t in event_types], dtype=float),
-        severity_hi=np.array([t["severity"][1] for t in event_types], dtype=float),
-        warning_lo=np.array([t["warning_days"][0] for t in event_types], dtype=float),
-        warning_hi=np.array([t["warning_days"][1] for t in event_types], dtype=float),
-        indicators=np.array([int(t["indicators"]) for t in event_types], dtype=np.int64),
-        line=np.array([LINE_CODE[t["line"]] for t in event_types], dtype=np.int64),
-        domain=np.array([DOMAIN_CODE[t["domain"]] for t in event_types], dtype=np.int64),
-        horizon=np.array([HORIZON_CODE[t["horizon"]] for t in event_types], dtype=np.int64),
-    )
-
-
 def generate_world(
     sectors: list[dict], event_types: list[dict], days: int, rng: np.random.Generator, tables: WorldTables | None = None
 ) -> World:
@@ -82,7 +48,7 @@ def generate_world(
     the horizon), type (by share), severity, outcome draw and warning window (uniform in their ranges); per
     indicator its lead before the event (uniform in the window). These are exactly the draws and values of
     the numpy formulation kept in `tests/test_world.py`; all but the counts are made in one compiled call
-    from the same PCG64 stream (`missionfit.pcg64`). `tables` (from `world_tables`) saves recomputing them.
+    from the same PCG64 stream (`missionfit.engine.pcg64`). `tables` (from `world_tables`) saves recomputing them.
     """
     tables = world_tables(sectors, event_types) if tables is None else tables
     counts = rng.poisson(tables.rates * days).astype(np.int64)

@@ -7,8 +7,8 @@ from typing import Any
 
 import pandas as pd
 
-from missionfit.metrics import fc_latency_table, flows_table, replicate_metrics, timeseries_table
-from missionfit.model import MissionModel, replicate_seed_sequence
+from missionfit.model.metrics import fc_latency_table, flows_table, replicate_metrics, timeseries_table
+from missionfit.model.mission import MissionModel, replicate_seed_sequence
 from missionfit.scenario import CompiledScenario
 
 __all__ = ["ReplicateResult", "run_replicate", "replicate_seed_sequence", "days_must_be_positive"]

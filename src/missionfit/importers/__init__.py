@@ -1,0 +1,1 @@
+"""Importers that write scenario data from external datasets (Geo-PKO)."""

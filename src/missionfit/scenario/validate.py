@@ -1,0 +1,157 @@
+"""Range and reference checks of a resolved scenario; the first problem raises `ScenarioError`."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import networkx as nx
+
+from missionfit.scenario import schema
+from missionfit.scenario.errors import Checker
+from missionfit.scenario.resolve import _get
+
+#: Unit attributes that are probabilities or levels in [0, 1] (dotted for nested ones).
+UNIT_UNIT_INTERVAL = (
+    "tech_level",
+    "escort_cost",
+    "reporting_culture.proactive",
+    "reporting_culture.responsive",
+    "reporting_culture.bypass",
+    "report_writing",
+    "local_knowledge",
+    "trust_threshold",
+    "focus.horizon",
+    "mandate_fidelity",
+    "tasking_rate",
+)
+
+_SENSOR_FIELDS = {f.name for f in dataclasses.fields(schema.SensorSpec)}
+_CONSUMER_FIELDS = {f.name for f in dataclasses.fields(schema.ConsumerSpec)}
+_UNIT_FIELDS = {f.name for f in dataclasses.fields(schema.UnitSpec)}
+_EDGE_FIELDS = {f.name for f in dataclasses.fields(schema.EdgeSpec)}
+
+
+def _validate(spec: dict[str, Any], units: list[dict[str, Any]], ck: Checker) -> None:
+    """Check ranges and references; raises ScenarioError on the first problem."""
+    sector_ids = [s["id"] for s in spec["sectors"]]
+    for i, s in enumerate(spec["sectors"]):
+        ck.non_negative(f"sectors[{i}].event_rate", s.get("event_rate"))
+    if len(set(sector_ids)) != len(sector_ids):
+        dup = next(x for x in sector_ids if sector_ids.count(x) > 1)
+        ck.fail("sectors", dup, "duplicate sector id")
+    if not sector_ids:
+        ck.fail("sectors", [], "a scenario needs at least one sector")
+    if not spec["event_types"]:
+        ck.fail("event_types", [], "a scenario needs at least one event type")
+    for i, et in enumerate(spec["event_types"]):
+        k = f"event_types[{i}]"
+        ck.one_of(k + ".line", et["line"], set(schema.MANDATE_LINES))
+        ck.one_of(k + ".domain", et["domain"], set(schema.DOMAINS))
+        ck.one_of(k + ".horizon", et["horizon"], set(schema.HORIZONS))
+        ck.non_negative(k + ".share", et["share"])
+        for j, x in enumerate(et["severity"]):
+            ck.non_negative(f"{k}.severity[{j}]", x)
+        for j, x in enumerate(et["warning_days"]):
+            ck.non_negative(f"{k}.warning_days[{j}]", x)
+        if len(et["severity"]) != 2 or et["severity"][0] > et["severity"][1]:
+            ck.fail(k + ".severity", et["severity"], "must be [low, high] with low <= high")
+        if len(et["warning_days"]) != 2 or et["warning_days"][0] > et["warning_days"][1]:
+            ck.fail(k + ".warning_days", et["warning_days"], "must be [low, high] with low <= high")
+        if et["indicators"] < 1:
+            ck.fail(k + ".indicators", et["indicators"], "must be at least 1")
+    if sum(et["share"] for et in spec["event_types"]) <= 0:
+        ck.fail("event_types", "share", "shares must not all be zero")
+    for line, w in spec["mandate_weights"].items():
+        ck.one_of(f"mandate_weights.{line}", line, set(schema.MANDATE_LINES))
+        ck.non_negative(f"mandate_weights.{line}", w)
+    ck.non_negative("rotation_days", spec["rotation_days"])
+
+    seen: set[str] = set()
+    for i, u in enumerate(units):
+        k = f"units[{i}]"
+        if u["id"] in seen:
+            ck.fail(k + ".id", u["id"], "duplicate unit id")
+        seen.add(u["id"])
+        if not u.get("kind") or u["kind"] == "???":
+            ck.fail(k + ".kind", u.get("kind"), "every unit needs a kind")
+        for attr in UNIT_UNIT_INTERVAL:
+            ck.unit_interval(f"units[{i}].{attr} (id {u['id']})", _get(u, attr))
+        ck.one_of(f"{k}.component", u["component"], set(schema.COMPONENTS))
+        ck.one_of(f"{k}.procedures", u["procedures"], set(schema.PROCEDURES))
+        ck.non_negative(f"{k}.analysts", u["analysts"])
+        ck.non_negative(f"{k}.strength", u["strength"] or 0)
+        sl = u["security_level"]
+        if not isinstance(sl, int) or not 0 <= sl <= 3:
+            ck.fail(f"{k}.security_level", sl, "must be an integer level 0..3")
+        if u["sector"] is not None and u["sector"] not in sector_ids:
+            ck.fail(f"{k}.sector", u["sector"], "unknown sector")
+        for d in u["focus"]["domains"]:
+            ck.one_of(f"{k}.focus.domains", d, set(schema.DOMAINS))
+        for j, s in enumerate(u["sensors"]):
+            sk = f"{k}.sensors[{j}]"
+            extra = set(s) - _SENSOR_FIELDS
+            if extra:
+                ck.fail(sk, sorted(extra)[0], "unknown sensor key")
+            ck.unit_interval(sk + ".coverage", s["coverage"])
+            ck.non_negative(sk + ".available_day", s["available_day"])
+            for d in s["domains"]:
+                ck.one_of(sk + ".domains", d, set(schema.DOMAINS))
+            for sec in s["sectors"]:
+                ck.one_of(sk + ".sectors", sec, set(sector_ids))
+        if u["board"] is not None and (not isinstance(u["board"]["period_days"], int) or u["board"]["period_days"] < 1):
+            ck.fail(f"{k}.board.period_days", u["board"]["period_days"], "a board meets every n >= 1 days")
+        if u["rotation_day"] is not None:
+            ck.non_negative(f"{k}.rotation_day", u["rotation_day"])
+        c = u["consumer"]
+        if c is not None:
+            extra = set(c) - _CONSUMER_FIELDS
+            if extra:
+                ck.fail(f"{k}.consumer", sorted(extra)[0], "unknown consumer key")
+            for line in c["lines"]:
+                ck.one_of(f"{k}.consumer.lines", line, set(schema.MANDATE_LINES))
+            for h in c["horizons"]:
+                ck.one_of(f"{k}.consumer.horizons", h, set(schema.HORIZONS))
+            ck.non_negative(f"{k}.consumer.lead_days", c["lead_days"])
+    for i, u in enumerate(units):
+        for r in u["rivals"]:
+            if r not in seen:
+                ck.fail(f"units[{i}].rivals", r, "unknown unit")
+
+    command = nx.DiGraph()
+    for i, e in enumerate(spec["edges"]):
+        k = f"edges[{i}]"
+        extra = set(e) - _EDGE_FIELDS
+        if extra:
+            ck.fail(k, sorted(extra)[0], "unknown edge key")
+        for end in ("source", "target"):
+            if e[end] not in seen:
+                ck.fail(f"{k}.{end}", e[end], "edge to an unknown unit")
+        if e["source"] == e["target"]:
+            ck.fail(f"{k}.target", e["target"], "an edge may not loop onto its source")
+        ck.one_of(f"{k}.type", e["type"], set(schema.EDGE_TYPES))
+        ck.non_negative(f"{k}.latency_days", e["latency_days"])
+        ck.unit_interval(f"{k}.reliability", e["reliability"])
+        if e["type"] == "command":
+            command.add_edge(e["source"], e["target"])
+        if e["type"] == "board":
+            target = next(u for u in units if u["id"] == e["target"])
+            if target["board"] is None:
+                ck.fail(f"{k}.target", e["target"], "board edges must point at a unit of kind board")
+    try:
+        cycle = nx.find_cycle(command)
+    except nx.NetworkXNoCycle:
+        cycle = None
+    if cycle:
+        ck.fail("edges (type command)", " -> ".join([a for a, _ in cycle] + [cycle[0][0]]), "command cycle")
+    trust = spec["trust"]
+    for key in ("default", "same_group", "same_contributor"):
+        ck.unit_interval(f"trust.{key}", trust[key])
+    for g, row in (trust.get("groups") or {}).items():
+        for h, v in row.items():
+            ck.unit_interval(f"trust.groups.{g}.{h}", v)
+    for i, p in enumerate(trust.get("pairs") or []):
+        for end in ("source", "target"):
+            if p[end] not in seen:
+                ck.fail(f"trust.pairs[{i}].{end}", p[end], "unknown unit")
+        ck.unit_interval(f"trust.pairs[{i}].value", p["value"])
