@@ -1,20 +1,14 @@
 """The public Python API: compose a scenario spec, build it, run it (a contract, like the commands).
 
-```python
-import missionfit as mf
+Import the names from `missionfit` itself, which loads each module on first use (docs/api.md)::
 
-spec = mf.scenario_spec("minusma_2015", interventions=["jcb_directive"])  # plain dict, editable
-sc = mf.build(spec, fit={"cultural": 0.5}, mechanisms={"trust_gain": 0.1})  # validated and compiled
-res = mf.run(sc, replicates=20, seed=0, days=180)  # the numbers of the `missionfit` command
-res.metrics, res.replicates, res.timeseries, res.flows, res.units, res.fc_latency
-```
+    import missionfit as mf
 
-The names are re-exported by `missionfit` itself; see docs/api.md.
+    spec = mf.scenario_spec("minusma_2015", interventions=["jcb_directive"])  # plain dict, editable
+    sc = mf.build(spec, fit={"cultural": 0.5}, mechanisms={"trust_gain": 0.1})  # validated and compiled
+    res = mf.run(sc, replicates=20, seed=0, days=180)  # the numbers of the `missionfit` command
+    res.metrics, res.replicates, res.timeseries, res.flows, res.units, res.fc_latency
+
+Modules: `spec` (scenario_spec, build: the scenario code only) and `results` (run, Results: the engine too).
+This package imports neither, so that building a scenario never loads the numba engine.
 """
-
-from missionfit.api.results import Results, run
-from missionfit.api.spec import build, scenario_spec
-from missionfit.scenario.compiler import CompiledScenario as Scenario
-from missionfit.scenario.errors import ScenarioError
-
-__all__ = ["Results", "Scenario", "ScenarioError", "build", "run", "scenario_spec"]
