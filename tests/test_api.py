@@ -65,6 +65,7 @@ def test_spec_is_plain_composed_and_survives_build():
     sc = mf.build(spec)
     assert spec == before, "build changed the caller's spec"
     assert sc.interventions == ["jcb_directive", "liaison_officers"]
+    assert list(mf.scenario_spec("minusma_2015", "jcb_directive")["interventions"]) == ["jcb_directive"]
     assert "jcb" in {u["id"] for u in sc.units}
 
 

@@ -14,14 +14,10 @@ pandas and numpy take a while), so a script that only reads a run directory neve
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:  # for type checkers and IDEs; at run time `__getattr__` imports on first use
-    from missionfit.api.results import Results, run
-    from missionfit.api.spec import build, scenario_spec
-    from missionfit.scenario.compiler import CompiledScenario as Scenario
-    from missionfit.scenario.errors import ScenarioError
-
+# No imports of the submodules here, not even under TYPE_CHECKING: the model's modules import `missionfit.engine`
+# through this package, and a static import from here back into the model would close a cycle.
 #: Public name -> (module, attribute). `run` and `Results` need the engine; the others only the scenario code.
 _LAZY = {
     "scenario_spec": ("missionfit.api.spec", "scenario_spec"),

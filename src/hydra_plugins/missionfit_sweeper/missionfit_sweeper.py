@@ -9,6 +9,7 @@ It extends Hydra's BasicSweeper (cartesian products of `key=a,b,c` and `hydra.sw
 * aggregation after the last job, whatever happened to single jobs (the task function records failures in
   `errors/`, it never raises): `summary.parquet`, plus `comparison.parquet` for sweeps over `interventions`
   and `sensitivity.parquet` for Sobol/Morris designs. `missionfit-collect DIR` rebuilds them at any time.
+* the exit code: when jobs failed, the sweeper lists them (job, overrides, message) and exits 1.
 
 Launchers are untouched: basic, joblib, submitit (Slurm/local) and Ray all receive ordinary override lists.
 """

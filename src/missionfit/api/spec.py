@@ -67,7 +67,7 @@ def scenario_spec(
 
     Args:
         name: Scenario name: a file `scenario/<name>.yaml` in a config folder.
-        interventions: Intervention names: files `interventions/<name>.yaml`.
+        interventions: Intervention names: files `interventions/<name>.yaml` (a single name may be a string).
         config_dir: A user config folder searched before the package's (like the command line's
             `--config-dir`).
 
@@ -82,6 +82,8 @@ def scenario_spec(
         >>> spec["scenario"]["rotation_days"] = 0
     """
     roots = _search_path(config_dir)
+    if isinstance(interventions, str):  # "jcb_directive", not the letters j, c, b, ...
+        interventions = [interventions]
     path = _first_found("scenario", name, roots, scenario_file)
     spec: dict[str, Any] = {"scenario": _read(path), "interventions": {}, "sources": {"scenario": str(path)}}
     for iv in dict.fromkeys(interventions):  # a name given twice is one selection, as in the config group
