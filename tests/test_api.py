@@ -38,7 +38,7 @@ def _json_metrics(metrics: dict, tmp_path: Path) -> dict:
     return out
 
 
-def test_import_is_light_and_names_load_on_use():
+def test_import_is_light_names_load_on_use_and_hydra_stays_out():
     code = (
         "import sys, missionfit as mf\n"
         "heavy = [m for m in ('numpy', 'pandas', 'numba', 'yaml', 'hydra') if m in sys.modules]\n"
@@ -47,6 +47,7 @@ def test_import_is_light_and_names_load_on_use():
         "assert mf.build.__module__ == 'missionfit.api.spec' and 'numba' not in sys.modules\n"
         "assert mf.run.__module__ == 'missionfit.api.results'\n"
         "assert issubclass(mf.ScenarioError, ValueError)\n"
+        "assert not {'hydra', 'omegaconf'} & set(sys.modules), 'the API and the model must not import Hydra'\n"
     )
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert res.returncode == 0, res.stderr
