@@ -125,7 +125,7 @@ def test_experiment_values_win_over_config_yaml(compose_cfg):
 
 @pytest.mark.parametrize(("experiment", "method"), [("fit_grid", "grid"), ("lhs", "lhs"), ("sensitivity", "sobol")])
 def test_design_experiments(compose_cfg, experiment, method):
-    from missionfit.runner.sweep import design_from_cfg
+    from missionfit.runner.sweep.plan import design_from_cfg
 
     cfg = compose_cfg([f"experiment={experiment}"])
     assert cfg.design.method == method
@@ -138,7 +138,7 @@ def test_design_experiments(compose_cfg, experiment, method):
 
 
 def test_sensitivity_morris(compose_cfg):
-    from missionfit.runner.sweep import design_from_cfg
+    from missionfit.runner.sweep.plan import design_from_cfg
 
     cfg = compose_cfg(["experiment=sensitivity", "sensitivity.method=morris", "sensitivity.n=4"])
     assert cfg.design.method == "morris"

@@ -21,3 +21,21 @@ def config_dir() -> Path:
     if (checkout / "config.yaml").is_file():
         return checkout
     return here.parent / "_configs"
+
+
+def display_path(path: str | Path) -> str:
+    """Return `path` relative to the working directory when it is below it, else absolute.
+
+    Error messages name files this way, so that the Python API and the command line print the same line.
+
+    Args:
+        path: A file path.
+
+    Returns:
+        The path as shown to a user.
+    """
+    p = Path(path)
+    try:
+        return str(p.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(p)

@@ -9,11 +9,13 @@ It extends Hydra's BasicSweeper (cartesian products of `key=a,b,c` and `hydra.sw
 * aggregation after the last job, whatever happened to single jobs (the task function records failures in
   `errors/`, it never raises): `summary.parquet`, plus `comparison.parquet` for sweeps over `interventions`
   and `sensitivity.parquet` for Sobol/Morris designs. `missionfit-collect DIR` rebuilds them at any time.
+* the exit code: when jobs failed, the sweeper lists them (job, overrides, message) and exits 1.
 
 Launchers are untouched: basic, joblib, submitit (Slurm/local) and Ray all receive ordinary override lists.
 """
 
 import logging
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +27,9 @@ from hydra.core.override_parser.overrides_parser import OverridesParser
 from omegaconf import OmegaConf
 
 log = logging.getLogger(__name__)
+
+# The runner is imported inside the methods: Hydra imports every plugin module whenever it scans for plugins
+# (any Hydra app, `--help` included), and the runner pulls in pandas and numpy. Only a sweep needs it.
 
 
 @dataclass
@@ -54,7 +59,7 @@ class MissionfitSweeper(BasicSweeper):
         super().__init__(max_batch_size=max_batch_size, params=dict(params or {}))
 
     def _job_overrides(self, arguments: list[str]) -> tuple[list[list[str]], list[str], dict[str, Any] | None]:
-        from missionfit.runner.sweep import design_job_overrides
+        from missionfit.runner.sweep.plan import design_job_overrides
 
         assert self.config is not None and self.hydra_context is not None
         params_conf = self._parse_config()
@@ -67,41 +72,52 @@ class MissionfitSweeper(BasicSweeper):
         return jobs, swept, design
 
     def sweep(self, arguments: list[str]) -> Any:
-        """Run the sweep; see the module docstring."""
-        from missionfit.runner import sweep as sw
+        """Run the sweep; see the module docstring.
+
+        Raises:
+            SystemExit: 2 when a job's config does not compose (one line); 1 after the sweep when jobs failed.
+        """
+        from missionfit.runner.sweep.collect import finish_sweep
+        from missionfit.runner.sweep.layout import fail_line, record_launcher_failures, report
+        from missionfit.runner.sweep.plan import check_sweep_overrides, write_sweep_manifest
         from missionfit.runner.validate import ConfigError, describe_exception
 
         assert self.config is not None and self.launcher is not None and self.hydra_context is not None
         try:
             jobs, swept, design = self._job_overrides(arguments)
         except ConfigError as err:
-            raise SystemExit(sw.fail_line(str(err))) from None
+            raise SystemExit(fail_line(str(err))) from None
         sweep_dir = Path(str(self.config.hydra.sweep.dir))
         sweep_dir.mkdir(parents=True, exist_ok=True)
         OmegaConf.save(self.config, sweep_dir / "multirun.yaml")
-        sw.write_sweep_manifest(sweep_dir, self.config, jobs=jobs, swept=swept, design=design)
+        write_sweep_manifest(sweep_dir, self.config, jobs=jobs, swept=swept, design=design)
 
         # Check every job's overrides before launching: an unknown intervention or a wrong type is one clear
         # line, not a traceback from inside a launcher. Composing a large scenario costs about a second, so
         # the first job is composed in full and the other values are checked against its config.
         try:
-            sw.check_sweep_overrides(self.hydra_context.config_loader, self.config, jobs)
+            check_sweep_overrides(self.hydra_context.config_loader, self.config, jobs)
         except ConfigError as err:
-            raise SystemExit(sw.fail_line(str(err))) from None
+            raise SystemExit(fail_line(str(err))) from None
         except Exception as err:  # noqa: BLE001 - every composition error becomes one line
-            raise SystemExit(sw.fail_line(describe_exception(err, list(jobs[0])))) from None
+            raise SystemExit(fail_line(describe_exception(err, list(jobs[0])))) from None
 
         chunks = list(self.split_overrides_to_chunks(jobs, self.max_batch_size))
         total = len(jobs)
         returns = []
         start = 0
         tic = time.perf_counter()
-        sw.report(f"sweep of {total} jobs into {sweep_dir}")
+        report(f"sweep of {total} jobs into {sweep_dir}")
         for chunk in chunks:
             results = self.launcher.launch(chunk, initial_job_idx=start)
-            sw.record_launcher_failures(sweep_dir, results, chunk, start)
+            record_launcher_failures(sweep_dir, results, chunk, start)
             start += len(chunk)
             returns.append(results)
-            sw.report(f"jobs done {start}/{total} ({time.perf_counter() - tic:.1f} s)")
-        sw.finish_sweep(sweep_dir)
+            report(f"jobs done {start}/{total} ({time.perf_counter() - tic:.1f} s)")
+        outcome = finish_sweep(sweep_dir)
+        failed = outcome.failure_report()
+        if failed is not None:
+            # Hydra drops the sweeper's return value, so the exit code is set here, where the outcome is known.
+            print(failed, file=sys.stderr, flush=True)
+            raise SystemExit(1)
         return returns

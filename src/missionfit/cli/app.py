@@ -3,7 +3,8 @@
 `main()` first composes the config itself (Hydra's compose API, honouring `--config-dir`) for a single run, so
 that an unknown scenario or intervention, a wrong type or an out-of-range value is reported as one line
 (`missionfit: error: <file>: <key> = <value>: <reason>`) with a non-zero exit and no traceback; then it hands
-over to the `@hydra.main` function. After a sweep it exits non-zero with the list of failed jobs.
+over to the `@hydra.main` function. After a sweep with failed jobs the `missionfit` sweeper lists them and
+exits 1.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ def hydra_main(cfg: DictConfig) -> object:
     Returns:
         A small result (see `missionfit.runner.task.run_task`).
     """
+    # imported here, not at the top: `main` reports bad input before the engine behind the task is loaded
     from missionfit.runner.task import run_task
 
     return run_task(cfg)
@@ -117,23 +119,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     if message is not None:
         print(f"missionfit: error: {message}", file=sys.stderr, flush=True)
         raise SystemExit(2)
-    from missionfit.runner.sweep import LAST_SWEEP
-
-    LAST_SWEEP.clear()
     saved = sys.argv
     sys.argv = [saved[0] if saved else "missionfit", *argv]
     try:
-        hydra_main()
+        hydra_main()  # a sweep with failed jobs exits 1 from the sweeper, after listing them
     finally:
         sys.argv = saved
-    failed = LAST_SWEEP.get("failed") or []
-    if failed:
-        lines = [f"missionfit: error: {len(failed)} job(s) of the sweep failed ({LAST_SWEEP.get('dir')}):"]
-        for rec in failed:
-            lines.append(f"  job {rec.get('job')} [{' '.join(rec.get('overrides', []))}]: {rec.get('message')}")
-        lines.append("  (fix and rerun the same command with hydra.sweep.dir=<that dir> to redo only these)")
-        print("\n".join(lines), file=sys.stderr, flush=True)
-        raise SystemExit(1)
 
 
 if __name__ == "__main__":

@@ -24,7 +24,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     parser.add_argument("sweep_dir", type=Path, help="the sweep directory (hydra.sweep.dir)")
     args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
-    from missionfit.runner.sweep import collect, failures
+    from missionfit.runner.sweep.collect import collect
+    from missionfit.runner.sweep.layout import failures
 
     if not args.sweep_dir.is_dir():
         print(f"missionfit-collect: error: {args.sweep_dir}: not a directory", file=sys.stderr)

@@ -1,4 +1,4 @@
-"""Run one configuration: build the scenario, loop over replicates, write the run directory.
+"""Run one configuration: build the scenario and run its replicates (`missionfit.api`), write the run directory.
 
 Files (MODEL.md §4): `replicates.parquet`, `timeseries.parquet`, `flows.parquet`, `units.parquet`,
 `fc_latency.parquet`, `config.yaml`, `provenance.json` and, last, `metrics.json`. Each is written atomically,
@@ -7,78 +7,30 @@ so a directory holding `metrics.json` is a complete run.
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-import pandas as pd
+import yaml
+from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig, OmegaConf
 
+from missionfit.api.results import flatten_metrics, run, summarize
+from missionfit.api.spec import build
+from missionfit.model.replicate import replicate_seed_sequence
 from missionfit.runner import provenance as prov
 from missionfit.runner.rundir import METRICS_FILE, write_json, write_parquet, write_text
-from missionfit.runner.stats import mean_ci95
 from missionfit.runner.validate import check_config, config_file_of
 
-#: Edge columns of `flows.parquet` and the counters summed over replicates.
-FLOW_KEYS = ("source", "target", "type")
-FLOW_COUNTS = ("hops", "delivered", "withheld", "sanitized", "lost")
-
-
-def flatten_metrics(metrics: Mapping[str, Any], prefix: str = "") -> dict[str, float]:
-    """Flatten nested metric dicts with dotted names (`fit_index.strategic`).
-
-    Args:
-        metrics: The metrics of one replicate.
-        prefix: Prefix of the keys (used in recursion).
-
-    Returns:
-        A flat mapping of name to number.
-    """
-    flat: dict[str, float] = {}
-    for key, value in metrics.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, Mapping):
-            flat.update(flatten_metrics(value, prefix=f"{name}."))
-        else:
-            flat[name] = value
-    return flat
-
-
-def summarize(metrics: Sequence[Mapping[str, Any]]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Means and 95% t-intervals over replicates, keeping the nesting of the metrics.
-
-    Args:
-        metrics: One metrics mapping per replicate (same keys).
-
-    Returns:
-        `(means, ci95)`; `ci95` mirrors `means` with `[low, high]` leaves (null with one replicate).
-    """
-    means: dict[str, Any] = {}
-    cis: dict[str, Any] = {}
-    first = metrics[0]
-    for key, value in first.items():
-        if isinstance(value, Mapping):
-            means[key], cis[key] = summarize([m[key] for m in metrics])
-        elif isinstance(value, int | float) and not isinstance(value, bool):
-            mean, low, high = mean_ci95([float(m[key]) for m in metrics])
-            means[key] = mean
-            cis[key] = [low, high]
-    return means, cis
+#: `flatten_metrics` and `summarize` moved to `missionfit.api.results` (the API's replicate loop); the names
+#: stay importable from here.
+__all__ = ["execute_run", "flatten_metrics", "summarize"]
 
 
 def _sources(cfg: DictConfig) -> dict[str, str]:
-    choices: Mapping[str, Any] = {}
-    try:
-        from hydra.core.hydra_config import HydraConfig
-
-        if HydraConfig.initialized():
-            choices = HydraConfig.get().runtime.choices
-    except Exception:  # noqa: BLE001
-        choices = {}
+    choices: Mapping[str, Any] = HydraConfig.get().runtime.choices if HydraConfig.initialized() else {}
     scenario_choice = choices.get("scenario") or cfg.scenario.get("name", "scenario")
     sources = {"scenario": config_file_of(cfg, "scenario", str(scenario_choice)), "config": "config"}
     for name in cfg.interventions:
@@ -110,73 +62,28 @@ def execute_run(
 
     Raises:
         ConfigError: A run setting out of range.
-        ScenarioError: An invalid scenario or intervention (raised by `build_scenario`).
+        ScenarioError: An invalid scenario or intervention (raised by `missionfit.api.build`).
     """
-    from tqdm.auto import tqdm
-
-    from missionfit.model.replicate import replicate_seed_sequence, run_replicate
-    from missionfit.scenario import build_scenario
-
     started = datetime.now(UTC)
     tic = time.perf_counter()
     check_config(cfg, overrides)
     plain = OmegaConf.to_container(cfg, resolve=True)
     assert isinstance(plain, dict)
     plain.pop("hydra", None)
-    compiled = build_scenario(
-        plain["scenario"],
-        interventions=plain["interventions"],
-        fit=plain["fit"],
-        mechanisms=plain["mechanisms"],
-        sources=_sources(cfg),
-    )
+    # the composed config's `scenario` and `interventions` nodes are an API spec (missionfit.api.spec)
+    spec = {"scenario": plain["scenario"], "interventions": plain["interventions"], "sources": _sources(cfg)}
+    compiled = build(spec, fit=plain["fit"], mechanisms=plain["mechanisms"])
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     seed, days, n_rep = int(cfg.seed), int(cfg.sim.days), int(cfg.sim.replicates)
+    results = run(compiled, n_rep, seed, days, progress=bool(cfg.sim.progress), label=progress_desc or "replicates")
 
-    rows: list[dict[str, Any]] = []
-    per_rep: list[dict[str, Any]] = []
-    series: list[pd.DataFrame] = []
-    flows: list[pd.DataFrame] = []
-    latency: list[pd.DataFrame] = []
-    seeds: list[dict[str, Any]] = []
-    bar = tqdm(
-        range(n_rep),
-        desc=progress_desc or "replicates",
-        unit="rep",
-        file=sys.stderr,
-        disable=not bool(cfg.sim.progress),
-        leave=False,
-        dynamic_ncols=True,
-    )
-    for r in bar:
-        res = run_replicate(compiled, seed=seed, replicate=r, days=days)
-        seq = replicate_seed_sequence(seed, r)
-        seeds.append({"replicate": r, **prov.seed_record(seq)})
-        per_rep.append(res.metrics)
-        rows.append({"replicate": r, "seed": seed, **flatten_metrics(res.metrics)})
-        series.append(res.timeseries)
-        flows.append(res.flows)
-        latency.append(res.fc_latency)
-    bar.close()
-
-    replicates = pd.DataFrame(rows)
-    timeseries = _stack_replicates(series)
-    fc_latency = _stack_replicates(latency)
-    flows_all = pd.concat(flows, ignore_index=True)
-    counts = [c for c in flows_all.columns if c not in FLOW_KEYS]
-    flows_sum = flows_all.groupby(list(FLOW_KEYS), sort=True, dropna=False)[counts].sum().reset_index()
-    flows_sum["replicates"] = n_rep
-
-    write_parquet(out_dir / "replicates.parquet", replicates)
-    write_parquet(out_dir / "timeseries.parquet", timeseries)
-    write_parquet(out_dir / "flows.parquet", flows_sum)
-    write_parquet(out_dir / "units.parquet", compiled.units_table())
-    write_parquet(out_dir / "fc_latency.parquet", fc_latency)
+    for name, table in results.tables().items():
+        write_parquet(out_dir / f"{name}.parquet", table)
     write_text(out_dir / "config.yaml", _yaml(plain))
 
-    means, cis = summarize(per_rep)
-    wall = time.perf_counter() - tic
+    wall = time.perf_counter() - tic  # the whole run: checks and build too, not only the replicates
+    seeds = [{"replicate": r, **prov.seed_record(replicate_seed_sequence(seed, r))} for r in range(n_rep)]
     provenance = {
         **prov.environment(),
         "scenario": compiled.name,
@@ -193,30 +100,17 @@ def execute_run(
         "wall_seconds": wall,
     }
     write_json(out_dir / "provenance.json", provenance)
-    metrics = {**means, "ci95": cis, "replicates": n_rep, "wall_seconds": wall}
+    metrics = {**results.metrics, "wall_seconds": wall}
     write_json(out_dir / METRICS_FILE, metrics)
     return {
         "run_dir": str(out_dir),
         "wall_seconds": wall,
         "replicates": n_rep,
-        "goal_realization": means.get("goal_realization"),
+        "goal_realization": metrics.get("goal_realization"),
     }
 
 
 def _yaml(data: Any) -> str:
     """Dump plain data as YAML (libyaml when available: a scenario has thousands of lines)."""
-    import yaml
-
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
     return yaml.dump(data, Dumper=dumper, sort_keys=False, allow_unicode=True, default_flow_style=False)
-
-
-def _stack_replicates(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """The replicates' tables one under the other, with a leading `replicate` column (0, 1, ...).
-
-    The column is added once to the stack rather than to each replicate's table: per replicate it would
-    cost pandas about as much as running the replicate's model.
-    """
-    stacked = pd.concat(frames, ignore_index=True)
-    stacked.insert(0, "replicate", np.repeat(np.arange(len(frames)), [len(f) for f in frames]))
-    return stacked

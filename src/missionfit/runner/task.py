@@ -6,7 +6,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from hydra.core.hydra_config import HydraConfig
+from hydra.types import RunMode
 from omegaconf import DictConfig
+
+from missionfit.runner.designs import DesignError
+from missionfit.runner.run import execute_run
+from missionfit.runner.sweep.job import params_of, run_job
+from missionfit.runner.validate import ConfigError
+from missionfit.scenario.errors import ScenarioError
 
 
 def run_task(cfg: DictConfig) -> Any:
@@ -22,21 +30,9 @@ def run_task(cfg: DictConfig) -> Any:
     Returns:
         A small picklable result.
     """
-    from hydra.core.hydra_config import HydraConfig
-    from hydra.types import RunMode
-
     hc = HydraConfig.get()
     if hc.mode == RunMode.MULTIRUN:
-        from missionfit.runner.sweep import run_job
-
         return run_job(cfg)
-
-    from missionfit.runner.designs import DesignError
-    from missionfit.runner.run import execute_run
-    from missionfit.runner.sweep import params_of
-    from missionfit.runner.validate import ConfigError
-    from missionfit.scenario import ScenarioError
-
     overrides = list(hc.overrides.task)
     out = Path(str(hc.runtime.output_dir))
     try:

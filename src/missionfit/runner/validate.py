@@ -13,7 +13,7 @@ from typing import Any
 
 from omegaconf import DictConfig, OmegaConf
 
-from missionfit.paths import config_dir
+from missionfit.paths import config_dir, display_path
 
 #: Config groups whose selection a user types on the command line.
 GROUPS = ("scenario", "interventions", "experiment")
@@ -24,15 +24,6 @@ EXTRA_CONFIG_DIRS: list[Path] = []
 
 class ConfigError(ValueError):
     """A config value outside its allowed range; `str()` is one line `<file>: <key> = <value>: <reason>`."""
-
-
-def display_path(path: str | Path) -> str:
-    """Return `path` relative to the working directory when it is below it, else absolute."""
-    p = Path(path)
-    try:
-        return str(p.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(p)
 
 
 def primary_config_file() -> str:
@@ -231,6 +222,12 @@ def _reason(message: str) -> tuple[str, str | None]:
     if m:
         return "may not be null", "null"
     return line, None
+
+
+def describe_value_error(key: str, value: Any, err: BaseException) -> str:
+    """Return `<key> = <value>: <reason>` for a value rejected by the typed config."""
+    reason, _ = _reason(str(err))
+    return f"{key} = {value}: {reason}"
 
 
 def unknown_group_option(group: str, name: str, text: str = "") -> str:

@@ -1,7 +1,7 @@
 """The model as the browser view runs it: `MissionModel` built from named scenario, fit knobs and interventions.
 
 SolaraViz (re)creates the model as `Model(**params)` from the sidebar's values, so `VizMissionModel` takes
-plain keyword-only values and builds the scenario with `missionfit.scenario.load`: the same scenario files,
+plain keyword-only values and builds the scenario with the public API (`missionfit.build`): the same scenario files,
 interventions and fit knobs as the command line, nothing duplicated. It adds what a live view needs: a
 DataCollector (named reporters, no lambdas) sampled at day 0 and after every day, the report flow per edge
 over a recent window, and `running = False` at the horizon.
@@ -16,9 +16,9 @@ import numpy as np
 from mesa import DataCollector
 
 from missionfit import engine
+from missionfit.api.spec import build, scenario_spec
 from missionfit.model import MissionModel
 from missionfit.scenario import CompiledScenario, ScenarioError
-from missionfit.scenario.loading import load
 
 #: Names of the DataCollector's model reporters (the plot panels' series).
 GOAL = "Goal realization (to date)"
@@ -103,19 +103,24 @@ def load_applicable(
         `(scenario, applied, rejected)`: the compiled scenario, the interventions applied, and a one-line
         reason per intervention dropped.
     """
+    spec = scenario_spec(scenario_name, interventions)
     try:
-        return load(scenario_name, interventions=interventions, fit=fit), interventions, {}
+        return build(spec, fit=fit), interventions, {}
     except ScenarioError:
         if not interventions:
             raise
+
+    def with_only(names: Iterable[str]) -> dict:
+        return {**spec, "interventions": {n: spec["interventions"][n] for n in names}}
+
     rejected = {}
     for name in interventions:
         try:
-            load(scenario_name, interventions=[name], fit=fit)
+            build(with_only([name]), fit=fit)
         except ScenarioError as exc:
             rejected[name] = f"{exc.key} = {exc.value!r}: {exc.reason}"
     applied = tuple(n for n in interventions if n not in rejected)
-    return load(scenario_name, interventions=applied, fit=fit), applied, rejected
+    return build(with_only(applied), fit=fit), applied, rejected
 
 
 def _fit_value(name: str, value: float) -> float:
