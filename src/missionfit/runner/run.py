@@ -18,8 +18,19 @@ import numpy as np
 import pandas as pd
 from omegaconf import DictConfig, OmegaConf
 
+from missionfit.contract import (
+    CI_KEY,
+    CONFIG_FILE,
+    FC_LATENCY_FILE,
+    FLOWS_FILE,
+    METRICS_FILE,
+    PROVENANCE_FILE,
+    REPLICATES_FILE,
+    TIMESERIES_FILE,
+    UNITS_FILE,
+)
 from missionfit.runner import provenance as prov
-from missionfit.runner.rundir import METRICS_FILE, write_json, write_parquet, write_text
+from missionfit.runner.rundir import write_json, write_parquet, write_text
 from missionfit.runner.stats import mean_ci95
 from missionfit.runner.validate import check_config, config_file_of
 
@@ -168,18 +179,19 @@ def execute_run(
     flows_sum = flows_all.groupby(list(FLOW_KEYS), sort=True, dropna=False)[counts].sum().reset_index()
     flows_sum["replicates"] = n_rep
 
-    write_parquet(out_dir / "replicates.parquet", replicates)
-    write_parquet(out_dir / "timeseries.parquet", timeseries)
-    write_parquet(out_dir / "flows.parquet", flows_sum)
-    write_parquet(out_dir / "units.parquet", compiled.units_table())
-    write_parquet(out_dir / "fc_latency.parquet", fc_latency)
-    write_text(out_dir / "config.yaml", _yaml(plain))
+    write_parquet(out_dir / REPLICATES_FILE, replicates)
+    write_parquet(out_dir / TIMESERIES_FILE, timeseries)
+    write_parquet(out_dir / FLOWS_FILE, flows_sum)
+    write_parquet(out_dir / UNITS_FILE, compiled.units_table())
+    write_parquet(out_dir / FC_LATENCY_FILE, fc_latency)
+    write_text(out_dir / CONFIG_FILE, _yaml(plain))
 
     means, cis = summarize(per_rep)
     wall = time.perf_counter() - tic
     provenance = {
         **prov.environment(),
         "scenario": compiled.name,
+        "scenario_hash": prov.scenario_hash(plain["scenario"], plain["interventions"]),
         "interventions": list(plain["interventions"]),
         "seed": seed,
         "days": days,
@@ -192,8 +204,8 @@ def execute_run(
         "finished": datetime.now(UTC).isoformat(),
         "wall_seconds": wall,
     }
-    write_json(out_dir / "provenance.json", provenance)
-    metrics = {**means, "ci95": cis, "replicates": n_rep, "wall_seconds": wall}
+    write_json(out_dir / PROVENANCE_FILE, provenance)
+    metrics = {**means, CI_KEY: cis, "replicates": n_rep, "wall_seconds": wall}
     write_json(out_dir / METRICS_FILE, metrics)
     return {
         "run_dir": str(out_dir),
