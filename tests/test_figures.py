@@ -599,16 +599,6 @@ def test_analysis_does_not_import_the_model_mesa_or_hydra():
     assert res.returncode == 0, res.stdout + res.stderr
 
 
-def test_synthetic_run_matches_the_contract(tmp_path):
-    run = synthetic.write_run(tmp_path / "run", n=2, days=5)
-    flows = pd.read_parquet(run / "flows.parquet")
-    assert {"source", "target", "type", "hops", "delivered", "withheld", "sanitized", "lost"} <= set(flows)
-    lat = pd.read_parquet(run / "fc_latency.parquet")
-    assert {"replicate", "source", "source_kind", "channel", "latency_days", "timely"} <= set(lat)
-    metrics = json.loads((run / "metrics.json").read_text())
-    assert "goal_realization" in metrics and "security" in metrics["goal_realization_by_line"]
-
-
 def test_fit_landscape_skipped_for_sampled_designs(tmp_path, capsys):
     sweep = synthetic.write_sweep(tmp_path / "morris", "fit", n=2, job_files=False)
     (sweep / "sweep.json").write_text(json.dumps({"swept": [], "design": {"method": "morris"}}))

@@ -152,7 +152,7 @@ METRICS: tuple[Metric, ...] = (
     Metric("observations", _C, "sensor observations of events"),
     Metric("assessments", _C, "analytic assessments made"),
     Metric("tasks_issued", _C, "collection tasks issued"),
-    Metric("mean_trust", _I, "mean trust between units at the end of the run"),
+    Metric("mean_trust", _I, "mean of the unit × unit trust matrix (every ordered pair, diagonal included) at the end"),
     Metric("replicates", _C, "replicates of the run", per_replicate=False),
     Metric("wall_seconds", Kind.SECONDS, "wall time of the whole run", per_replicate=False),
 )
@@ -265,7 +265,7 @@ TIMESERIES = Table(
         Column("hops", "int", "transmission attempts that day", _C),
         Column("fc_warned", "int", "imminent threats warned to the FC in time, that day", _C),
         Column("imminent_threats", "int", "imminent security threats that materialized that day", _C),
-        Column("mean_trust", "float", "mean trust between units at the end of the day", _I),
+        Column("mean_trust", "float", "mean trust over the intel and commander-chain edges at the end of the day", _I),
         Column("fusion_queue", "int", "items waiting in the fusion queues at the end of the day", _C),
         Column("goal_realization", "float", "severity-weighted share mitigated to date, all lines pooled", _S),
         Column("fc_current_warning_rate", "float", "imminent threats warned to the FC in time, to date", _S),
