@@ -231,3 +231,23 @@ def test_contract_version_and_changelog_entry():
     entry = match.group(0)
     for name in (*contract.RUN_FILES, *contract.SWEEP_FILES, *(m.name for m in contract.METRICS)):
         assert f"`{name}`" in entry, f"CHANGELOG.md's {contract.CONTRACT_VERSION} entry does not list {name}"
+
+
+def test_tables_of_a_real_run_print_the_intervals_of_metrics_json(real_run, tmp_path):
+    # one Student-t routine: missionfit-tables' CSV and the runner's metrics.json give the same interval
+    run, _ = real_run
+    res = subprocess.run(
+        [sys.executable, "-m", "missionfit.cli.tables", "baseline", str(run), str(tmp_path / "t")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert res.returncode == 0, res.stderr
+    table = pd.read_csv(tmp_path / "t" / "metrics.csv").set_index("metric")
+    intervals = flatten_metrics(json.loads((run / contract.METRICS_FILE).read_text())[contract.CI_KEY])
+    assert list(table.index) == list(contract.REPLICATE_METRICS)
+    for name, (low, high) in intervals.items():
+        if low is not None:  # null: no interval (a NaN share in every replicate)
+            assert (table.loc[name, "ci_low"], table.loc[name, "ci_high"]) == pytest.approx((low, high), rel=1e-12)
+    tex = (tmp_path / "t" / "metrics.tex").read_text()
+    assert tex.startswith("% Written by missionfit-tables from run/replicates.parquet")

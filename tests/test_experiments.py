@@ -224,6 +224,20 @@ def test_tables_sensitivity_both_methods(tmp_path):
     assert r"\mu^*" in (tmp_path / "t" / "sensitivity_morris.tex").read_text()
 
 
+def test_tables_is_an_installed_command():
+    import tomllib
+
+    scripts = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["scripts"]
+    assert scripts["missionfit-tables"] == "missionfit.cli.tables:main"
+    res = subprocess.run(
+        [sys.executable, "-m", "missionfit.cli.tables", "--help"], capture_output=True, text=True, timeout=60
+    )
+    assert res.returncode == 0 and res.stdout.startswith("usage: missionfit-tables")
+    assert all(k in res.stdout for k in ("baseline", "counterfactuals", "fit_landscape", "sensitivity"))
+    assert not (EXPERIMENTS / "tables.py").exists()  # the module moved into the package; run.sh calls the command
+    assert all("missionfit.cli.tables" in (EXPERIMENTS / n / "run.sh").read_text() for n in EXPECTED)
+
+
 def test_tables_missing_input_is_one_line(tmp_path):
     res = subprocess.run(
         [sys.executable, "-m", "missionfit.cli.tables", "sensitivity", str(tmp_path)],

@@ -29,6 +29,7 @@ from missionfit.analysis.latex import header_cell, interval, num, tex_escape, wr
 from missionfit.analysis.stats import mean_ci
 from missionfit.analysis.style import arm_label, label
 from missionfit.contract import (
+    ALL_ARM,
     COMPARISON_COLUMNS,
     COMPARISON_FILE,
     CONFIG_FILE,
@@ -168,7 +169,7 @@ def _arm_order(comp: pd.DataFrame) -> list[str]:
     """Single interventions by their effect on goal realization (largest first), then combinations, `all` last."""
     gr = comp[comp["metric"] == "goal_realization"].groupby("arm")["mean_diff"].mean()
     arms = list(dict.fromkeys(comp["arm"]))
-    special = [a for a in arms if parse_arm(a) == ("all",)]
+    special = [a for a in arms if parse_arm(a) == (ALL_ARM,)]
     combos = [a for a in arms if a not in special and len(parse_arm(a)) > 1]
     singles = [a for a in arms if a not in special and a not in combos]
     key = lambda a: -gr.get(a, float("-inf"))  # noqa: E731
@@ -240,7 +241,7 @@ def counterfactual_tables(sweep_dir: Path, out: Path) -> list[Path]:
             )
         g = group.set_index(["arm", "metric"])
         for arm in _arm_order(group):
-            if parse_arm(arm) == ("all",) and len(group["arm"].unique()) > 1:
+            if parse_arm(arm) == (ALL_ARM,) and len(group["arm"].unique()) > 1:
                 body.append(r"\addlinespace")
             cells, cis = [], []
             for m in shown:
