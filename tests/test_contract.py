@@ -6,6 +6,7 @@ contract's names, in the declared order and dtype families, and `tests/synthetic
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import re
@@ -116,8 +117,11 @@ def test_a_run_directory_holds_every_contract_file(real_run):
     assert sorted(p.name for p in run.iterdir() if p.is_file()) == sorted(contract.RUN_FILES)
 
 
-def test_mandate_lines_are_the_schemas():
+def test_mandate_lines_and_fit_dimensions_are_the_schemas():
     assert contract.MANDATE_LINES == tuple(schema.MANDATE_LINES)
+    assert contract.FIT_DIMENSIONS == tuple(f.name for f in dataclasses.fields(schema.FitSpec))
+    fit_index = [m.name.split(".", 1)[1] for m in contract.METRICS if m.group == "fit_index"]
+    assert tuple(fit_index) == contract.FIT_DIMENSIONS
 
 
 # ----------------------------------------------------------------------------------------------------------------
