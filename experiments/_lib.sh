@@ -48,7 +48,7 @@ done
 
 MISSIONFIT="$(find_bin missionfit)"
 FIGURES="$(find_bin missionfit-figures)"
-# The interpreter that runs `missionfit` (its shebang), so that experiments/tables.py imports the same package.
+# The interpreter that runs `missionfit` (its shebang), so that `-m missionfit.cli.tables` imports the same package.
 PYTHON="$(head -n 1 "$MISSIONFIT" | sed -n 's/^#! *\([^ ]*\).*/\1/p')"
 if [[ -z "$PYTHON" || ! -x "$PYTHON" || "$PYTHON" == */env ]]; then
     PYTHON="$(command -v python3 || command -v python || die "no python found")"

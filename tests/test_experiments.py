@@ -2,8 +2,8 @@
 
 The end-to-end tests run each command with `--quick` (tiny sizes) into a temporary directory, from an unrelated
 working directory, and check that the figures (PDF + PNG), tables (CSV + LaTeX) and report exist and are not
-empty. The table helper (`experiments/tables.py`) is also tested on the synthetic run and sweep directories of
-`missionfit.analysis.synthetic`, which takes no simulation.
+empty. The table command (`missionfit-tables`, `missionfit.analysis.tables`) is also tested on the synthetic run and
+sweep directories of `tests/synthetic.py`, which take no simulation.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from missionfit.analysis import synthetic
+import synthetic
 from missionfit.analysis.stats import paired_differences
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -159,12 +159,12 @@ def test_outputs_are_git_ignored():
 
 
 # ------------------------------------------------------------------------------------------------
-# tables.py on synthetic run and sweep directories (fast)
+# missionfit-tables on synthetic run and sweep directories (fast)
 
 
 def tables(kind: str, d: Path, out: Path) -> list[str]:
     res = subprocess.run(
-        [sys.executable, str(EXPERIMENTS / "tables.py"), kind, str(d), str(out)],
+        [sys.executable, "-m", "missionfit.cli.tables", kind, str(d), str(out)],
         capture_output=True,
         text=True,
         timeout=120,
@@ -224,9 +224,23 @@ def test_tables_sensitivity_both_methods(tmp_path):
     assert r"\mu^*" in (tmp_path / "t" / "sensitivity_morris.tex").read_text()
 
 
+def test_tables_is_an_installed_command():
+    import tomllib
+
+    scripts = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["scripts"]
+    assert scripts["missionfit-tables"] == "missionfit.cli.tables:main"
+    res = subprocess.run(
+        [sys.executable, "-m", "missionfit.cli.tables", "--help"], capture_output=True, text=True, timeout=60
+    )
+    assert res.returncode == 0 and res.stdout.startswith("usage: missionfit-tables")
+    assert all(k in res.stdout for k in ("baseline", "counterfactuals", "fit_landscape", "sensitivity"))
+    assert not (EXPERIMENTS / "tables.py").exists()  # the module moved into the package; run.sh calls the command
+    assert all("missionfit.cli.tables" in (EXPERIMENTS / n / "run.sh").read_text() for n in EXPECTED)
+
+
 def test_tables_missing_input_is_one_line(tmp_path):
     res = subprocess.run(
-        [sys.executable, str(EXPERIMENTS / "tables.py"), "sensitivity", str(tmp_path)],
+        [sys.executable, "-m", "missionfit.cli.tables", "sensitivity", str(tmp_path)],
         capture_output=True,
         text=True,
         timeout=60,

@@ -12,7 +12,7 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 import yaml  # noqa: E402
 
-from missionfit.analysis import synthetic  # noqa: E402
+import synthetic  # noqa: E402  (tests/synthetic.py: contract-shaped fixture directories)
 from missionfit.analysis.io import InputError  # noqa: E402
 from missionfit.analysis.report import MAX_ROWS, write_report  # noqa: E402
 

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from conftest import ROOT
+from missionfit import contract
 
 CONTRACT_METRICS = [
     "goal_realization",
@@ -28,16 +29,7 @@ CONTRACT_METRICS = [
     "hops",
     "wall_seconds",
 ]
-RUN_FILES = [
-    "metrics.json",
-    "replicates.parquet",
-    "timeseries.parquet",
-    "flows.parquet",
-    "units.parquet",
-    "fc_latency.parquet",
-    "config.yaml",
-    "provenance.json",
-]
+RUN_FILES = contract.RUN_FILES
 HAS_MINUSMA = (ROOT / "configs" / "scenario" / "minusma_2015.yaml").is_file()
 
 

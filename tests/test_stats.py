@@ -8,9 +8,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from missionfit.analysis import stats as analysis_stats
+from missionfit.analysis.stats import mean_ci, mean_ci95, t_quantile_975
+from missionfit.runner import stats as runner_stats
 from missionfit.runner.designs import DesignError, analyze, batch_indices, make_design
 from missionfit.runner.run import flatten_metrics, summarize
-from missionfit.runner.stats import mean_ci95, paired_comparison, paired_difference, t_quantile_975
+from missionfit.runner.stats import paired_comparison, paired_difference
 
 
 @pytest.mark.parametrize(
@@ -33,6 +36,17 @@ def test_t_quantile_matches_scipy():
     stats = pytest.importorskip("scipy.stats")
     for df in range(1, 400):
         assert t_quantile_975(df) == pytest.approx(stats.t.ppf(0.975, df), abs=1e-6)
+
+
+def test_one_student_t_routine_for_metrics_json_figures_and_tables():
+    # the runner's metrics.json intervals and the analysis' figure/table intervals come from the same function,
+    # so a copy with its own t table (as there once was, to four digits) cannot creep back in
+    assert runner_stats.mean_ci95 is analysis_stats.mean_ci95
+    assert not hasattr(runner_stats, "_T975")
+    x = [0.31, 0.35, 0.29, 0.4, 0.33, 0.37]
+    means, cis = summarize([{"m": v} for v in x])
+    assert (means["m"], *cis["m"]) == mean_ci(x)[:3]
+    assert mean_ci(x)[3] == len(x)
 
 
 def test_mean_ci95_hand_computed():

@@ -31,5 +31,5 @@ fi
 step "figures"
 "$FIGURES" "$OUT"
 step "tables"
-"$PYTHON" "$REPO/experiments/tables.py" baseline "$OUT" "$OUT/tables"
+"$PYTHON" -m missionfit.cli.tables baseline "$OUT" "$OUT/tables"
 finish

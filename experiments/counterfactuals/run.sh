@@ -27,5 +27,5 @@ step "sweep -> $OUT"
 step "figures"
 "$FIGURES" "$OUT"
 step "tables"
-"$PYTHON" "$REPO/experiments/tables.py" counterfactuals "$OUT" "$OUT/tables"
+"$PYTHON" -m missionfit.cli.tables counterfactuals "$OUT" "$OUT/tables"
 finish

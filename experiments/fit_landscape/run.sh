@@ -26,5 +26,5 @@ step "sweep -> $OUT"
 step "figures"
 "$FIGURES" "$OUT"
 step "tables"
-"$PYTHON" "$REPO/experiments/tables.py" fit_landscape "$OUT" "$OUT/tables"
+"$PYTHON" -m missionfit.cli.tables fit_landscape "$OUT" "$OUT/tables"
 finish

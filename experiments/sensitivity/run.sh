@@ -27,5 +27,5 @@ step "sweep -> $OUT"
 step "figures"
 "$FIGURES" "$OUT"
 step "tables"
-"$PYTHON" "$REPO/experiments/tables.py" sensitivity "$OUT" "$OUT/tables"
+"$PYTHON" -m missionfit.cli.tables sensitivity "$OUT" "$OUT/tables"
 finish

@@ -19,45 +19,49 @@ Figures and the tables they need:
 `render(dir)` draws all that apply into `dir/figures/`; `report.write_report(sweep_dir)` writes report.md.
 """
 
-from missionfit.analysis.coherence import (
-    LEVELS,
-    CoherenceThresholds,
-    coherence_level,
-    coherence_table,
-    plot_coherence_matrix,
-)
-from missionfit.analysis.figures import FigureResult, render, render_run, render_sweep
-from missionfit.analysis.forest import plot_forest
-from missionfit.analysis.landscape import plot_fit_landscape
-from missionfit.analysis.latency import plot_fc_latency
-from missionfit.analysis.network import plot_network
-from missionfit.analysis.outcomes import goal_table, plot_goal_by_line
-from missionfit.analysis.sensitivity import plot_sensitivity
-from missionfit.analysis.stats import mean_ci, paired_differences
-from missionfit.analysis.style import COLUMN_WIDTH, PAGE_WIDTH, save_figure
-from missionfit.analysis.timeseries import plot_timeseries
+from __future__ import annotations
 
-__all__ = [
-    "COLUMN_WIDTH",
-    "LEVELS",
-    "PAGE_WIDTH",
-    "CoherenceThresholds",
-    "FigureResult",
-    "coherence_level",
-    "coherence_table",
-    "goal_table",
-    "mean_ci",
-    "paired_differences",
-    "plot_coherence_matrix",
-    "plot_fc_latency",
-    "plot_fit_landscape",
-    "plot_forest",
-    "plot_goal_by_line",
-    "plot_network",
-    "plot_sensitivity",
-    "plot_timeseries",
-    "render",
-    "render_run",
-    "render_sweep",
-    "save_figure",
-]
+import importlib
+from typing import Any
+
+#: Public name -> the submodule defining it. Loaded on first use (PEP 562), so that importing one light submodule,
+#: such as `missionfit.analysis.stats` for the runner's intervals, does not import matplotlib and every figure.
+_EXPORTS = {
+    "COLUMN_WIDTH": "style",
+    "LEVELS": "coherence",
+    "PAGE_WIDTH": "style",
+    "CoherenceThresholds": "coherence",
+    "FigureResult": "figures",
+    "coherence_level": "coherence",
+    "coherence_table": "coherence",
+    "goal_table": "outcomes",
+    "mean_ci": "stats",
+    "paired_differences": "stats",
+    "plot_coherence_matrix": "coherence",
+    "plot_fc_latency": "latency",
+    "plot_fit_landscape": "landscape",
+    "plot_forest": "forest",
+    "plot_goal_by_line": "outcomes",
+    "plot_network": "network",
+    "plot_sensitivity": "sensitivity",
+    "plot_timeseries": "timeseries",
+    "render": "figures",
+    "render_run": "figures",
+    "render_sweep": "figures",
+    "save_figure": "style",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -22,8 +22,22 @@ from missionfit.analysis.network import plot_network
 from missionfit.analysis.outcomes import goal_table, plot_goal_by_line
 from missionfit.analysis.sensitivity import plot_sensitivity, sensitivity_methods
 from missionfit.analysis.stats import paired_differences
-from missionfit.analysis.style import arm_key, parse_arm, save_figure
+from missionfit.analysis.style import save_figure
 from missionfit.analysis.timeseries import plot_timeseries
+from missionfit.contract import (
+    COMPARISON_FILE,
+    FC_LATENCY_FILE,
+    FLOWS_FILE,
+    METRICS_FILE,
+    REPLICATES_FILE,
+    SENSITIVITY_FILE,
+    SUMMARY_FILE,
+    SWEEP_MANIFEST_FILE,
+    TIMESERIES_FILE,
+    UNITS_FILE,
+    arm_key,
+    parse_arm,
+)
 
 #: Figure stems and what they show (used for captions in report.md and docs/figures.md).
 CAPTIONS = {
@@ -95,10 +109,10 @@ def render_run(run_dir: str | Path, outdir: str | Path | None = None) -> list[Fi
     out = Path(outdir) if outdir is not None else run_dir / "figures"
     cache = _Cache(run_dir)
     jobs: list[tuple[str, Callable]] = [
-        ("network", lambda: plot_network(cache.need("units.parquet"), cache.need("flows.parquet"))),
+        ("network", lambda: plot_network(cache.need(UNITS_FILE), cache.need(FLOWS_FILE))),
         ("coherence", lambda: _coherence(cache)),
         ("goal_by_line", lambda: _goal_by_line(cache)),
-        ("timeseries", lambda: plot_timeseries(cache.need("timeseries.parquet"))),
+        ("timeseries", lambda: plot_timeseries(cache.need(TIMESERIES_FILE))),
         ("fc_latency", lambda: _latency(cache)),
     ]
     return [_draw(name, fn, out) for name, fn in jobs]
@@ -113,7 +127,7 @@ def render_sweep(sweep_dir: str | Path, outdir: str | Path | None = None) -> lis
         _draw("forest", lambda: plot_forest(sweep_comparison(cache)), out),
         _draw("fit_landscape", lambda: _landscape(cache), out),
     ]
-    sens = _try_table(cache, "sensitivity.parquet")
+    sens = _try_table(cache, SENSITIVITY_FILE)
     methods = sensitivity_methods(sens) if isinstance(sens, pd.DataFrame) else []
     for method in ("sobol", "morris"):
         if method in methods:
@@ -137,10 +151,10 @@ def sweep_comparison(cache: _Cache | str | Path) -> pd.DataFrame:
         _Skip: No comparison table and no interventions sweep with a baseline arm.
     """
     cache = cache if isinstance(cache, _Cache) else _Cache(Path(cache))
-    comp = cache.get("comparison.parquet")
+    comp = cache.get(COMPARISON_FILE)
     if comp is not None and len(comp):
         return comp
-    summary = cache.need("summary.parquet")
+    summary = cache.need(SUMMARY_FILE)
     if "interventions" not in summary.columns:
         raise _Skip("no comparison.parquet, and the sweep does not vary 'interventions'")
     arms = set(summary["interventions"].map(arm_key))
@@ -163,7 +177,7 @@ def swept_columns(summary: pd.DataFrame, sweep_dir: str | Path | None = None) ->
     listed: list[str] = []
     if sweep_dir is not None:
         try:
-            manifest = io.read_json(Path(sweep_dir) / "sweep.json") or {}
+            manifest = io.read_json(Path(sweep_dir) / SWEEP_MANIFEST_FILE) or {}
         except io.InputError:
             manifest = {}
         listed = [k for k in manifest.get("swept") or [] if isinstance(k, str) and k in summary.columns]
@@ -243,7 +257,7 @@ def _one_line(exc: BaseException) -> str:
 
 
 def _coherence(cache: _Cache):
-    units, flows = cache.need("units.parquet"), cache.need("flows.parquet")
+    units, flows = cache.need(UNITS_FILE), cache.need(FLOWS_FILE)
     board_edges, boards_directive = _board_config(cache)
     table = coherence_table(units, flows, board_edges=board_edges, boards_directive=boards_directive)
     if table.empty:
@@ -277,8 +291,8 @@ def _board_config(cache: _Cache) -> tuple[pd.DataFrame | None, bool]:
 
 
 def _goal_by_line(cache: _Cache):
-    metrics = cache.get("metrics.json")
-    reps = cache.get("replicates.parquet")
+    metrics = cache.get(METRICS_FILE)
+    reps = cache.get(REPLICATES_FILE)
     if metrics is None and reps is None:
         raise _Skip("no metrics.json or replicates.parquet")
     table = goal_table(metrics, reps)
@@ -288,10 +302,10 @@ def _goal_by_line(cache: _Cache):
 
 
 def _latency(cache: _Cache):
-    lat = cache.need("fc_latency.parquet")
+    lat = cache.need(FC_LATENCY_FILE)
     if lat.empty:
         raise _Skip("fc_latency.parquet has no rows")
-    units = cache.get("units.parquet")
+    units = cache.get(UNITS_FILE)
     names = (
         dict(zip(units["id"].astype(str), units["name"].astype(str), strict=True))
         if units is not None and {"id", "name"} <= set(units.columns)
@@ -301,7 +315,7 @@ def _latency(cache: _Cache):
 
 
 def _landscape(cache: _Cache):
-    summary = cache.need("summary.parquet")
+    summary = cache.need(SUMMARY_FILE)
     knobs = swept_knobs(summary)
     if len(knobs) < 2:
         raise _Skip("fewer than two fit knobs (fit.strategic, fit.cultural, fit.operational) vary in the sweep")
@@ -318,7 +332,7 @@ def _landscape(cache: _Cache):
 def _design_method(sweep_dir: Path) -> str | None:
     """The design method recorded in `sweep.json` (`grid`, `lhs`, `sobol`, `morris`), if any."""
     try:
-        manifest = io.read_json(Path(sweep_dir) / "sweep.json") or {}
+        manifest = io.read_json(Path(sweep_dir) / SWEEP_MANIFEST_FILE) or {}
     except io.InputError:
         return None
     method = io.get(manifest, "design.method")
@@ -334,7 +348,7 @@ def _full_factorial(summary: pd.DataFrame, knobs: list[str], max_levels: int = 1
 
 
 def _timeseries_by_arm(cache: _Cache):
-    summary = cache.need("summary.parquet")
+    summary = cache.need(SUMMARY_FILE)
     if "interventions" not in summary.columns:
         raise _Skip("the sweep does not vary 'interventions'")
     arms = summary.groupby("job")["interventions"].first().map(arm_key) if "job" in summary else None
@@ -347,7 +361,7 @@ def _timeseries_by_arm(cache: _Cache):
         raise _Skip(f"more than {MAX_ARMS_IN_TIMESERIES} arms")
     frames = []
     for job, arm in arms.items():
-        path = cache.root / str(job) / "timeseries.parquet"
+        path = cache.root / str(job) / TIMESERIES_FILE
         ts = io.read_table(path)
         if ts is None:
             continue

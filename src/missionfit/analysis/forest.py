@@ -14,26 +14,12 @@ from missionfit.analysis.style import (
     COLUMN_WIDTH,
     OKABE_ITO,
     PAGE_WIDTH,
-    arm_key,
     arm_label,
     label,
     new_figure,
     publication_style,
 )
-
-#: Metrics that are shares in [0, 1]: their differences are shown in percentage points.
-SHARE_METRICS = frozenset(
-    {
-        "goal_realization",
-        "fc_current_warning_rate",
-        "asifu_current_warning_rate",
-        "asifu_use_rate_fc",
-        "jmac_receipt_from_sf_isr",
-        "g2_receipt_from_s2",
-        "duplication",
-        "mean_trust",
-    }
-)
+from missionfit.contract import COMPARISON_COLUMNS, arm_key, is_unit_interval
 
 #: Metrics shown by default, in this order, when present.
 KEY_METRICS = (
@@ -89,10 +75,8 @@ def plot_forest(
         width = COLUMN_WIDTH if len(metrics) == 1 else PAGE_WIDTH
     height = 1.1 + 0.3 * n_arms
     wrap = max(12, int((width - 1.6) / len(metrics) * 72 / 4.3))
-    scale = {
-        m: 100.0 if m in SHARE_METRICS or m.startswith(("goal_realization_by_line.", "fit_index.")) else 1.0
-        for m in metrics
-    }
+    # shares and indices in [0, 1] (the contract's kinds) are shown in percentage points
+    scale = {m: 100.0 if is_unit_interval(m) else 1.0 for m in metrics}
     unit = " (percentage points)" if all(v == 100.0 for v in scale.values()) else ""
     with publication_style():
         fig = new_figure(width, height)
@@ -161,7 +145,7 @@ def plot_forest(
     return fig, axes
 
 
-_COLUMNS = {"arm", "metric", "mean_diff", "ci_low", "ci_high", "effect_size", "n"}
+_COLUMNS = set(COMPARISON_COLUMNS)
 
 
 def _value(v: object) -> str:

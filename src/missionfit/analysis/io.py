@@ -13,17 +13,10 @@ from typing import Any
 import pandas as pd
 import yaml
 
-#: Files whose presence makes a directory a run directory.
-RUN_FILES = (
-    "metrics.json",
-    "replicates.parquet",
-    "timeseries.parquet",
-    "flows.parquet",
-    "units.parquet",
-    "fc_latency.parquet",
-)
-#: The file that makes a directory a sweep directory.
-SWEEP_FILE = "summary.parquet"
+from missionfit.contract import CI_KEY, CONFIG_FILE, METRICS_FILE, MULTIRUN_FILE, RUN_TABLES, SUMMARY_FILE
+
+#: Files whose presence makes a directory a run directory (its results; config and provenance are not enough).
+RUN_OUTPUT_FILES = (METRICS_FILE, *RUN_TABLES)
 
 
 class InputError(Exception):
@@ -35,9 +28,9 @@ def dir_kind(path: str | Path) -> str | None:
     path = Path(path)
     if not path.is_dir():
         return None
-    if (path / SWEEP_FILE).is_file():
+    if (path / SUMMARY_FILE).is_file():
         return "sweep"
-    if any((path / f).is_file() for f in RUN_FILES):
+    if any((path / f).is_file() for f in RUN_OUTPUT_FILES):
         return "run"
     return None
 
@@ -78,7 +71,7 @@ def read_json(path: str | Path) -> dict[str, Any] | None:
 def read_config(run_dir: str | Path) -> dict[str, Any] | None:
     """The resolved config of a run (`.hydra/config.yaml`, else `config.yaml`), as plain data; else `None`."""
     run_dir = Path(run_dir)
-    for rel in (".hydra/config.yaml", "config.yaml"):
+    for rel in (".hydra/config.yaml", CONFIG_FILE):
         data = _read_yaml(run_dir / rel)
         if isinstance(data, dict):
             return data
@@ -88,7 +81,7 @@ def read_config(run_dir: str | Path) -> dict[str, Any] | None:
 def read_sweep_config(sweep_dir: str | Path) -> dict[str, Any] | None:
     """The sweep-level config (`multirun.yaml` written by Hydra, else `config.yaml`), else `None`."""
     sweep_dir = Path(sweep_dir)
-    for rel in ("multirun.yaml", "config.yaml", ".hydra/config.yaml"):
+    for rel in (MULTIRUN_FILE, CONFIG_FILE, ".hydra/config.yaml"):
         data = _read_yaml(sweep_dir / rel)
         if isinstance(data, dict):
             return data
@@ -127,7 +120,7 @@ def metric_value(metrics: dict[str, Any] | None, name: str) -> tuple[float, floa
     if value is None and metrics and name in metrics:
         value = metrics[name]
     if isinstance(value, int | float) and not isinstance(value, bool):
-        ci = get(metrics or {}, f"ci95.{name}")
+        ci = get(metrics or {}, f"{CI_KEY}.{name}")
         if isinstance(ci, list | tuple) and len(ci) == 2 and all(isinstance(v, int | float) for v in ci):
             return float(value), float(ci[0]), float(ci[1])
         return float(value), nan, nan

@@ -14,7 +14,8 @@ from missionfit.analysis.figures import CAPTIONS, _Skip, render_sweep, sweep_com
 from missionfit.analysis.forest import KEY_METRICS
 from missionfit.analysis.landscape import FIT_KNOBS
 from missionfit.analysis.stats import mean_ci
-from missionfit.analysis.style import arm_key, arm_label, label
+from missionfit.analysis.style import arm_label, label
+from missionfit.contract import PROVENANCE_FILE, SENSITIVITY_FILE, SUMMARY_FILE, arm_key
 
 _COMPARISON_COLUMNS = {"arm", "metric", "mean_diff", "ci_low", "ci_high", "effect_size", "n"}
 
@@ -58,9 +59,9 @@ def write_report(
         io.InputError: `summary.parquet` is missing or unreadable.
     """
     sweep_dir = Path(sweep_dir)
-    summary = io.read_table(sweep_dir / io.SWEEP_FILE)
+    summary = io.read_table(sweep_dir / SUMMARY_FILE)
     if summary is None:
-        raise io.InputError(f"{sweep_dir} has no {io.SWEEP_FILE}: not a sweep directory")
+        raise io.InputError(f"{sweep_dir} has no {SUMMARY_FILE}: not a sweep directory")
     figdir = Path(figures_dir) if figures_dir is not None else sweep_dir / "figures"
     if make_figures and not any((figdir / f"{n}.png").is_file() for n in FIGURE_ORDER):
         render_sweep(sweep_dir)
@@ -162,7 +163,7 @@ def _configuration(sweep_dir, sweep_cfg, cfg, swept, summary, jobs) -> list[str]
     overrides = io.get(sweep_cfg, "hydra.overrides.task")
     if isinstance(overrides, list) and overrides:
         rows.append(("Command-line overrides", " ".join(f"`{o}`" for o in overrides)))
-    prov = io.read_json(jobs[0] / "provenance.json") if jobs and (jobs[0] / "provenance.json").is_file() else None
+    prov = io.read_json(jobs[0] / PROVENANCE_FILE) if jobs and (jobs[0] / PROVENANCE_FILE).is_file() else None
     if prov:
         version = prov.get("package_version") or prov.get("missionfit") or prov.get("version")
         if version:
@@ -244,7 +245,7 @@ def _comparison_section(sweep_dir: Path) -> list[str]:
 
 def _sensitivity_section(sweep_dir: Path) -> list[str]:
     try:
-        sens = io.read_table(sweep_dir / "sensitivity.parquet")
+        sens = io.read_table(sweep_dir / SENSITIVITY_FILE)
     except io.InputError:
         return []
     if sens is None or sens.empty or "metric" not in sens:

@@ -12,7 +12,6 @@ cividis.
 from __future__ import annotations
 
 import contextlib
-import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +19,8 @@ from pathlib import Path
 import matplotlib
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+
+from missionfit.contract import ALL_ARM, BASELINE_ARM, parse_arm
 
 #: Width of one journal column, inches.
 COLUMN_WIDTH = 3.5
@@ -219,47 +220,17 @@ def label(name: str) -> str:
     return humanize(name)
 
 
-#: Arm names with a meaning of their own (the runner's `comparison.all_label` and `comparison.baseline`).
-SPECIAL_ARMS = {"all": "All interventions combined", "baseline": "Baseline (as observed)"}
-
-
-def parse_arm(value: object) -> tuple[str, ...]:
-    """Normalize an intervention arm to a sorted tuple of intervention names.
-
-    Accepts lists, tuples, arrays, `"[a,b]"`, `"a,b"`, the runner's arm labels `"a+b"` and `"baseline"`, a
-    mapping (or JSON object) of intervention specs keyed by name, `""` and `None`; `"all"` stays `("all",)`.
-    """
-    if value is None:
-        return ()
-    if isinstance(value, float) and value != value:  # NaN
-        return ()
-    if isinstance(value, str) and value.strip().startswith("{"):
-        try:  # a JSON object of intervention specs, keyed by name
-            value = json.loads(value)
-        except ValueError:
-            pass
-    if isinstance(value, dict):
-        return tuple(sorted(str(k) for k in value))
-    if isinstance(value, list | tuple | set) or hasattr(value, "tolist"):
-        items = [str(v) for v in (value.tolist() if hasattr(value, "tolist") else value)]
-    else:
-        text = str(value).strip().strip("[]()").replace("'", "").replace('"', "")
-        items = [t.strip() for t in re.split(r"[,+]", text)]
-    return tuple(sorted(i for i in items if i and i.lower() not in ("none", "baseline")))
-
-
-def arm_key(value: object) -> str:
-    """A canonical string key for an arm: `"[]"`, `"[a,b]"`."""
-    return "[" + ",".join(parse_arm(value)) + "]"
+#: Words for the arm names with a meaning of their own (the runner's `comparison.all_label` and `comparison.baseline`).
+SPECIAL_ARMS = {ALL_ARM: "All interventions combined", BASELINE_ARM: "Baseline (as observed)"}
 
 
 def arm_label(value: object) -> str:
     """Words for an intervention arm: `"Baseline (as observed)"`, `"Directive JCB + Liaison officers"`."""
     items = parse_arm(value)
     if not items:
-        return SPECIAL_ARMS["baseline"]
-    if items == ("all",):
-        return SPECIAL_ARMS["all"]
+        return SPECIAL_ARMS[BASELINE_ARM]
+    if items == (ALL_ARM,):
+        return SPECIAL_ARMS[ALL_ARM]
     return " + ".join(INTERVENTION_LABELS.get(i, humanize(i)) for i in items)
 
 

@@ -10,19 +10,20 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from missionfit.analysis.stats import t975
+from missionfit.analysis.stats import t_quantile_975
 from missionfit.analysis.style import CYCLE, PAGE_WIDTH, arm_label, label, new_figure, publication_style
+from missionfit.contract import TIMESERIES_FILE, UNIT_INTERVAL_KINDS, Kind, columns_of_kind
 
 #: Series shown by default, in this order, when present in timeseries.parquet.
 DEFAULT_SERIES = ("goal_realization", "fc_current_warning_rate", "reports_delivered", "mean_trust")
 #: Stand-ins when a default series is missing.
 _FALLBACK = {"fc_current_warning_rate": "fc_warned"}
 
-#: Per-day counts (smoothed with a centred 7-day mean; the y label says so).
-COUNT_SERIES = frozenset({"fc_warned", "events", "reports_created", "reports_delivered", "reports_dropped", "hops"})
+#: Per-day counts, by the contract's kinds (smoothed with a centred 7-day mean; the y label says so).
+COUNT_SERIES = frozenset(columns_of_kind(TIMESERIES_FILE, Kind.COUNT))
 
-#: Series in [0, 1]: their axis spans at least `MIN_SHARE_SPAN`.
-SHARE_SERIES = frozenset({"goal_realization", "mean_trust", "fc_current_warning_rate", "mitigated_share"})
+#: Series in [0, 1] (shares and indices): their axis spans at least `MIN_SHARE_SPAN`.
+SHARE_SERIES = frozenset(columns_of_kind(TIMESERIES_FILE, *UNIT_INTERVAL_KINDS))
 MIN_SHARE_SPAN = 0.1
 
 _Y_LABELS = {
@@ -143,7 +144,7 @@ def _daily(sub: pd.DataFrame, col: str, window: int, band: str) -> pd.DataFrame:
     mean = wide.mean(axis=1)
     if band == "ci":
         n = wide.notna().sum(axis=1)
-        half = wide.std(axis=1, ddof=1) / np.sqrt(n) * n.map(lambda k: t975(k - 1) if k > 1 else np.nan)
+        half = wide.std(axis=1, ddof=1) / np.sqrt(n) * n.map(lambda k: t_quantile_975(k - 1) if k > 1 else np.nan)
         lo, hi = mean - half, mean + half
     else:
         lo, hi = wide.quantile(0.025, axis=1), wide.quantile(0.975, axis=1)

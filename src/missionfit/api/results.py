@@ -16,8 +16,9 @@ import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
+from missionfit.analysis.stats import mean_ci95
+from missionfit.contract import CI_KEY, FC_LATENCY_FILE, FLOWS_FILE, REPLICATES_FILE, TIMESERIES_FILE, UNITS_FILE
 from missionfit.model.replicate import run_replicate
-from missionfit.runner.stats import mean_ci95
 from missionfit.scenario.compiler import CompiledScenario
 
 #: Edge columns of `flows.parquet` and the counters summed over replicates.
@@ -47,13 +48,13 @@ class Results:
     fc_latency: pd.DataFrame
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        """Return the tables by the stem of their file in a run directory (`replicates` -> `replicates.parquet`)."""
+        """Return the tables by the name of their file in a run directory (`missionfit.contract.RUN_TABLES`)."""
         return {
-            "replicates": self.replicates,
-            "timeseries": self.timeseries,
-            "flows": self.flows,
-            "units": self.units,
-            "fc_latency": self.fc_latency,
+            REPLICATES_FILE: self.replicates,
+            TIMESERIES_FILE: self.timeseries,
+            FLOWS_FILE: self.flows,
+            UNITS_FILE: self.units,
+            FC_LATENCY_FILE: self.fc_latency,
         }
 
 
@@ -171,7 +172,7 @@ def run(
     bar.close()
     means, cis = summarize(per_rep)
     return Results(
-        metrics={**means, "ci95": cis, "replicates": n_rep, "wall_seconds": time.perf_counter() - tic},
+        metrics={**means, CI_KEY: cis, "replicates": n_rep, "wall_seconds": time.perf_counter() - tic},
         replicates=pd.DataFrame(rows),
         timeseries=_stack_replicates(series),
         flows=_sum_flows(flows),

@@ -54,12 +54,13 @@ def main(argv: list[str] | None = None) -> int:
     from missionfit.analysis import io
     from missionfit.analysis.figures import render
     from missionfit.analysis.report import write_report
+    from missionfit.contract import SUMMARY_FILE
 
     kind = io.dir_kind(path)
     if kind is None:
         return _error(
-            f"{path}: neither a run directory (none of {', '.join(io.RUN_FILES)}) "
-            f"nor a sweep directory (no {io.SWEEP_FILE})"
+            f"{path}: neither a run directory (none of {', '.join(io.RUN_OUTPUT_FILES)}) "
+            f"nor a sweep directory (no {SUMMARY_FILE})"
         )
     try:
         _, results = render(path, args.out)

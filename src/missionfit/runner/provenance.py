@@ -1,15 +1,20 @@
-"""Provenance of a run: versions, git commit, seeds, host and wall time."""
+"""Provenance of a run: versions, the output contract's version, the scenario's content hash, git, seeds, host."""
 
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
 import platform
 import socket
 import subprocess
 import sys
+from collections.abc import Mapping
 from importlib import metadata
 from pathlib import Path
 from typing import Any
+
+from missionfit.contract import CONTRACT_VERSION
 
 #: Distributions whose versions are recorded.
 KEY_PACKAGES = (
@@ -66,6 +71,7 @@ def environment() -> dict[str, Any]:
     return {
         "package": "missionfit",
         "package_version": package_version("missionfit"),
+        "contract_version": CONTRACT_VERSION,
         "git_commit": git["commit"],
         "git_dirty": git["dirty"],
         "python": sys.version.split()[0],
@@ -93,3 +99,30 @@ def seed_record(seq: Any) -> dict[str, Any]:
         "entropy": entropy if isinstance(entropy, int) else repr(entropy),
         "spawn_key": list(spawn_key or ()),
     }
+
+
+def canonical_json(data: Any) -> str:
+    """The canonical JSON text of plain data: keys sorted, no whitespace, UTF-8 characters kept.
+
+    Lists keep their order (the order of units, edges and coverage entries is part of a scenario: it drives the
+    order of random draws), while the key order of a mapping carries no meaning and is normalised away.
+
+    Raises:
+        TypeError: `data` holds something JSON cannot represent (only plain config data is hashed).
+    """
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def scenario_hash(scenario: Mapping[str, Any], interventions: Mapping[str, Any] | None = None) -> str:
+    """Content hash of a composed scenario: SHA-256 of the canonical JSON of the scenario and its interventions.
+
+    Args:
+        scenario: The scenario mapping as passed to `build_scenario` (e.g. the resolved `cfg.scenario`).
+        interventions: The selected interventions' patches by name, as passed to `build_scenario`.
+
+    Returns:
+        `"sha256:<64 hex digits>"`; equal for two runs exactly when they simulated the same scenario text
+        (the run settings, fit knobs and mechanism overrides are in the config, not in this hash).
+    """
+    text = canonical_json({"scenario": dict(scenario), "interventions": dict(interventions or {})})
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -19,9 +19,10 @@ from omegaconf import DictConfig, OmegaConf
 
 from missionfit.api.results import flatten_metrics, run, summarize
 from missionfit.api.spec import build
+from missionfit.contract import CONFIG_FILE, METRICS_FILE, PROVENANCE_FILE
 from missionfit.model.replicate import replicate_seed_sequence
 from missionfit.runner import provenance as prov
-from missionfit.runner.rundir import METRICS_FILE, write_json, write_parquet, write_text
+from missionfit.runner.rundir import write_json, write_parquet, write_text
 from missionfit.runner.validate import check_config, config_file_of
 
 #: `flatten_metrics` and `summarize` moved to `missionfit.api.results` (the API's replicate loop); the names
@@ -78,15 +79,16 @@ def execute_run(
     seed, days, n_rep = int(cfg.seed), int(cfg.sim.days), int(cfg.sim.replicates)
     results = run(compiled, n_rep, seed, days, progress=bool(cfg.sim.progress), label=progress_desc or "replicates")
 
-    for name, table in results.tables().items():
-        write_parquet(out_dir / f"{name}.parquet", table)
-    write_text(out_dir / "config.yaml", _yaml(plain))
+    for file_name, table in results.tables().items():
+        write_parquet(out_dir / file_name, table)
+    write_text(out_dir / CONFIG_FILE, _yaml(plain))
 
     wall = time.perf_counter() - tic  # the whole run: checks and build too, not only the replicates
     seeds = [{"replicate": r, **prov.seed_record(replicate_seed_sequence(seed, r))} for r in range(n_rep)]
     provenance = {
         **prov.environment(),
         "scenario": compiled.name,
+        "scenario_hash": prov.scenario_hash(plain["scenario"], plain["interventions"]),
         "interventions": list(plain["interventions"]),
         "seed": seed,
         "days": days,
@@ -99,7 +101,7 @@ def execute_run(
         "finished": datetime.now(UTC).isoformat(),
         "wall_seconds": wall,
     }
-    write_json(out_dir / "provenance.json", provenance)
+    write_json(out_dir / PROVENANCE_FILE, provenance)
     metrics = {**results.metrics, "wall_seconds": wall}
     write_json(out_dir / METRICS_FILE, metrics)
     return {

@@ -18,7 +18,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-METRICS_FILE = "metrics.json"
+from missionfit.contract import METRICS_FILE  # the file names are the output contract's (missionfit.contract)
+
+__all__ = ["METRICS_FILE", "is_complete", "to_jsonable", "write_json", "write_parquet", "write_text"]
 
 
 def _umask() -> int:

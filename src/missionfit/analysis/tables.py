@@ -1,162 +1,63 @@
-"""Tables of the published experiments: CSV (all numbers, machine-readable) and booktabs LaTeX (for the paper).
+r"""Tables of the published experiments: CSV (all numbers, machine-readable) and booktabs LaTeX (for the paper).
 
-Reads the runner's outputs with pandas and writes into OUT (default: DIR/tables)::
+Reads the runner's outputs and writes into OUT (default: DIR/tables); the command is `missionfit-tables`::
 
-    python experiments/tables.py baseline        RUN_DIR   [OUT]   # metrics.json/replicates.parquet, flows
-    python experiments/tables.py counterfactuals SWEEP_DIR [OUT]   # comparison.parquet (+ summary.parquet)
-    python experiments/tables.py fit_landscape   SWEEP_DIR [OUT]   # summary.parquet of a fit grid
-    python experiments/tables.py sensitivity     SWEEP_DIR [OUT]   # sensitivity.parquet
+    missionfit-tables baseline        RUN_DIR   [OUT]   # metrics.json/replicates.parquet, flows
+    missionfit-tables counterfactuals SWEEP_DIR [OUT]   # comparison.parquet (+ summary.parquet)
+    missionfit-tables fit_landscape   SWEEP_DIR [OUT]   # summary.parquet of a fit grid
+    missionfit-tables sensitivity     SWEEP_DIR [OUT]   # sensitivity.parquet
 
-The LaTeX needs only `\\usepackage{booktabs}`. Shares are printed in per cent, differences of shares in
-percentage points; intervals are 95% Student-t intervals over replicates (paired for the counterfactuals) or
-SALib's bootstrap intervals (sensitivity indices). The CSV files keep the raw values (shares as fractions).
+The LaTeX needs only `\usepackage{booktabs}`. Shares and indices (the contract's kinds in [0, 1]) are printed in
+per cent, their differences in percentage points; intervals are 95% Student-t intervals over replicates (paired for
+the counterfactuals) or SALib's bootstrap intervals (sensitivity indices). The CSV files keep the raw values
+(shares as fractions).
 """
 
 from __future__ import annotations
 
-import argparse
 import json
-import math
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
 import yaml
 
+from missionfit.analysis.coherence import coherence_table
+from missionfit.analysis.figures import _board_config, _Cache
 from missionfit.analysis.forest import KEY_METRICS  # the paper's key metrics, one list for figures and tables
+from missionfit.analysis.latex import header_cell, interval, num, tex_escape, write_csv, write_tex
 from missionfit.analysis.stats import mean_ci
-from missionfit.analysis.style import arm_label, label, parse_arm
+from missionfit.analysis.style import arm_label, label
+from missionfit.contract import (
+    ALL_ARM,
+    COMPARISON_COLUMNS,
+    COMPARISON_FILE,
+    CONFIG_FILE,
+    FLOWS_FILE,
+    REPLICATES_FILE,
+    SENSITIVITY_FILE,
+    SUMMARY_FILE,
+    SWEEP_MANIFEST_FILE,
+    UNITS_FILE,
+    is_unit_interval,
+    parse_arm,
+)
 
+PROG = "missionfit-tables"
 FIT_KNOBS = ("fit.strategic", "fit.cultural", "fit.operational")
-COMPARISON_COLUMNS = ("arm", "metric", "mean_diff", "ci_low", "ci_high", "effect_size", "n")
-STAMP = "% Written by experiments/tables.py from {source}; do not edit by hand (rerun the experiment's run.sh).\n"
 HONESTY = (
     "MINUSMA deployments are Geo-PKO estimates; behavioural and technical parameters are stylized, "
     "so compare configurations with each other rather than read absolute levels."
 )
 
 
-# ----------------------------------------------------------------------------------------------------------
-# formatting
-
-
-def is_share(metric: str) -> bool:
-    """Whether a metric is a share in [0, 1] (printed in per cent / percentage points)."""
-    return not metric.startswith(("events", "reports_", "hops", "observations", "assessments", "tasks_", "imminent"))
-
-
-def tex_escape(text: object) -> str:
-    """Escape LaTeX's special characters in plain text."""
-    out = str(text)
-    for a, b in (
-        ("\\", r"\textbackslash{}"),
-        ("&", r"\&"),
-        ("%", r"\%"),
-        ("$", r"\$"),
-        ("#", r"\#"),
-        ("_", r"\_"),
-        ("{", r"\{"),
-        ("}", r"\}"),
-        ("~", r"\textasciitilde{}"),
-        ("^", r"\textasciicircum{}"),
-    ):
-        out = out.replace(a, b) if a != "\\" else out.replace(a, "\x00")
-    return out.replace("\x00", r"\textbackslash{}")
-
-
-def num(value: float, digits: int = 1, signed: bool = False) -> str:
-    """A number in math mode (`$-1.2$`, `$+0.4$`); an en dash for NaN."""
-    if value is None or not math.isfinite(float(value)):
-        return "--"
-    text = f"{float(value):+.{digits}f}" if signed else f"{float(value):.{digits}f}"
-    if text.lstrip("+-").strip("0.") == "":  # -0.0 and +0.0 print as 0.0
-        text = f"{0:.{digits}f}"
-    return f"${text}$"
-
-
-def interval(lo: float, hi: float, digits: int = 1, signed: bool = False) -> str:
-    """`[lo, hi]` with both bounds in math mode (empty when undefined)."""
-    if lo is None or hi is None or not (math.isfinite(float(lo)) and math.isfinite(float(hi))):
-        return ""
-    return f"[{num(lo, digits, signed)}, {num(hi, digits, signed)}]"
-
-
-def header_cell(text: str, width: int = 16) -> str:
-    """A column head broken over lines at word boundaries (plain LaTeX, no extra package)."""
-    words, lines, line = str(text).split(), [], ""
-    for w in words:
-        if line and len(line) + 1 + len(w) > width:
-            lines.append(line)
-            line = w
-        else:
-            line = f"{line} {w}".strip()
-    lines.append(line)
-    if len(lines) == 1:
-        return tex_escape(lines[0])
-    return r"\begin{tabular}[b]{@{}c@{}}" + r"\\".join(tex_escape(x) for x in lines) + r"\end{tabular}"
-
-
-def write_tex(
-    path: Path,
-    *,
-    source: str,
-    caption: str,
-    tab_label: str,
-    colspec: str,
-    head: list[str],
-    body: list[str],
-    note: str | None = None,
-) -> Path:
-    """Write a booktabs table environment.
-
-    Args:
-        path: The .tex file.
-        source: Input file(s), for the stamp line.
-        caption: Caption (LaTeX).
-        tab_label: `\\label` key.
-        colspec: Column specification of the tabular.
-        head: Header rows (without the trailing `\\\\`).
-        body: Body lines, complete (rows end with `\\\\`; `\\midrule` lines allowed).
-        note: A note under the table (LaTeX), optional.
-
-    Returns:
-        The path written.
-    """
-    lines = [
-        STAMP.format(source=source).rstrip("\n"),
-        "% Needs \\usepackage{booktabs}.",
-        r"\begin{table}[htbp]",
-        r"\centering",
-        r"\small",
-        rf"\caption{{{caption}}}",
-        rf"\label{{{tab_label}}}",
-        rf"\begin{{tabular}}{{{colspec}}}",
-        r"\toprule",
-        *[f"{h} \\\\" for h in head],
-        r"\midrule",
-        *body,
-        r"\bottomrule",
-        r"\end{tabular}",
-    ]
-    if note:
-        lines += [r"\par\smallskip", rf"\parbox{{\linewidth}}{{\footnotesize {note}}}"]
-    lines.append(r"\end{table}")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
-
-
-def write_csv(df: pd.DataFrame, path: Path) -> Path:
-    """Write a CSV (UTF-8, no index)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    df.to_csv(path, index=False, encoding="utf-8")
-    return path
+class TablesError(Exception):
+    """An input is missing or unsuitable; the message is one line naming it."""
 
 
 def run_config(run_dir: Path) -> dict:
     """The resolved config of a run directory (`config.yaml`, else `.hydra/config.yaml`), or {}."""
-    for p in (run_dir / "config.yaml", run_dir / ".hydra" / "config.yaml"):
+    for p in (run_dir / CONFIG_FILE, run_dir / ".hydra" / "config.yaml"):
         if p.is_file():
             return yaml.safe_load(p.read_text(encoding="utf-8")) or {}
     return {}
@@ -184,9 +85,13 @@ def sweep_config(sweep_dir: Path, summary: pd.DataFrame | None) -> dict:
 
 
 def read_parquet(path: Path) -> pd.DataFrame:
-    """Read a parquet file or stop with one line naming it."""
+    """Read a parquet file.
+
+    Raises:
+        TablesError: The file is missing.
+    """
     if not path.is_file():
-        sys.exit(f"experiments/tables.py: error: {path}: no such file (did the sweep finish?)")
+        raise TablesError(f"{path}: no such file (did the sweep finish?)")
     return pd.read_parquet(path)
 
 
@@ -196,7 +101,7 @@ def read_parquet(path: Path) -> pd.DataFrame:
 
 def baseline_tables(run_dir: Path, out: Path) -> list[Path]:
     """`metrics.csv/.tex` (mean and 95% CI over replicates) and `coherence.csv` of one run directory."""
-    rep = read_parquet(run_dir / "replicates.parquet")
+    rep = read_parquet(run_dir / REPLICATES_FILE)
     cfg = run_config(run_dir)
     rows = []
     for col in rep.columns:
@@ -220,7 +125,7 @@ def baseline_tables(run_dir: Path, out: Path) -> list[Path]:
             and not shown[i - 1].startswith(metric.split(".")[0])
         ):
             body.append(r"\midrule")
-        scale = 100.0 if is_share(metric) else 1.0
+        scale = 100.0 if is_unit_interval(metric) else 1.0
         body.append(
             f"{tex_escape(r['label'])} & {num(r['mean'] * scale)} & "
             f"{interval(r['ci_low'] * scale, r['ci_high'] * scale)} \\\\"
@@ -229,7 +134,7 @@ def baseline_tables(run_dir: Path, out: Path) -> list[Path]:
     written.append(
         write_tex(
             out / "metrics.tex",
-            source=f"{run_dir.name}/replicates.parquet",
+            source=f"{run_dir.name}/{REPLICATES_FILE}",
             caption=f"The MINUSMA baseline as observed ({setting(cfg)}): mean over {n} replicates and 95\\% "
             "confidence interval, in per cent. Fit indices are measured in the run (0 = no fit, 100 = ideal).",
             tab_label="tab:baseline-metrics",
@@ -241,19 +146,16 @@ def baseline_tables(run_dir: Path, out: Path) -> list[Path]:
     )
 
     try:  # the coherence table exactly as the figure computes it (board membership from the resolved config)
-        from missionfit.analysis.coherence import coherence_table
-        from missionfit.analysis.figures import _board_config, _Cache
-
         cache = _Cache(run_dir)
         board_edges, directive = _board_config(cache)
         coh = coherence_table(
-            cache.need("units.parquet"),
-            cache.need("flows.parquet"),
+            cache.need(UNITS_FILE),
+            cache.need(FLOWS_FILE),
             board_edges=board_edges,
             boards_directive=directive,
         )
     except Exception as err:  # noqa: BLE001 - the metrics tables stand on their own
-        print(f"experiments/tables.py: warning: coherence table not written: {err}", file=sys.stderr)
+        print(f"{PROG}: warning: coherence table not written: {err}", file=sys.stderr)
     else:
         written.append(write_csv(coh, out / "coherence.csv"))
     return written
@@ -267,7 +169,7 @@ def _arm_order(comp: pd.DataFrame) -> list[str]:
     """Single interventions by their effect on goal realization (largest first), then combinations, `all` last."""
     gr = comp[comp["metric"] == "goal_realization"].groupby("arm")["mean_diff"].mean()
     arms = list(dict.fromkeys(comp["arm"]))
-    special = [a for a in arms if parse_arm(a) == ("all",)]
+    special = [a for a in arms if parse_arm(a) == (ALL_ARM,)]
     combos = [a for a in arms if a not in special and len(parse_arm(a)) > 1]
     singles = [a for a in arms if a not in special and a not in combos]
     key = lambda a: -gr.get(a, float("-inf"))  # noqa: E731
@@ -276,8 +178,8 @@ def _arm_order(comp: pd.DataFrame) -> list[str]:
 
 def counterfactual_tables(sweep_dir: Path, out: Path) -> list[Path]:
     """`comparison.csv` (every arm × metric), `levels.csv` (every arm's means) and `comparison.tex`."""
-    comp = read_parquet(sweep_dir / "comparison.parquet")
-    summary = read_parquet(sweep_dir / "summary.parquet")
+    comp = read_parquet(sweep_dir / COMPARISON_FILE)
+    summary = read_parquet(sweep_dir / SUMMARY_FILE)
     cfg = sweep_config(sweep_dir, summary)
     extra = [c for c in comp.columns if c not in COMPARISON_COLUMNS]  # separate comparisons per other swept key
 
@@ -339,7 +241,7 @@ def counterfactual_tables(sweep_dir: Path, out: Path) -> list[Path]:
             )
         g = group.set_index(["arm", "metric"])
         for arm in _arm_order(group):
-            if parse_arm(arm) == ("all",) and len(group["arm"].unique()) > 1:
+            if parse_arm(arm) == (ALL_ARM,) and len(group["arm"].unique()) > 1:
                 body.append(r"\addlinespace")
             cells, cis = [], []
             for m in shown:
@@ -348,7 +250,7 @@ def counterfactual_tables(sweep_dir: Path, out: Path) -> list[Path]:
                     cis.append("")
                     continue
                 r = g.loc[(arm, m)]
-                scale = 100.0 if is_share(m) else 1.0
+                scale = 100.0 if is_unit_interval(m) else 1.0
                 text = num(r["mean_diff"] * scale, signed=True)
                 if r["ci_low"] > 0 or r["ci_high"] < 0:
                     text = rf"$\mathbf{{{text.strip('$')}}}$"
@@ -361,7 +263,7 @@ def counterfactual_tables(sweep_dir: Path, out: Path) -> list[Path]:
     written.append(
         write_tex(
             out / "comparison.tex",
-            source=f"{sweep_dir.name}/comparison.parquet, summary.parquet",
+            source=f"{sweep_dir.name}/{COMPARISON_FILE}, {SUMMARY_FILE}",
             caption="Paired counterfactual comparison: each of the paper's recommendations alone and all combined, "
             f"against the mission as observed ({setting(cfg)}). Differences are means of the {pairs} paired "
             "replicate differences (replicate $r$ of every arm sees the same ground-truth events) with their "
@@ -382,11 +284,11 @@ def counterfactual_tables(sweep_dir: Path, out: Path) -> list[Path]:
 
 def fit_tables(sweep_dir: Path, out: Path) -> list[Path]:
     """`fit_grid.csv` (every grid point: mean and CI of key metrics), `weakest_link.csv`, `fit_grid.tex`."""
-    summary = read_parquet(sweep_dir / "summary.parquet")
+    summary = read_parquet(sweep_dir / SUMMARY_FILE)
     cfg = sweep_config(sweep_dir, summary)
     knobs = [k for k in FIT_KNOBS if k in summary and summary[k].nunique() > 1]
     if len(knobs) < 2:
-        sys.exit(f"experiments/tables.py: error: {sweep_dir}: fewer than two fit knobs vary in summary.parquet")
+        raise TablesError(f"{sweep_dir}: fewer than two fit knobs vary in {SUMMARY_FILE}")
     metrics = [m for m in KEY_METRICS if m in summary]
     rows = []
     for key, group in summary.groupby(knobs, sort=True):
@@ -445,7 +347,7 @@ def fit_tables(sweep_dir: Path, out: Path) -> list[Path]:
     written.append(
         write_tex(
             out / "fit_grid.tex",
-            source=f"{sweep_dir.name}/summary.parquet",
+            source=f"{sweep_dir.name}/{SUMMARY_FILE}",
             caption="Goal realization (\\%, mean over "
             f"{n} replicates) over the fit grid ({setting(cfg)}); 0 = the mission as observed, 1 = ideal fit on "
             "that dimension. A weakest link (MODEL.md \\S7, pattern 5) would show as low values wherever any "
@@ -467,10 +369,10 @@ def fit_tables(sweep_dir: Path, out: Path) -> list[Path]:
 
 def sensitivity_tables(sweep_dir: Path, out: Path) -> list[Path]:
     """`sensitivity.csv` (every index with its interval bounds) and `sensitivity.tex`."""
-    sens = read_parquet(sweep_dir / "sensitivity.parquet")
-    summary = sweep_dir / "summary.parquet"
+    sens = read_parquet(sweep_dir / SENSITIVITY_FILE)
+    summary = sweep_dir / SUMMARY_FILE
     cfg = sweep_config(sweep_dir, pd.read_parquet(summary) if summary.is_file() else None)
-    manifest = sweep_dir / "sweep.json"
+    manifest = sweep_dir / SWEEP_MANIFEST_FILE
     design = (json.loads(manifest.read_text(encoding="utf-8")).get("design") or {}) if manifest.is_file() else {}
     csv = sens.copy()
     csv.insert(csv.columns.get_loc("parameter") + 1, "parameter_label", csv["parameter"].map(label))
@@ -553,7 +455,7 @@ def _sensitivity_tex(sens: pd.DataFrame, method: str, path: Path, sweep_dir: Pat
         tail = "$\\sigma$ comparable to $\\mu^*$ means interactions or non-linearity."
     return write_tex(
         path,
-        source=f"{sweep_dir.name}/sensitivity.parquet",
+        source=f"{sweep_dir.name}/{SENSITIVITY_FILE}",
         caption=f"Global sensitivity of the key outcomes to the three fit knobs: {what}; each point is "
         f"the mean over its replicates ({setting(cfg)}); 95\\% bootstrap intervals from SALib. {tail}",
         tab_label=f"tab:sensitivity-{method}",
@@ -572,20 +474,3 @@ KINDS = {
     "fit_landscape": fit_tables,
     "sensitivity": sensitivity_tables,
 }
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Command line: `tables.py KIND DIR [OUT]`."""
-    p = argparse.ArgumentParser(prog="experiments/tables.py", description=__doc__.splitlines()[0])
-    p.add_argument("kind", choices=sorted(KINDS))
-    p.add_argument("dir", type=Path, help="the run directory (baseline) or sweep directory")
-    p.add_argument("out", type=Path, nargs="?", help="output directory (default: DIR/tables)")
-    args = p.parse_args(argv)
-    out = args.out or args.dir / "tables"
-    for path in KINDS[args.kind](args.dir, out):
-        print(f"wrote   {path}")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -1,7 +1,9 @@
-"""Synthetic run and sweep directories in the output contract of MODEL.md §4, for tests, docs and review.
+"""Synthetic run and sweep directories in the output contract (`missionfit.contract`), for the analysis tests.
 
 The numbers are invented (seeded, stylized after MINUSMA 2015: four locations from Geo-PKO, the intelligence
-components of Rietjens & Ruffa 2019); they exercise every figure without running the model.
+components of Rietjens & Ruffa 2019); they exercise every figure and table without running the model. The names,
+order and dtypes of the files are the contract's: `tests/test_contract.py` checks them against the declaration
+and against a real run, so this fixture cannot drift from what the runner writes.
 """
 
 from __future__ import annotations
@@ -13,6 +15,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import yaml
+
+from missionfit import contract
+from missionfit.analysis.stats import mean_ci95
+from missionfit.runner.rundir import to_jsonable
 
 _LOC = {
     "Bamako": (12.65, -8.0, "fhq"),
@@ -118,7 +124,9 @@ def units_table() -> pd.DataFrame:
             )
     df = pd.DataFrame(rows)
     df["tech_level"] = np.where(df["group"] == "western_european", 0.9, 0.4)
-    df["rivals"] = [["jmac"] if i == "asifu_hq" else (["asifu_hq"] if i == "jmac" else []) for i in df["id"]]
+    df["rivals"] = [
+        "jmac" if i == "asifu_hq" else ("asifu_hq" if i == "jmac" else "") for i in df["id"]
+    ]  # joined by ","
     return df
 
 
@@ -168,7 +176,7 @@ def edges_table(units: pd.DataFrame | None = None) -> pd.DataFrame:
     return pd.DataFrame(e, columns=["source", "target", "type"])
 
 
-def flows_table(seed: int = 0, units: pd.DataFrame | None = None) -> pd.DataFrame:
+def flows_table(seed: int = 0, units: pd.DataFrame | None = None, replicates: int = 10) -> pd.DataFrame:
     """A `flows.parquet` table over `edges_table`, with the MINUSMA frictions built in (seeded)."""
     rng = np.random.default_rng(seed)
     u = units_table() if units is None else units
@@ -206,9 +214,10 @@ def flows_table(seed: int = 0, units: pd.DataFrame | None = None) -> pd.DataFram
                 withheld=withheld,
                 sanitized=sanitized,
                 lost=lost,
+                replicates=replicates,
             )
         )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=list(contract.FLOWS.names))
 
 
 _METRIC_BASE = {
@@ -269,26 +278,36 @@ def replicates_table(
             reports_in_flight=created - delivered - dropped,
             hops=int(created * 3.1),
         )
+        withheld = int(dropped * 0.6)
+        row.update(
+            u2_asifu_receipt_from_sf_isr=float(np.clip(0.6 + rng.normal(0, 0.05), 0, 1)),
+            imminent_threats=int(rng.poisson(350)),
+            reports_withheld=withheld,
+            reports_lost=dropped - withheld,
+            reports_sanitized=int(delivered * 0.2),
+            observations=int(rng.poisson(3000)),
+            assessments=int(rng.poisson(900)),
+            tasks_issued=int(rng.poisson(800)),
+            mean_trust=float(np.clip(0.54 + rng.normal(0, 0.01), 0, 1)),
+        )
         rows.append(row)
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=list(contract.REPLICATES.names))
 
 
-def metrics_from_replicates(rep: pd.DataFrame) -> dict:
-    """A `metrics.json` object (mean and 95% CI per metric, nested for by-line and fit-index metrics)."""
-    from missionfit.analysis.stats import mean_ci
-
-    out: dict = {}
-    for col in rep.columns:
-        if col in ("replicate", "seed"):
-            continue
-        m, lo, hi, _ = mean_ci(rep[col])
-        entry = {"mean": m, "ci_low": lo, "ci_high": hi}
-        if "." in col:
-            head, tail = col.split(".", 1)
-            out.setdefault(head, {})[tail] = entry
+def metrics_from_replicates(rep: pd.DataFrame, wall_seconds: float = 1.0) -> dict:
+    """A `metrics.json` object as the runner writes it: means, a parallel `ci95` tree, `replicates`, `wall_seconds`."""
+    means: dict = {}
+    cis: dict = {}
+    for name in contract.REPLICATE_METRICS:
+        mean, low, high = mean_ci95(rep[name].to_numpy(dtype=float))
+        if "." in name:
+            head, tail = name.split(".", 1)
+            means.setdefault(head, {})[tail] = mean
+            cis.setdefault(head, {})[tail] = [low, high]
         else:
-            out[col] = entry
-    return out
+            means[name], cis[name] = mean, [low, high]
+    out = {**means, contract.CI_KEY: cis, "replicates": len(rep), "wall_seconds": wall_seconds}
+    return {k: out[k] for k in contract.METRICS_JSON_KEYS}
 
 
 def timeseries_table(n: int = 10, days: int = 180, seed: int = 0, uplift: float = 0.0) -> pd.DataFrame:
@@ -303,22 +322,28 @@ def timeseries_table(n: int = 10, days: int = 180, seed: int = 0, uplift: float 
         delivered = rng.binomial(created, 0.7)
         trust = 0.5 + 0.1 * (1 - np.exp(-np.arange(days) / 60)) + np.cumsum(rng.normal(0, 0.003, days))
         trust[days // 2 :] -= 0.06  # a rotation resets relationships
-        rows.append(
-            pd.DataFrame(
-                {
-                    "replicate": r,
-                    "day": np.arange(days),
-                    "goal_realization": gr,
-                    "fc_warned": rng.binomial(events, 0.15 + uplift),
-                    "events": events,
-                    "reports_created": created,
-                    "reports_delivered": delivered,
-                    "reports_dropped": created - delivered,
-                    "hops": created * 3,
-                    "mean_trust": trust,
-                }
-            )
-        )
+        warned = rng.binomial(events, 0.15 + uplift)
+        # drawn after the series above, so that adding these columns left those values as they were
+        threats = warned + rng.binomial(events - warned, 0.3)
+        severity = events * rng.uniform(0.5, 1.5, days)
+        day = {
+            "replicate": r,
+            "day": np.arange(days),
+            "events": events,
+            "severity": severity,
+            "severity_mitigated": severity * mitigated / np.maximum(events, 1),
+            "reports_created": created,
+            "reports_delivered": delivered,
+            "reports_dropped": created - delivered,
+            "hops": created * 3,
+            "fc_warned": warned,
+            "imminent_threats": threats,
+            "mean_trust": trust,
+            "fusion_queue": rng.poisson(4, days),
+            "goal_realization": gr,
+            "fc_current_warning_rate": np.cumsum(warned) / np.maximum(np.cumsum(threats), 1),
+        }
+        rows.append(pd.DataFrame(day, columns=list(contract.TIMESERIES.names)))
     return pd.concat(rows, ignore_index=True)
 
 
@@ -339,8 +364,9 @@ def fc_latency_table(n: int = 10, seed: int = 0) -> pd.DataFrame:
         for s, k, ch, m, med in src:
             lat = rng.lognormal(np.log(med), 0.6, rng.poisson(m) + 1)
             for x in lat:
-                rows.append((r, s, k, ch, float(x), bool(x < 1.0)))
-    return pd.DataFrame(rows, columns=["replicate", "source", "source_kind", "channel", "latency_days", "timely"])
+                message = "report" if ch == "commander_chain" else "assessment"
+                rows.append((r, s, k, ch, message, float(x), bool(x < 1.0)))
+    return pd.DataFrame(rows, columns=list(contract.FC_LATENCY.names))
 
 
 def config(interventions: tuple[str, ...] = (), fit: dict | None = None, replicates: int = 10) -> dict:
@@ -369,21 +395,23 @@ def write_run(
     rep = replicates_table(n, seed, interventions, {k.split(".")[-1]: v for k, v in (fit or {}).items()})
     uplift = sum(_EFFECTS.get(i, {}).get("goal_realization", 0.0) for i in interventions)
     tables = {
-        "replicates.parquet": rep,
-        "timeseries.parquet": timeseries_table(n, days, seed, uplift),
-        "flows.parquet": flows_table(seed),
-        "units.parquet": units_table(),
-        "fc_latency.parquet": fc_latency_table(n, seed),
+        contract.REPLICATES_FILE: rep,
+        contract.TIMESERIES_FILE: timeseries_table(n, days, seed, uplift),
+        contract.FLOWS_FILE: flows_table(seed, replicates=n),
+        contract.UNITS_FILE: units_table(),
+        contract.FC_LATENCY_FILE: fc_latency_table(n, seed),
     }
     for name, df in tables.items():
         if files is None or name in files:
             df.to_parquet(run_dir / name, index=False)
-    if files is None or "metrics.json" in files:
-        (run_dir / "metrics.json").write_text(json.dumps(metrics_from_replicates(rep), indent=1))
-    if files is None or "config.yaml" in files:
+    if files is None or contract.METRICS_FILE in files:
+        metrics = metrics_from_replicates(rep)
+        (run_dir / contract.METRICS_FILE).write_text(json.dumps(to_jsonable(metrics), indent=1))
+    if files is None or contract.CONFIG_FILE in files:
         cfg = config(interventions, {k.split(".")[-1]: v for k, v in (fit or {}).items()}, n)
         (run_dir / ".hydra" / "config.yaml").write_text(yaml.safe_dump(cfg, sort_keys=False))
-        (run_dir / "provenance.json").write_text(json.dumps({"missionfit": "0.1.0", "seed": seed}))
+        provenance = {"package": "missionfit", "contract_version": contract.CONTRACT_VERSION, "seed": seed}
+        (run_dir / contract.PROVENANCE_FILE).write_text(json.dumps(provenance))
     return run_dir
 
 
@@ -445,13 +473,13 @@ def write_sweep(sweep_dir: str | Path, kind: str = "interventions", n: int = 10,
                 interventions=job["_arm"],
                 fit=job["_fit"],
                 days=120,
-                files=("timeseries.parquet", "metrics.json", "config.yaml", "fc_latency.parquet"),
+                files=(contract.TIMESERIES_FILE, contract.METRICS_FILE, contract.CONFIG_FILE, contract.FC_LATENCY_FILE),
             )
-    pd.concat(frames, ignore_index=True).to_parquet(sweep_dir / "summary.parquet", index=False)
+    pd.concat(frames, ignore_index=True).to_parquet(sweep_dir / contract.SUMMARY_FILE, index=False)
     multirun = {"question": question, "hydra": {"overrides": {"task": overrides}}, **config(replicates=n)}
     (sweep_dir / "multirun.yaml").write_text(yaml.safe_dump(multirun, sort_keys=False))
     if kind == "sensitivity":
-        sensitivity_table().to_parquet(sweep_dir / "sensitivity.parquet", index=False)
+        sensitivity_table().to_parquet(sweep_dir / contract.SENSITIVITY_FILE, index=False)
     return sweep_dir
 
 
