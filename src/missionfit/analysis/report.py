@@ -15,7 +15,7 @@ from missionfit.analysis.forest import KEY_METRICS
 from missionfit.analysis.landscape import FIT_KNOBS
 from missionfit.analysis.stats import mean_ci
 from missionfit.analysis.style import arm_label, label
-from missionfit.contract import PROVENANCE_FILE, SENSITIVITY_FILE, SUMMARY_FILE, arm_key
+from missionfit.contract import PROVENANCE_FILE, REPORT_FILE, SENSITIVITY_FILE, SUMMARY_FILE, arm_key
 
 _COMPARISON_COLUMNS = {"arm", "metric", "mean_diff", "ci_low", "ci_high", "effect_size", "n"}
 
@@ -90,7 +90,7 @@ def write_report(
     out += _sensitivity_section(sweep_dir)
     out += ["", "## Figures", ""]
     out += _figures_section(figdir, figures, Path(os.path.relpath(figdir, sweep_dir)).as_posix())
-    path = sweep_dir / "report.md"
+    path = sweep_dir / REPORT_FILE
     path.write_text("\n".join(out).rstrip() + "\n", encoding="utf-8")
     return path
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from missionfit.contract import COMPARISON_FILE, PROVENANCE_FILE, REPLICATES_FILE, SENSITIVITY_FILE, SUMMARY_FILE
 from missionfit.runner.designs import Design, analyze
 from missionfit.runner.rundir import METRICS_FILE, write_parquet
 from missionfit.runner.stats import paired_comparison
@@ -78,7 +79,7 @@ PROVENANCE_COLUMNS = ("package_version", "git_commit", "hostname", "python")
 def _run_dirs(sweep_dir: Path) -> list[Path]:
     """The complete run directories below a sweep directory, in natural order (`2` before `10`)."""
     dirs = [p.parent for p in Path(sweep_dir).rglob(METRICS_FILE)]
-    return sorted((d for d in dirs if d != Path(sweep_dir) and (d / "replicates.parquet").is_file()), key=_natural)
+    return sorted((d for d in dirs if d != Path(sweep_dir) and (d / REPLICATES_FILE).is_file()), key=_natural)
 
 
 def _natural(p: Path) -> list[Any]:
@@ -100,8 +101,8 @@ def build_summary(sweep_dir: Path) -> tuple[pd.DataFrame, list[str], list[str]]:
     param_cols: list[str] = []
     metric_cols: list[str] = []
     for run in _run_dirs(sweep_dir):
-        rep = pd.read_parquet(run / "replicates.parquet")
-        prov = json.loads((run / "provenance.json").read_text(encoding="utf-8"))
+        rep = pd.read_parquet(run / REPLICATES_FILE)
+        prov = json.loads((run / PROVENANCE_FILE).read_text(encoding="utf-8"))
         for c in rep.columns:
             if c not in ("replicate", "seed") and c not in metric_cols:
                 metric_cols.append(c)
@@ -168,7 +169,7 @@ def collect(sweep_dir: Path) -> dict[str, Path]:
         if len(union) > 1 and set(longest) == union:
             all_arm = "+".join(longest)
             summary.loc[summary["arm"] == all_arm, "arm"] = comparison_cfg.get("all_label", "all")
-    path = sweep_dir / "summary.parquet"
+    path = sweep_dir / SUMMARY_FILE
     write_parquet(path, summary)
     written["summary"] = path
 
@@ -176,14 +177,14 @@ def collect(sweep_dir: Path) -> dict[str, Path]:
     if "interventions" in swept and "arm" in summary and (summary["arm"] == baseline).any():
         by = [c for c in swept if c not in ("interventions", "arm") and c in summary]
         comp = paired_comparison(summary, arm_col="arm", baseline=baseline, metrics=numeric, by=by)
-        path = sweep_dir / "comparison.parquet"
+        path = sweep_dir / COMPARISON_FILE
         write_parquet(path, comp)
         written["comparison"] = path
 
     design = manifest.get("design")
     if design and design.get("method") in ("sobol", "morris"):
         sens = sensitivity_table(summary, Design.from_dict(design), manifest.get("sensitivity") or {}, numeric, swept)
-        path = sweep_dir / "sensitivity.parquet"
+        path = sweep_dir / SENSITIVITY_FILE
         write_parquet(path, sens)
         written["sensitivity"] = path
     return written

@@ -18,6 +18,7 @@ from hydra.core.hydra_config import HydraConfig
 from hydra.core.override_parser.overrides_parser import OverridesParser
 from omegaconf import DictConfig, OmegaConf
 
+from missionfit.contract import PROVENANCE_FILE
 from missionfit.runner.designs import Design, DesignError, batch_indices
 from missionfit.runner.run import execute_run
 from missionfit.runner.rundir import is_complete
@@ -71,7 +72,7 @@ def params_of(cfg: DictConfig, overrides: Sequence[str], choices: Mapping[str, A
 def _same_job(run_dir: Path, overrides: Sequence[str]) -> bool:
     """Whether the finished run in `run_dir` was made by these overrides (its provenance says so)."""
     try:
-        prov = json.loads((run_dir / "provenance.json").read_text(encoding="utf-8"))
+        prov = json.loads((run_dir / PROVENANCE_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
     return list(prov.get("overrides", [])) == list(overrides)

@@ -10,10 +10,11 @@ from typing import Any
 
 from hydra.core.utils import JobStatus
 
+from missionfit.contract import SWEEP_MANIFEST_FILE
 from missionfit.runner.rundir import write_json
 
 #: The sweep's manifest, written by the sweeper before the first job.
-MANIFEST = "sweep.json"
+MANIFEST = SWEEP_MANIFEST_FILE
 #: Folder of the failed jobs' records (`<job>.json`), removed job by job once a rerun succeeds.
 ERRORS_DIR = "errors"
 
