@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from bit_identity import _canonical
-from missionfit.analysis.coherence import coherence_table
+from missionfit.analysis.coherence import _block_of, _venues, coherence_table
 from missionfit.analysis.network import echelon_levels, minor_units
 from missionfit.analysis.style import arm_label, intervention_labels
 from missionfit.model import MissionModel
@@ -265,3 +265,17 @@ def test_a_new_intervention_is_one_new_file(tmp_path):
     # a run's resolved config wins over the folder
     cfg = {"interventions": {"night_patrols": {"label": "Patrols at night"}}}
     assert arm_label("night_patrols", intervention_labels(cfg, root=tmp_path)) == "Patrols at night"
+
+
+@pytest.mark.parametrize("name", ["minusma_2014", "minusma_2015", "minusma_2018", "hierarchy", "edge"])
+def test_units_table_vocabulary_draws_the_figures_as_the_legacy_tables_did(name):
+    # figures of new run directories (columns) and of older ones (MINUSMA tables by kind) agree on every shipped
+    # scenario: layers, unlabelled units, actor blocks and venues
+    extra = ["liaison_officers", "jcb_directive"] if name.startswith("minusma") else []
+    units = load(name, interventions=extra).units_table()
+    legacy = units.drop(columns=["roles", "echelon", "actor_block", "kind_label"])
+    assert list(echelon_levels(units)) == list(echelon_levels(legacy))
+    assert list(minor_units(units)) == list(minor_units(legacy))
+    assert _venues(units) == _venues(legacy)
+    venues = _venues(units)
+    assert _block_of(units, units["component"], venues, None) == _block_of(legacy, legacy["component"], venues, None)
