@@ -269,12 +269,20 @@ kind_defaults:
     sensors:
       - {type: patrol, coverage: 0.0277, domains: [military, social]}
       - {type: humint, coverage: 0.05, domains: [social, political], needs_language: true}
+    roles: [collector]
+    echelon: unit
+    actor_block: Battalions
+    kind_label: Battalion
   s2:
     # battalion intelligence cell (p. 392); "understaffed", quality of personnel "fell short" (p. 394)
     component: military
     strength: 4
     analysts: 1.0
     focus: {horizon: 0.2, domains: [military, social]}
+    roles: [military_intelligence]
+    echelon: unit
+    actor_block: U2/G2/S2 line
+    kind_label: Battalion S2
   sector_hq:
     # sector commander: needs current security intelligence (p. 394), acts on short notice. tasking_rate = daily
     # probability of a new request per subordinate; low (0.1) because African battalions "really have to be
@@ -285,6 +293,10 @@ kind_defaults:
     focus: {horizon: 0.1, domains: [military, social]}
     consumer: {lines: [security, protection_of_civilians], horizons: [imminent], lead_days: 0.25, sector_scoped: true}
     tasking_rate: 0.1
+    roles: [sector_commander]
+    echelon: sector
+    actor_block: Force & sector HQ
+    kind_label: Sector HQ
   g2:
     # sector intelligence cell: "understaffed" (p. 394); mid-2015 G2 East "did not even know who the S2
     # officers of its own battalions were" (p. 394)
@@ -292,6 +304,10 @@ kind_defaults:
     strength: 8
     analysts: 3.0
     focus: {horizon: 0.2, domains: [military, social, political]}
+    roles: [military_intelligence]
+    echelon: sector
+    actor_block: U2/G2/S2 line
+    kind_label: Sector G2
   force_hq:
     # the Force Commander: wants current security intelligence (pp. 394-395)
     component: military
@@ -300,11 +316,19 @@ kind_defaults:
     focus: {horizon: 0.1, domains: [military, social]}
     consumer: {lines: [security, protection_of_civilians], horizons: [imminent], lead_days: 0.5, sector_scoped: false}
     tasking_rate: 0.3
+    roles: [force_commander]
+    echelon: leadership
+    actor_block: Force & sector HQ
+    kind_label: Force HQ
   u2:
     component: military
     strength: 15
     analysts: 4.0
     focus: {horizon: 0.25, domains: [military, social, political]}
+    roles: [military_intelligence]
+    echelon: headquarters
+    actor_block: U2/G2/S2 line
+    kind_label: U2
   u3:
     # operations branch of FHQ: uses current security intelligence
     component: military
@@ -312,6 +336,10 @@ kind_defaults:
     analysts: 0.0
     focus: {horizon: 0.1, domains: [military]}
     consumer: {lines: [security], horizons: [imminent], lead_days: 0.5, sector_scoped: false}
+    roles: [staff_branch]
+    echelon: headquarters
+    actor_block: Force & sector HQ
+    kind_label: U3
   asifu_hq:
     # p. 393: X-PMESII "Political, Military, Economic, Social, Infrastructure and Information"; p. 394: ASIFU
     # "refused ... and largely maintained its original focus on comprehensive intelligence on the mid- and
@@ -323,6 +351,10 @@ kind_defaults:
     procedures: nato
     focus: {horizon: 0.85, domains: [political, military, economic, social, infrastructure, information]}
     tasking_rate: 0.3
+    roles: [all_source_fusion]
+    echelon: headquarters
+    actor_block: ASIFU
+    kind_label: ASIFU HQ
   isr_company:
     # p. 393: ISR company "of approximately 65 people"; its all-source cell (p. 397 fn. 57) fuses what the
     # company collects into INTREPs for ASIFU (p. 400): a current focus (0.25); the long-term focus is ASIFU HQ's
@@ -331,45 +363,77 @@ kind_defaults:
     analysts: 2.0
     focus: {horizon: 0.25, domains: [military, social, political, infrastructure]}
     tasking_rate: 0.2
+    roles: [isr]
+    echelon: sector
+    actor_block: ASIFU
+    kind_label: ISR company
   isr_taskforce:
     # p. 393: "a Swedish ISR Taskforce of approximately 200 people in sector West"
     component: military
     strength: 200
     analysts: 2.0
     focus: {horizon: 0.25, domains: [military, social, political, infrastructure]}
+    roles: [isr]
+    echelon: sector
+    actor_block: ASIFU
+    kind_label: ISR task force
   humint_team:
     component: military
     strength: 10
     analysts: 0.0
     focus: {horizon: 0.4, domains: [military, social, political]}
+    roles: [isr]
+    echelon: sector
+    actor_block: ASIFU
+    kind_label: HUMINT team
   special_forces:
     component: military
     strength: 90
     analysts: 0.0
     focus: {horizon: 0.1, domains: [military]}
+    roles: [isr]
+    echelon: headquarters
+    actor_block: SOLTG/helicopters
+    kind_label: Special forces
   helicopter_detachment:
     component: military
     strength: 150
     analysts: 0.0
     focus: {horizon: 0.1, domains: [military, infrastructure]}
+    roles: [isr]
+    echelon: headquarters
+    actor_block: SOLTG/helicopters
+    kind_label: Helicopter det.
   jmac:
     # p. 391: "mission-wide and longer-term analysis for the senior management"
     component: civilian
     strength: 20
     analysts: 5.0
     focus: {horizon: 0.8, domains: [political, military, economic, social, infrastructure, information]}
+    roles: [mission_analysis]
+    echelon: headquarters
+    actor_block: JMAC
+    kind_label: JMAC
   joc:
     # p. 391: "kept track of the situation on the ground, focusing on unfolding events and the immediate future"
     component: civilian
     strength: 15
     analysts: 2.0
     focus: {horizon: 0.1, domains: [military, political, social, infrastructure]}
+    roles: [operations_centre]
+    echelon: headquarters
+    actor_block: JOC
+    kind_label: JOC
   undss:
     component: civilian
     strength: 30
     analysts: 1.0
     focus: {horizon: 0.15, domains: [military, social]}
     consumer: {lines: [security], horizons: [imminent], lead_days: 0.25, sector_scoped: false}
+    roles: [security_service]
+    echelon: headquarters
+    actor_block: UNDSS
+    kind_label: UNDSS
   unpol:
     # p. 391: about 1000 police by 2015
     component: police
@@ -377,6 +441,10 @@ kind_defaults:
     analysts: 0.0
     focus: {horizon: 0.2, domains: [social, military]}
     consumer: {lines: [protection_of_civilians], horizons: [imminent], lead_days: 0.5, sector_scoped: false}
+    roles: [police]
+    echelon: headquarters
+    actor_block: UNPOL
+    kind_label: UNPOL
   police_commissioner:
     component: police
     strength: 10
@@ -384,6 +452,9 @@ kind_defaults:
     focus: {horizon: 0.4, domains: [social, political]}
     consumer: {lines: [protection_of_civilians], horizons: [mid], lead_days: 2.0, sector_scoped: false}
     tasking_rate: 0.1
+    roles: [police]
+    actor_block: UNPOL
+    kind_label: Police commissioner
   srsg_office:
     component: civilian
     strength: 30
@@ -391,26 +462,43 @@ kind_defaults:
     focus: {horizon: 0.7, domains: [political, social, economic]}
     consumer: {lines: [political_process, state_authority, protection_of_civilians], horizons: [mid, long], lead_days: 3.0, sector_scoped: false}
     tasking_rate: 0.2
+    roles: [mission_leadership]
+    echelon: leadership
+    actor_block: SRSG office
+    kind_label: SRSG office
   civil_affairs:
     component: civilian
     strength: 60
     analysts: 0.0
     focus: {horizon: 0.7, domains: [political, social, economic]}
     consumer: {lines: [state_authority], horizons: [mid, long], lead_days: 5.0, sector_scoped: false}
+    roles: [civilian_section]
+    actor_block: Civilian sections
+    kind_label: Civil affairs
   humanitarian:
     component: external
     strength: 100
     analysts: 0.0
     focus: {horizon: 0.5, domains: [social, infrastructure]}
     consumer: {lines: [humanitarian], horizons: [mid], lead_days: 2.0, sector_scoped: false}
+    roles: [external_actor]
+    actor_block: Humanitarian
+    kind_label: Humanitarian
   board:
     component: civilian
     strength: 0
     analysts: 0.0
+    roles: [coordination_board]
+    echelon: headquarters
+    kind_label: Coordination board
   liaison_officer:
     component: military
     strength: 2
     analysts: 0.0
+    roles: [liaison]
+    echelon: sector
+    actor_block: Liaison officers
+    kind_label: Liaison officer
 """
 
 TRUST = """

@@ -8,6 +8,7 @@ and against a real run, so this fixture cannot drift from what the runner writes
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 from pathlib import Path
@@ -86,6 +87,17 @@ _SHQ = {"east": "shq_e", "west": "shq_w", "north": "shq_n"}
 _G2 = {"east": "g2_e", "west": "g2_w", "north": "g2_n"}
 
 
+@functools.cache
+def _kind_vocabulary() -> dict[str, dict[str, str | None]]:
+    """Per unit kind, the roles, echelon, actor block and label that the real minusma_2015 declares for it."""
+    from missionfit.scenario import load
+
+    table = load("minusma_2015").units_table()
+    columns = ["roles", "echelon", "actor_block", "kind_label"]
+    rows = table[["kind", *columns]].itertuples(index=False)
+    return {kind: dict(zip(columns, values, strict=True)) for kind, *values in rows}
+
+
 def units_table() -> pd.DataFrame:
     """A MINUSMA-2015-like `units.parquet` table (battalions get an S2 cell each)."""
     rows = []
@@ -123,6 +135,9 @@ def units_table() -> pd.DataFrame:
                 )
             )
     df = pd.DataFrame(rows)
+    vocabulary = _kind_vocabulary()
+    for column in ("roles", "echelon", "actor_block", "kind_label"):
+        df[column] = [vocabulary.get(kind, {}).get(column) for kind in df["kind"]]
     df["tech_level"] = np.where(df["group"] == "western_european", 0.9, 0.4)
     df["rivals"] = [
         "jmac" if i == "asifu_hq" else ("asifu_hq" if i == "jmac" else "") for i in df["id"]

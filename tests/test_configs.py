@@ -19,6 +19,7 @@ CONFIGS = config_dir()
 SCENARIOS = sorted(p.stem for p in (CONFIGS / "scenario").glob("*.yaml"))
 INTERVENTIONS = sorted(p.stem for p in (CONFIGS / "interventions").glob("*.yaml"))
 EXPERIMENTS = sorted(p.stem for p in (CONFIGS / "experiment").glob("*.yaml"))
+#: The interventions the output contract names (MODEL.md §5); every other one is just a file in the folder.
 CONTRACT_INTERVENTIONS = [
     "integrate_u2_asifu",
     "jcb_directive",

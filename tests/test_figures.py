@@ -620,11 +620,19 @@ def test_board_membership_and_directive_from_the_resolved_config(tmp_path):
     cfg = {
         "scenario": {"edges": [{"source": "jmac", "target": "jcb", "type": "board", "directive": False},
                                {"source": "u2", "target": "fhq", "type": "intel"}]},
-        "interventions": {"jcb_directive": {"description": "as the runner resolves it: a mapping of specs"}},
+        # as the runner resolves it: a mapping of patches; the directive one sets every board edge directive
+        "interventions": {"jcb_directive": {"description": "directive board",
+                                            "set_edges": [{"select": {"type": "board"}, "set": {"directive": True}}]}},
     }  # fmt: skip
     (tmp_path / "config.yaml").write_text(yaml.safe_dump(cfg))
     edges, directive = _board_config(_Cache(tmp_path))
     assert list(edges["target"]) == ["jcb"] and directive is True
+    cfg["interventions"] = {"other": {"description": "a patch that leaves the boards as they are"}}
+    (tmp_path / "config.yaml").write_text(yaml.safe_dump(cfg))
+    assert _board_config(_Cache(tmp_path))[1] is False
+    cfg["interventions"] = ["jcb_directive"]  # an older run directory lists only names
+    (tmp_path / "config.yaml").write_text(yaml.safe_dump(cfg))
+    assert _board_config(_Cache(tmp_path))[1] is True
     cfg["interventions"] = []
     (tmp_path / "config.yaml").write_text(yaml.safe_dump(cfg))
     assert _board_config(_Cache(tmp_path))[1] is False

@@ -19,16 +19,8 @@ GEOPKO_DIR = REPO.parent / "shared" / "data" / "geopko"
 SCENARIO_DIR = REPO / "configs" / "scenario"
 INTERVENTION_DIR = REPO / "configs" / "interventions"
 YEARS = (2014, 2015, 2018)
-INTERVENTIONS = (
-    "integrate_u2_asifu",
-    "jcb_directive",
-    "liaison_officers",
-    "cross_cultural_training",
-    "joint_database",
-    "aligned_procedures",
-    "asifu_tasking_authority",
-    "uav_fast_accreditation",
-)
+#: Every intervention of the config folder (a new intervention is one new file, found here).
+INTERVENTIONS = tuple(sorted(p.stem for p in INTERVENTION_DIR.glob("*.yaml")))
 
 needs_geopko = pytest.mark.skipif(
     not (GEOPKO_DIR / "TCCMap_v.2.3_MINUSMA.csv").is_file(),
@@ -331,8 +323,11 @@ def test_scenario_with_all_interventions_builds(year: int):
     build = _builder()
     base = build(_scenario(year))
     everything = build(_scenario(year), interventions={n: _intervention(n) for n in INTERVENTIONS})
-    # three liaison-officer teams, plus the JCB where the year has none
-    assert everything.n_units == base.n_units + 3 + (0 if year >= 2015 else 1)
+    # every unit an intervention adds, once, where the year does not have it (e.g. the JCB before 2015)
+    added = {u["id"] for n in INTERVENTIONS for u in _intervention(n).get("add_units") or []}
+    assert [u["id"] for u in everything.units[: base.n_units]] == [u["id"] for u in base.units]
+    assert {u["id"] for u in everything.units} == {u["id"] for u in base.units} | added
+    assert everything.n_units == len({u["id"] for u in base.units} | added)
 
 
 @pytest.mark.slow

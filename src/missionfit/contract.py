@@ -301,6 +301,10 @@ UNITS = Table(
         Column("strength", "int", "personnel", _C),
         Column("latitude", "float", "latitude, degrees"),
         Column("longitude", "float", "longitude, degrees"),
+        Column("roles", "str", "the unit's roles (scenario.codes.ROLES), comma-joined"),
+        Column("echelon", "str", "echelon of the unit's kind (network layout), empty if none"),
+        Column("actor_block", "str", "actor block of the coherence matrix, empty if none"),
+        Column("kind_label", "str", "display name of the unit's kind, empty if none"),
     ),
     open=True,  # then every resolved attribute of the units (lists comma-joined, nested ones dotted)
 )

@@ -28,8 +28,10 @@ LEVELS = ("competing", "co-existing", "coordinating", "cooperating", "integrated
 #: colour-vision deficiencies; the blues are ordered by lightness, so the scale also reads in greyscale.
 LEVEL_COLORS = ("#D55E00", "#E6E6E6", "#BDD7E7", "#6BAED6", "#3182BD", "#08519C")
 
-#: Actor blocks, in display order, with the unit kinds that belong to each (MODEL.md §2; Rietjens & Ruffa
-#: 2019, Figure 1). Kinds not listed fall back on their component (see `actor_block`).
+#: Units carry their actor block (`actor_block` in units.parquet, declared per kind in the scenario's
+#: `kind_defaults`). For run directories written before that, the MINUSMA blocks with the unit kinds that
+#: belong to each (MODEL.md §2; Rietjens & Ruffa 2019, Figure 1); kinds not listed fall back on their component
+#: (see `actor_block`). The order of this table is also the display order of these blocks.
 ACTOR_BLOCKS: dict[str, tuple[str, ...]] = {
     "Force & sector HQ": ("force_hq", "sector_hq", "u3"),
     "U2/G2/S2 line": ("u2", "g2", "s2"),
@@ -52,8 +54,38 @@ _COMPONENT_FALLBACK = {
     "civilian": "Civilian sections",
     "external": "Humanitarian",
 }
-#: Kinds that are venues, not actors: their edges say who sits together, they get no row.
+#: Kinds that are venues, not actors, in run directories without a `roles` column: their edges say who sits
+#: together, they get no row. With the column, venues are the units with the role below.
 VENUE_KINDS = ("board",)
+VENUE_ROLE = "coordination_board"
+
+
+def _roles(value: object) -> list[str]:
+    """The roles of a units.parquet cell (comma-joined), `[]` when empty or missing."""
+    return [r for r in value.split(",") if r] if isinstance(value, str) else []
+
+
+def _venues(u: pd.DataFrame) -> set[str]:
+    """Ids of the venue units (boards): by role, else (older run directories) by kind."""
+    if "roles" in u:
+        return {i for i, r in zip(u["id"], u["roles"], strict=True) if VENUE_ROLE in _roles(r)}
+    return {i for i, k in zip(u["id"], u["kind"].astype(str), strict=True) if k in VENUE_KINDS}
+
+
+def _block_of(u: pd.DataFrame, comp: pd.Series, venues: set[str], blocks: Mapping[str, str] | None) -> dict:
+    """Unit id -> actor block: the `block` column, the `actor_block` column, else by kind (`actor_block`)."""
+    if "block" in u:
+        return dict(zip(u["id"], u["block"], strict=True))
+    if "actor_block" in u and not blocks:
+        out = {}
+        for i, b, c in zip(u["id"], u["actor_block"], comp, strict=True):
+            out[i] = None if i in venues else (b if isinstance(b, str) and b else _component_block(c))
+        return out
+    return {i: actor_block(k, c, blocks) for i, k, c in zip(u["id"], u["kind"], comp, strict=True)}
+
+
+def _component_block(component: object) -> str:
+    return _COMPONENT_FALLBACK.get(str(component), "Other")
 
 
 @dataclass(frozen=True)
@@ -152,7 +184,7 @@ def actor_block(kind: object, component: object = None, blocks: Mapping[str, str
         return None
     if kind in _KIND_TO_BLOCK:
         return _KIND_TO_BLOCK[kind]
-    return _COMPONENT_FALLBACK.get(str(component), "Other")
+    return _component_block(component)
 
 
 def coherence_table(
@@ -167,7 +199,8 @@ def coherence_table(
     """Aggregate realised flows per pair of actor blocks and place each pair on the scale.
 
     Args:
-        units: `units.parquet` (id, kind, component; optional `block` column overrides, optional `rivals`).
+        units: `units.parquet` (id, kind, component; `actor_block` and `roles` when the run wrote them, else
+            blocks by kind from `ACTOR_BLOCKS`; an optional `block` column overrides; optional `rivals`).
         flows: `flows.parquet` (source, target, type, hops, delivered, withheld; optional `directive`).
         directive_boards: Ids of board units with directive power (besides any `directive` flow column).
         blocks: Optional kind → block mapping overriding `ACTOR_BLOCKS`.
@@ -185,10 +218,8 @@ def coherence_table(
     u = units.copy()
     u["id"] = u["id"].astype(str)
     comp = u["component"] if "component" in u else pd.Series(None, index=u.index)
-    if "block" in u:
-        block_of = dict(zip(u["id"], u["block"], strict=True))
-    else:
-        block_of = {i: actor_block(k, c, blocks) for i, k, c in zip(u["id"], u["kind"], comp, strict=True)}
+    venues = _venues(u)
+    block_of = _block_of(u, comp, venues, blocks)
     f = flows.copy()
     f["source"] = f["source"].astype(str)
     f["target"] = f["target"].astype(str)
@@ -197,7 +228,6 @@ def coherence_table(
     f["type"] = f["type"].astype(str) if "type" in f else "intel"
 
     # Board venues: who sits on which board, and whether it is directive.
-    kinds = dict(zip(u["id"], u["kind"].astype(str), strict=True))
     directive = set(directive_boards or ())
     membership = f[f["type"] == "board"][["source", "target"]].copy()
     membership["directive"] = f.loc[f["type"] == "board", "directive"] if "directive" in f else False
@@ -210,7 +240,7 @@ def coherence_table(
     board_members: dict[str, set[str]] = {}
     for s, t, d in zip(membership["source"], membership["target"], membership["directive"], strict=True):
         for venue, member in ((t, s), (s, t)):
-            if kinds.get(venue) in VENUE_KINDS and block_of.get(member):
+            if venue in venues and block_of.get(member):
                 board_members.setdefault(venue, set()).add(block_of[member])
                 if bool(d) if d is not None and d == d else False:
                     directive.add(venue)
@@ -220,7 +250,7 @@ def coherence_table(
     direct_board = {
         frozenset((block_of.get(s), block_of.get(t)))
         for s, t in zip(membership["source"], membership["target"], strict=True)
-        if kinds.get(s) not in VENUE_KINDS and kinds.get(t) not in VENUE_KINDS and block_of.get(s) and block_of.get(t)
+        if s not in venues and t not in venues and block_of.get(s) and block_of.get(t)
     }
 
     rivals = _rival_blocks(u, block_of)
@@ -232,7 +262,7 @@ def coherence_table(
     command = {frozenset((a, b)) for a, b in f.loc[f["type"] == "command", ["a", "b"]].itertuples(index=False)}
 
     present = [b for b in ACTOR_BLOCKS if b in set(block_of.values())]
-    present += sorted({b for b in block_of.values() if b} - set(present))
+    present += list(dict.fromkeys(b for b in block_of.values() if b and b not in present))  # then in unit order
     rows = []
     for i, a in enumerate(present):
         for b in present[: i + 1]:

@@ -266,10 +266,10 @@ def _coherence(cache: _Cache):
 
 
 def _board_config(cache: _Cache) -> tuple[pd.DataFrame | None, bool]:
-    """Board membership edges of the resolved config's scenario, and whether `jcb_directive` is applied.
+    """Board membership edges of the resolved config's scenario, and whether an intervention makes them directive.
 
-    The resolved config holds the scenario before interventions, so the `jcb_directive` intervention (which
-    makes every board edge directive) is read from the `interventions` list.
+    The resolved config holds the scenario before interventions, so an intervention that makes every board edge
+    directive (`jcb_directive`) is read from the patches under `interventions`.
     """
     cfg = io.read_config(cache.root) or {}
     edges = [e for e in io.get(cfg, "scenario.edges", []) or [] if isinstance(e, dict) and e.get("type") == "board"]
@@ -287,7 +287,24 @@ def _board_config(cache: _Cache) -> tuple[pd.DataFrame | None, bool]:
         if edges
         else None
     )
-    return table, "jcb_directive" in parse_arm(io.get(cfg, "interventions"))
+    return table, _makes_boards_directive(io.get(cfg, "interventions"))
+
+
+def _makes_boards_directive(interventions: object) -> bool:
+    """Whether an applied intervention sets every board edge `directive: true` (as `jcb_directive` does).
+
+    Read from the patches in the resolved config; a run directory that lists only names falls back on the name.
+    """
+    if not isinstance(interventions, dict):
+        return "jcb_directive" in parse_arm(interventions)
+    for patch in interventions.values():
+        if not isinstance(patch, dict):
+            continue
+        for op in patch.get("set_edges") or []:
+            types = (op.get("select") or {}).get("type")
+            if "board" in (types if isinstance(types, list) else [types]) and (op.get("set") or {}).get("directive"):
+                return True
+    return False
 
 
 def _goal_by_line(cache: _Cache):
@@ -311,7 +328,12 @@ def _latency(cache: _Cache):
         if units is not None and {"id", "name"} <= set(units.columns)
         else None
     )
-    return plot_fc_latency(lat, names=names)
+    kind_names = (
+        dict(units.dropna(subset=["kind_label"]).groupby("kind")["kind_label"].first())
+        if units is not None and {"kind", "kind_label"} <= set(units.columns)
+        else None
+    )
+    return plot_fc_latency(lat, names=names, kind_names=kind_names)
 
 
 def _landscape(cache: _Cache):

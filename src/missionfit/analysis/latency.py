@@ -9,7 +9,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from missionfit.analysis.style import COLUMN_WIDTH, CYCLE, KIND_LABELS, new_figure, publication_style
+from missionfit.analysis.style import COLUMN_WIDTH, CYCLE, humanize, new_figure, publication_style
 
 _DASHES = ["solid", (0, (4, 1.5)), (0, (1, 1)), (0, (5, 1.5, 1, 1.5)), (0, (2, 1)), (0, (6, 2))]
 
@@ -20,6 +20,7 @@ def plot_fc_latency(
     names: dict[str, str] | None = None,
     width: float = COLUMN_WIDTH,
     log_x: bool | None = None,
+    kind_names: dict[str, str] | None = None,
 ) -> tuple[Figure, np.ndarray]:
     """Empirical CDFs of `latency_days`, one line per source, pooled over replicates.
 
@@ -30,9 +31,10 @@ def plot_fc_latency(
         by: Column that defines a source: `source` (unit) or `source_kind`. Default: `source` when there
             are at most 7 sources, else `source_kind`.
         names: Display names of source units (unit id → name from units.parquet; parentheses dropped).
-            Kinds are named from `KIND_LABELS`.
         width: Figure width.
         log_x: Logarithmic latency axis (default: when latencies span more than two orders of magnitude).
+        kind_names: Display names of unit kinds, for `by="source_kind"` (kind → `kind_label` of
+            units.parquet); kinds without one are put in words.
 
     Returns:
         `(fig, axes)` with a single axes.
@@ -45,7 +47,7 @@ def plot_fc_latency(
     if by is None:
         by = "source" if df["source"].nunique() <= 7 or "source_kind" not in df else "source_kind"
     if by == "source_kind":  # unit names do not apply to kinds
-        names = dict(KIND_LABELS)
+        names = {k: (kind_names or {}).get(k) or humanize(k) for k in df["source_kind"].astype(str).unique()}
     else:
         names = {k: re.sub(r"\s*\([^)]*\)", "", str(v)).strip() or str(v) for k, v in (names or {}).items()}
     order = df.groupby(by)["latency_days"].median().sort_values().index.tolist()

@@ -26,6 +26,7 @@ from missionfit.analysis.style import (
     new_figure,
     publication_style,
 )
+from missionfit.scenario.codes import ECHELON_LEVEL, ECHELONS
 
 #: Fill colour per mission component.
 COMPONENT_COLORS = {
@@ -105,10 +106,14 @@ EDGE_STYLES = {
     "board": {"color": "#8C8C8C", "style": (0, (1, 1.5)), "rad": 0.0, "label": "Board membership"},
 }
 
-#: Unit kinds left unlabelled in large structures (their location and marker identify them).
-MINOR_KINDS = frozenset({"battalion", "s2", "company", "platoon"})
+#: Echelon whose units are left unlabelled in large structures (their location and marker identify them).
+MINOR_ECHELON = "unit"
+#: Layer of a unit that declares no echelon (the bottom one).
+_DEFAULT_LEVEL = len(ECHELONS) - 1
 
-#: Echelon (0 = top) per unit kind for the layered layout.
+#: Fallback for run directories written before units carried their `echelon` (units.parquet without the
+#: column): the kinds left unlabelled, and the echelon (0 = top) per MINUSMA unit kind.
+MINOR_KINDS = frozenset({"battalion", "s2", "company", "platoon"})
 ECHELON = {
     "srsg_office": 0,
     "force_hq": 0,
@@ -131,6 +136,24 @@ ECHELON = {
     "battalion": 3,
     "s2": 3,
 }
+
+def echelon_levels(units: pd.DataFrame) -> pd.Series:
+    """Layer per unit (0 = top): its `echelon` column, else (older run directories) its kind in `ECHELON`."""
+    if "echelon" in units:
+        return units["echelon"].map(lambda e: ECHELON_LEVEL.get(e, _DEFAULT_LEVEL) if isinstance(e, str) else
+                                    _DEFAULT_LEVEL).astype(int)
+    kinds = units["kind"].astype(str) if "kind" in units else pd.Series("", index=units.index)
+    return kinds.map(lambda k: ECHELON.get(k, _DEFAULT_LEVEL)).astype(int)
+
+
+def minor_units(units: pd.DataFrame) -> pd.Series:
+    """Whether each unit is a troop contingent or one of its cells (unlabelled in large structures)."""
+    if "echelon" in units:
+        return units["echelon"].astype(object).eq(MINOR_ECHELON)
+    if "kind" in units:
+        return units["kind"].astype(str).isin(MINOR_KINDS)
+    return pd.Series(False, index=units.index)
+
 
 _ABBREV = (
     ("Headquarters", "HQ"),
@@ -216,14 +239,14 @@ def geo_layout(
 
     pos: dict[str, np.ndarray] = {}
     golden = math.pi * (3 - math.sqrt(5))
-    kinds = u["kind"].astype(str) if "kind" in u else pd.Series("", index=u.index)
+    level, minor = echelon_levels(u), minor_units(u)
 
     def rank(i: int) -> tuple:
         # Troop contingents and their S2 cells inside, headquarters and staff outside (their labels point
         # outward and do not cross other nodes).
         if not minor_inside:
-            return (ECHELON.get(kinds[i], 3), u.at[i, "id"])
-        return (kinds[i] not in MINOR_KINDS, -ECHELON.get(kinds[i], 3), u.at[i, "id"])
+            return (level[i], u.at[i, "id"])
+        return (not minor[i], -level[i], u.at[i, "id"])
 
     for c in clusters.values():
         c["ids"] = [u.at[i, "id"] for i in c["members"]]
@@ -263,8 +286,8 @@ def _separate(clusters: dict[str, dict], gap: float, iterations: int = 2000) -> 
 def layered_layout(units: pd.DataFrame) -> dict[str, np.ndarray]:
     """Positions by echelon (rows, top = mission leadership), units ordered by component then id."""
     g = nx.Graph()
-    for _, r in units.iterrows():
-        g.add_node(str(r["id"]), layer=-ECHELON.get(str(r.get("kind")), 3))
+    for uid, level in zip(units["id"], echelon_levels(units), strict=True):
+        g.add_node(str(uid), layer=-int(level))
     pos = nx.multipartite_layout(g, subset_key="layer", align="horizontal", scale=1.0)
     return {k: np.asarray(v) for k, v in pos.items()}
 
@@ -386,8 +409,8 @@ def plot_network(
         placed = []
         if labels:
             which = units
-            if not label_minor and "kind" in units:
-                which = units[~units["kind"].astype(str).isin(MINOR_KINDS)]
+            if not label_minor:
+                which = units[~minor_units(units)]
             placed = _draw_labels(ax, which, pos, clusters)
         place_names = []
         for c in clusters.values():

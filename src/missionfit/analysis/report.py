@@ -14,7 +14,7 @@ from missionfit.analysis.figures import CAPTIONS, _Skip, render_sweep, sweep_com
 from missionfit.analysis.forest import KEY_METRICS
 from missionfit.analysis.landscape import FIT_KNOBS
 from missionfit.analysis.stats import mean_ci
-from missionfit.analysis.style import arm_label, label
+from missionfit.analysis.style import arm_label, intervention_labels, label
 from missionfit.contract import PROVENANCE_FILE, REPORT_FILE, SENSITIVITY_FILE, SUMMARY_FILE, arm_key
 
 _COMPARISON_COLUMNS = {"arm", "metric", "mean_diff", "ci_low", "ci_high", "effect_size", "n"}
@@ -86,7 +86,8 @@ def write_report(
     out += _configuration(sweep_dir, sweep_cfg, cfg, swept, summary, jobs)
     out += ["", "## Results", ""]
     out += _results_table(summary, swept)
-    out += _comparison_section(sweep_dir)
+    # the last job of a counterfactual sweep combines every arm: its config holds the labels of them all
+    out += _comparison_section(sweep_dir, intervention_labels(io.read_config(jobs[-1]) if jobs else cfg))
     out += _sensitivity_section(sweep_dir)
     out += ["", "## Figures", ""]
     out += _figures_section(figdir, figures, Path(os.path.relpath(figdir, sweep_dir)).as_posix())
@@ -159,7 +160,7 @@ def _configuration(sweep_dir, sweep_cfg, cfg, swept, summary, jobs) -> list[str]
         rows.append(("Fit knobs held", ", ".join(f"{k} = {io.get(cfg, 'fit.' + k)}" for k in fixed_fit)))
     ivs = io.get(cfg, "interventions")
     if "interventions" not in swept and ivs:
-        rows.append(("Interventions", arm_label(ivs)))
+        rows.append(("Interventions", arm_label(ivs, intervention_labels(cfg))))
     overrides = io.get(sweep_cfg, "hydra.overrides.task")
     if isinstance(overrides, list) and overrides:
         rows.append(("Command-line overrides", " ".join(f"`{o}`" for o in overrides)))
@@ -212,7 +213,7 @@ def _results_table(summary: pd.DataFrame, swept: list[str]) -> list[str]:
     return lines
 
 
-def _comparison_section(sweep_dir: Path) -> list[str]:
+def _comparison_section(sweep_dir: Path, labels: dict[str, str]) -> list[str]:
     try:
         comp = sweep_comparison(sweep_dir)
     except (_Skip, io.InputError, KeyError, ValueError):
@@ -237,7 +238,7 @@ def _comparison_section(sweep_dir: Path) -> list[str]:
         extra = "".join(f" {_num(r[c], None)} |" for c in by)
         diff = _fmt_ci(r["mean_diff"], r["ci_low"], r["ci_high"], signed=True)
         lines.append(
-            f"| {arm_label(r['arm'])} |{extra} {label(r['metric'])} | {diff} | "
+            f"| {arm_label(r['arm'], labels)} |{extra} {label(r['metric'])} | {diff} | "
             f"{_num(r.get('effect_size', np.nan), 2)} | {_num(r.get('n', np.nan), 0)} |"
         )
     return lines

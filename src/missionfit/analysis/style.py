@@ -12,15 +12,20 @@ cividis.
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import matplotlib
+import yaml
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from missionfit.contract import ALL_ARM, BASELINE_ARM, parse_arm
+from missionfit.scenario.errors import ScenarioError
+from missionfit.scenario.loading import available, read_intervention
 
 #: Width of one journal column, inches.
 COLUMN_WIDTH = 3.5
@@ -133,43 +138,39 @@ LABELS = {
     "latency_days": "Latency (days)",
 }
 
-#: Words for the interventions of MODEL.md §5.
-INTERVENTION_LABELS = {
-    "integrate_u2_asifu": "Integrate U2 and ASIFU",
-    "jcb_directive": "Directive JCB",
-    "liaison_officers": "Liaison officers",
-    "cross_cultural_training": "Cross-cultural training",
-    "joint_database": "Joint database",
-    "aligned_procedures": "Aligned procedures",
-    "asifu_tasking_authority": "ASIFU tasking authority",
-    "uav_fast_accreditation": "Fast UAV accreditation",
-}
+def intervention_labels(config: Mapping[str, Any] | None = None, root: Path | None = None) -> dict[str, str]:
+    """Words for interventions: each intervention file's `label:`, overridden by a run's resolved config.
 
-#: Words for unit kinds.
-KIND_LABELS = {
-    "battalion": "Battalion",
-    "s2": "Battalion S2",
-    "sector_hq": "Sector HQ",
-    "g2": "Sector G2",
-    "force_hq": "Force HQ",
-    "u2": "U2",
-    "u3": "U3",
-    "asifu_hq": "ASIFU HQ",
-    "isr_company": "ISR company",
-    "isr_taskforce": "ISR task force",
-    "humint_team": "HUMINT team",
-    "special_forces": "Special forces",
-    "helicopter_detachment": "Helicopter det.",
-    "jmac": "JMAC",
-    "joc": "JOC",
-    "undss": "UNDSS",
-    "unpol": "UNPOL",
-    "srsg_office": "SRSG office",
-    "civil_affairs": "Civil affairs",
-    "humanitarian": "Humanitarian",
-    "liaison_officer": "Liaison officer",
-    "board": "Coordination board",
-}
+    Args:
+        config: A run's resolved config (`io.read_config`); its `interventions` carry the labels of the files
+            the run used, which win over the config folder's (they may come from another `--config-dir`).
+        root: The config folder (default: the package's, `missionfit.paths.config_dir`).
+
+    Returns:
+        Intervention name -> label; names without a label are left out (`arm_label` then uses their words).
+    """
+    labels = dict(_folder_labels(root))
+    applied = (config or {}).get("interventions")
+    if isinstance(applied, Mapping):  # older run directories and sweep summaries list only the names
+        for name, spec in applied.items():
+            if isinstance(spec, Mapping) and spec.get("label"):
+                labels[str(name)] = str(spec["label"])
+    return labels
+
+
+@functools.lru_cache(maxsize=8)
+def _folder_labels(root: Path | None) -> tuple[tuple[str, str], ...]:
+    """(name, label) of every intervention file of a config folder that has a label (read once per folder)."""
+    out = []
+    for name in available("interventions", root):
+        try:
+            patch, _ = read_intervention(name, root)
+        except (ScenarioError, OSError, yaml.YAMLError):
+            continue  # a broken file is reported by the run that uses it, not by a figure's legend
+        if patch.get("label"):
+            out.append((name, str(patch["label"])))
+    return tuple(out)
+
 
 _ACRONYMS = {
     "fc",
@@ -224,14 +225,20 @@ def label(name: str) -> str:
 SPECIAL_ARMS = {ALL_ARM: "All interventions combined", BASELINE_ARM: "Baseline (as observed)"}
 
 
-def arm_label(value: object) -> str:
-    """Words for an intervention arm: `"Baseline (as observed)"`, `"Directive JCB + Liaison officers"`."""
+def arm_label(value: object, labels: Mapping[str, str] | None = None) -> str:
+    """Words for an intervention arm: `"Baseline (as observed)"`, `"Directive JCB + Liaison officers"`.
+
+    Args:
+        value: The arm (anything `parse_arm` accepts).
+        labels: Intervention name -> label (default: the config folder's, `intervention_labels()`).
+    """
     items = parse_arm(value)
     if not items:
         return SPECIAL_ARMS[BASELINE_ARM]
     if items == (ALL_ARM,):
         return SPECIAL_ARMS[ALL_ARM]
-    return " + ".join(INTERVENTION_LABELS.get(i, humanize(i)) for i in items)
+    labels = intervention_labels() if labels is None else labels
+    return " + ".join(labels.get(i, humanize(i)) for i in items)
 
 
 def new_figure(width: float, height: float) -> Figure:

@@ -14,15 +14,19 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
+from missionfit.contract import UNITS
 from missionfit.scenario import schema
 from missionfit.scenario.codes import (
     DOMAIN_CODE,
     EDGE_TYPE_CODE,
+    G2_ECHELON,
     HORIZON_CODE,
     LINE_CODE,
-    PEER_ANALYSIS_KINDS,
     PROCEDURE_CODE,
-    SF_ISR_KINDS,
+    S2_ECHELON,
+    U2_ECHELON,
+    has_role,
+    is_peer_analysis,
 )
 from missionfit.scenario.codes import (
     mask as _mask,
@@ -99,6 +103,10 @@ class CompiledScenario:
         """Indices of the units of the given kinds."""
         return [i for i, u in enumerate(self.units) if u["kind"] in kinds]
 
+    def units_with_role(self, role: str, echelon: str | None = None) -> list[int]:
+        """Indices of the units holding `role` (at `echelon`, if given), in declaration order."""
+        return [i for i, u in enumerate(self.units) if has_role(u, role, echelon)]
+
     def units_table(self) -> pd.DataFrame:
         """The units as run: identity, placement and every attribute (nested ones flattened)."""
         rows = []
@@ -107,6 +115,7 @@ class CompiledScenario:
             row = {k: v for k, v in u.items() if k not in nested}
             row["languages"] = ",".join(u["languages"])
             row["rivals"] = ",".join(u["rivals"])
+            row["roles"] = ",".join(u["roles"])
             for k, v in u["reporting_culture"].items():
                 row[f"reporting_culture.{k}"] = v
             row["focus.horizon"] = u["focus"]["horizon"]
@@ -121,7 +130,7 @@ class CompiledScenario:
             row["board.period_days"] = u["board"]["period_days"] if u["board"] else np.nan
             rows.append(row)
         df = pd.DataFrame(rows)
-        front = ["id", "name", "kind", "component", "contributor", "group", "location", "sector", "strength"]
+        front = list(UNITS.names)  # the contract's leading columns, in its order
         return df[front + [c for c in df.columns if c not in front]]
 
 
@@ -215,6 +224,11 @@ def _coverage_by_domain(a: dict[str, Any], ptr: list[int], members: list[int], p
     }
 
 
+def _first_with_role(units: list[dict[str, Any]], role: str, echelon: str | None = None) -> int:
+    """Index of the first unit (declaration order) holding `role` at `echelon`, or -1 if there is none."""
+    return next((i for i, u in enumerate(units) if has_role(u, role, echelon)), -1)
+
+
 def compile_arrays(sc: CompiledScenario) -> dict[str, Any]:
     """Arrays for the engine (see `missionfit.engine.Static` for what each one means)."""
     units, edges, mech = sc.units, sc.edges, sc.mechanisms
@@ -264,21 +278,19 @@ def compile_arrays(sc: CompiledScenario) -> dict[str, Any]:
     a["consumer_lead"] = np.array([c["lead_days"] if c else 0.0 for c in consumer], dtype=np.float64)
     a["consumer_scoped"] = np.array([bool(c and c["sector_scoped"]) for c in consumer], dtype=np.bool_)
 
-    kinds = [u["kind"] for u in units]
-    a["is_peer"] = np.array([k in PEER_ANALYSIS_KINDS for k in kinds], dtype=np.bool_)
-    a["is_sf_isr"] = np.array([k in SF_ISR_KINDS for k in kinds], dtype=np.bool_)
-    a["is_s2"] = np.array([k == "s2" for k in kinds], dtype=np.bool_)
-    fc = [i for i, k in enumerate(kinds) if k == "force_hq"]
-    asifu = [i for i, k in enumerate(kinds) if k == "asifu_hq"]
-    jmac = [i for i, k in enumerate(kinds) if k == "jmac"]
-    u2 = [i for i, k in enumerate(kinds) if k == "u2"]
-    a["u2"] = u2[0] if u2 else -1
-    a["fc"] = fc[0] if fc else -1
-    a["asifu"] = asifu[0] if asifu else -1
-    a["jmac"] = jmac[0] if jmac else -1
-    g2_of_sector = {units[i]["sector"]: i for i, k in enumerate(kinds) if k == "g2"}
+    # the engine's role slots and masks, found by role (codes.ROLES), never by a kind or id string
+    a["is_peer"] = np.array([is_peer_analysis(u) for u in units], dtype=np.bool_)
+    a["is_sf_isr"] = np.array([has_role(u, "isr") for u in units], dtype=np.bool_)
+    is_s2 = [has_role(u, "military_intelligence", S2_ECHELON) for u in units]
+    a["is_s2"] = np.array(is_s2, dtype=np.bool_)
+    a["fc"] = _first_with_role(units, "force_commander")
+    a["asifu"] = _first_with_role(units, "all_source_fusion")
+    a["jmac"] = _first_with_role(units, "mission_analysis")
+    a["u2"] = _first_with_role(units, "military_intelligence", U2_ECHELON)
+    # a sector's G2 is its last military intelligence branch at the sector echelon (one per sector in practice)
+    g2_of_sector = {u["sector"]: i for i, u in enumerate(units) if has_role(u, "military_intelligence", G2_ECHELON)}
     a["g2_of"] = np.array(
-        [g2_of_sector.get(u["sector"], -1) if u["kind"] == "s2" else -1 for u in units], dtype=np.int64
+        [g2_of_sector.get(u["sector"], -1) if s2 else -1 for u, s2 in zip(units, is_s2, strict=True)], dtype=np.int64
     )
     branches = np.flatnonzero(a["analysts"] > 0)
     a["branch_slot"] = np.full(n, -1, dtype=np.int64)

@@ -14,6 +14,25 @@ from typing import Any
 import networkx as nx
 
 from missionfit.scenario import schema
+from missionfit.scenario.resolve import _merge
+
+#: The vocabulary of the generated kinds (docs/scenarios.md, "Roles"): the hierarchy's root is the Force
+#: Commander, its inner nodes are sector-level intelligence branches (G2s: they feed no slot, since no S2
+#: reports to them), its leaves collectors; the edge organization's peers collect and analyse.
+GENERATED_KINDS: dict[str, dict[str, Any]] = {
+    "force_hq": {"roles": ["force_commander"], "echelon": "leadership", "actor_block": "Force & sector HQ",
+                 "kind_label": "Force HQ"},
+    "g2": {"roles": ["military_intelligence"], "echelon": "sector", "actor_block": "U2/G2/S2 line",
+           "kind_label": "Sector G2"},
+    "battalion": {"roles": ["collector"], "echelon": "unit", "actor_block": "Battalions", "kind_label": "Battalion"},
+    "edge_unit": {"roles": ["collector"], "kind_label": "Edge unit"},
+}
+
+
+def _declare_kinds(spec: dict[str, Any], kinds: tuple[str, ...]) -> None:
+    """Give the generated kinds their roles; what the scenario's own `kind_defaults` says for them wins."""
+    for kind in kinds:
+        spec["kind_defaults"][kind] = _merge(GENERATED_KINDS[kind], spec["kind_defaults"].get(kind) or {})
 
 
 def _lines(spec: dict[str, Any]) -> list[str]:
@@ -68,6 +87,7 @@ def hierarchy(spec: dict[str, Any], n: int, gen: dict[str, Any]) -> None:
         edges.append({"source": uid, "target": f"u{parent[i]}", "type": "intel", "latency_days": 0.25})
         edges.append({"source": f"u{parent[i]}", "target": uid, "type": "command", "latency_days": 0.25})
     spec["units"], spec["edges"] = units, edges
+    _declare_kinds(spec, ("force_hq", "g2", "battalion"))
 
 
 def edge_organization(spec: dict[str, Any], n: int, gen: dict[str, Any]) -> None:
@@ -88,6 +108,7 @@ def edge_organization(spec: dict[str, Any], n: int, gen: dict[str, Any]) -> None
         for s, t in ((a, b), (b, a)):
             edges.append({"source": f"u{s}", "target": f"u{t}", "type": "intel", "latency_days": 0.25})
     spec["units"], spec["edges"] = units, edges
+    _declare_kinds(spec, ("edge_unit",))
 
 
 def expand(spec: dict[str, Any], ck: Any) -> None:

@@ -8,16 +8,46 @@ from collections.abc import Mapping
 from typing import Any
 
 from missionfit.scenario import schema
+from missionfit.scenario.codes import ROLES
 from missionfit.scenario.errors import Checker
-from missionfit.scenario.resolve import _as_list, _merge
+from missionfit.scenario.resolve import UNIT_DEFAULTS, _as_list, _merge
 
 _UNIT_FIELDS = {f.name for f in dataclasses.fields(schema.UnitSpec)}
 _EDGE_FIELDS = {f.name for f in dataclasses.fields(schema.EdgeSpec)}
 _MECH_DEFAULTS = dataclasses.asdict(schema.MechanismSpec())
 
 
-def _select(units: list[dict[str, Any]], selector: Any, ck: Checker, key: str) -> list[str]:
-    """Unit ids matched by a selector: an id, a list of ids, or a mapping of attribute to value(s)."""
+#: Selector keys read from the unit after inheritance (unit > kind_defaults > group_defaults), since the mission
+#: vocabulary is usually declared per kind; other keys match what the unit itself says.
+_RESOLVED_SELECTOR_KEYS = ("roles", "echelon", "actor_block", "kind_label")
+
+
+def _resolved(u: Mapping[str, Any], attr: str, spec: Mapping[str, Any]) -> Any:
+    """A unit's attribute through inheritance: the unit, its kind's defaults, its group's, `UNIT_DEFAULTS`."""
+    kind_defaults = spec["kind_defaults"].get(u.get("kind")) or {}
+    group = u.get("group") or kind_defaults.get("group") or UNIT_DEFAULTS["group"]
+    for layer in (u, kind_defaults, spec["group_defaults"].get(group) or {}):
+        if layer.get(attr) is not None:
+            return layer[attr]
+    return UNIT_DEFAULTS.get(attr)
+
+
+def _matches(u: Mapping[str, Any], selector: Mapping[str, Any], spec: Mapping[str, Any]) -> bool:
+    """Whether a unit matches every attribute of a mapping selector (`role`: it holds any of the roles)."""
+    for attr, want in selector.items():
+        if attr == "role":
+            if not set(_as_list(want)) & set(_resolved(u, "roles", spec) or []):
+                return False
+            continue
+        have = _resolved(u, attr, spec) if attr in _RESOLVED_SELECTOR_KEYS else u.get(attr)
+        if have not in _as_list(want):
+            return False
+    return True
+
+
+def _select(spec: Mapping[str, Any], selector: Any, ck: Checker, key: str) -> list[str]:
+    """Unit ids matched by a selector: an id, a list of ids, or a mapping of attribute (or `role`) to value(s)."""
+    units = spec["units"]
     ids = [u["id"] for u in units]
     if isinstance(selector, str):
         selector = [selector]
@@ -27,18 +57,13 @@ def _select(units: list[dict[str, Any]], selector: Any, ck: Checker, key: str) -
                 ck.fail(key, s, "unknown unit")
         return list(selector)
     if isinstance(selector, Mapping):
-        matched = []
-        for u in units:
-            ok = True
-            for attr, want in selector.items():
-                have = u.get(attr)
-                if attr == "id":
-                    have = u["id"]
-                if have not in _as_list(want):
-                    ok = False
-                    break
-            if ok:
-                matched.append(u["id"])
+        for attr in selector:
+            if attr != "role" and attr not in _UNIT_FIELDS:
+                ck.fail(key, attr, "unknown selector key (a unit attribute or role)")
+        for role in _as_list(selector.get("role")):
+            if role not in ROLES:
+                ck.fail(key + ".role", role, "unknown role (docs/scenarios.md, Roles)")
+        matched = [u["id"] for u in units if _matches(u, selector, spec)]
         if not matched:
             ck.fail(key, dict(selector), "selector matches no unit")
         return matched
@@ -67,7 +92,7 @@ def apply_intervention(spec: dict[str, Any], name: str, patch: Mapping[str, Any]
         _ = i
     for i, op in enumerate(patch.get("set_units") or []):
         key = f"interventions.{name}.set_units[{i}]"
-        targets = set(_select(units, op.get("select"), ck, key + ".select"))
+        targets = set(_select(spec, op.get("select"), ck, key + ".select"))
         for u in units:
             if u["id"] in targets:
                 for attr, value in (op.get("set") or {}).items():
@@ -77,8 +102,8 @@ def apply_intervention(spec: dict[str, Any], name: str, patch: Mapping[str, Any]
     edges = spec["edges"]
     for i, op in enumerate(patch.get("remove_edges") or []):
         key = f"interventions.{name}.remove_edges[{i}]"
-        srcs = set(_select(units, op.get("source"), ck, key + ".source"))
-        dsts = set(_select(units, op.get("target"), ck, key + ".target"))
+        srcs = set(_select(spec, op.get("source"), ck, key + ".source"))
+        dsts = set(_select(spec, op.get("target"), ck, key + ".target"))
         etype = op.get("type")
         edges[:] = [
             e
@@ -89,8 +114,8 @@ def apply_intervention(spec: dict[str, Any], name: str, patch: Mapping[str, Any]
     by_id = {u["id"]: u for u in units}
     for i, op in enumerate(patch.get("add_edges") or []):
         key = f"interventions.{name}.add_edges[{i}]"
-        srcs = _select(units, op.get("source"), ck, key + ".source")
-        dsts = _select(units, op.get("target"), ck, key + ".target")
+        srcs = _select(spec, op.get("source"), ck, key + ".source")
+        dsts = _select(spec, op.get("target"), ck, key + ".target")
         same_sector = bool(op.get("same_sector", False))
         attrs = {k: v for k, v in op.items() if k in _EDGE_FIELDS and k not in ("source", "target")}
         for s in srcs:
@@ -104,8 +129,8 @@ def apply_intervention(spec: dict[str, Any], name: str, patch: Mapping[str, Any]
     for i, op in enumerate(patch.get("set_edges") or []):
         key = f"interventions.{name}.set_edges[{i}]"
         sel = op.get("select") or {}
-        srcs = set(_select(units, sel["source"], ck, key + ".select.source")) if "source" in sel else None
-        dsts = set(_select(units, sel["target"], ck, key + ".select.target")) if "target" in sel else None
+        srcs = set(_select(spec, sel["source"], ck, key + ".select.source")) if "source" in sel else None
+        dsts = set(_select(spec, sel["target"], ck, key + ".select.target")) if "target" in sel else None
         for e in edges:
             if srcs is not None and e["source"] not in srcs:
                 continue
@@ -121,8 +146,8 @@ def apply_intervention(spec: dict[str, Any], name: str, patch: Mapping[str, Any]
     for i, op in enumerate(patch.get("set_trust") or []):
         key = f"interventions.{name}.set_trust[{i}]"
         ck.unit_interval(key + ".value", op.get("value"))
-        for s in _select(units, op.get("source"), ck, key + ".source"):
-            for t in _select(units, op.get("target"), ck, key + ".target"):
+        for s in _select(spec, op.get("source"), ck, key + ".source"):
+            for t in _select(spec, op.get("target"), ck, key + ".target"):
                 if s != t:
                     pairs.append({"source": s, "target": t, "value": float(op["value"])})
     for k, v in (patch.get("mechanisms") or {}).items():

@@ -16,6 +16,11 @@ from missionfit.scenario.errors import Checker
 
 #: Attributes every unit has when neither the unit, its kind nor its group sets them.
 UNIT_DEFAULTS: dict[str, Any] = {
+    # the mission vocabulary (missionfit.scenario.codes): no role, echelon, block or label unless declared
+    "roles": [],
+    "echelon": None,
+    "actor_block": None,
+    "kind_label": None,
     "component": "military",
     "contributor": "UN",
     "group": "other",
@@ -113,6 +118,6 @@ def _resolve_unit(u: Mapping[str, Any], spec: Mapping[str, Any]) -> dict[str, An
     ]
     if resolved.get("consumer") is not None:
         resolved["consumer"] = _merge(dataclasses.asdict(schema.ConsumerSpec()), dict(resolved["consumer"]))
-    if resolved.get("board") is not None or resolved.get("kind") == "board":
+    if resolved.get("board") is not None or "coordination_board" in resolved["roles"]:
         resolved["board"] = _merge(dataclasses.asdict(schema.BoardSpec()), dict(resolved.get("board") or {}))
     return resolved

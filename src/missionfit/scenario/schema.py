@@ -124,11 +124,27 @@ class BoardSpec:
 
 @dataclass
 class UnitSpec:
-    """One organizational unit. `None` attributes inherit from kind, then group defaults."""
+    """One organizational unit. `None` attributes inherit from kind, then group defaults.
+
+    The vocabulary attributes, usually declared once per kind in `kind_defaults` (docs/scenarios.md, "Roles"):
+
+    Attributes:
+        roles: What the unit is to the model and to readers, names from `missionfit.scenario.codes.ROLES`
+            (e.g. `force_commander`, `military_intelligence`); code finds units by role, never by kind or id.
+        echelon: Level in the structure, a name from `missionfit.scenario.codes.ECHELONS` (`leadership`,
+            `headquarters`, `sector`, `unit`): the layer of the network figure, and which military intelligence
+            branch a unit is (U2, G2 or S2).
+        actor_block: The row of the coherence matrix the unit belongs to (e.g. "U2/G2/S2 line").
+        kind_label: Display name of the unit's kind in figures (e.g. "Battalion S2").
+    """
 
     id: str = "???"
     name: str | None = None
     kind: str = "???"
+    roles: list[str] | None = None
+    echelon: str | None = None
+    actor_block: str | None = None
+    kind_label: str | None = None
     component: str | None = None
     contributor: str | None = None
     group: str | None = None
@@ -306,7 +322,12 @@ class InterventionSpec:
     Unit selectors are a unit id, a list of ids, or a mapping of attribute to value(s), e.g.
     `{kind: battalion, group: [west_african, central_african]}`.
 
+    Selector mappings may also name `role` (units holding any of the roles, resolved through
+    `kind_defaults`), e.g. `{role: military_intelligence, echelon: headquarters}` for the U2, so that an
+    intervention meant for any mission does not name one mission's ids.
+
     Attributes:
+        label: Its name in figures, tables and reports (e.g. "Directive JCB").
         description: What it changes.
         source: The passage of the paper it implements.
         add_units: Units to add (skipped if the id exists).
@@ -318,6 +339,7 @@ class InterventionSpec:
         mechanisms: Mechanism parameter overrides.
     """
 
+    label: str = ""
     description: str = ""
     source: str = ""
     add_units: list[dict[str, Any]] = field(default_factory=list)

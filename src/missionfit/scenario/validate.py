@@ -8,6 +8,7 @@ from typing import Any
 import networkx as nx
 
 from missionfit.scenario import schema
+from missionfit.scenario.codes import ECHELONS, ROLES
 from missionfit.scenario.errors import Checker
 from missionfit.scenario.resolve import _get
 
@@ -32,8 +33,26 @@ _UNIT_FIELDS = {f.name for f in dataclasses.fields(schema.UnitSpec)}
 _EDGE_FIELDS = {f.name for f in dataclasses.fields(schema.EdgeSpec)}
 
 
+def _check_vocabulary(key: str, attrs: dict[str, Any], ck: Checker, where: str = "") -> None:
+    """Roles, echelon, actor block and kind label of a unit or a kind (`key` names where they were written)."""
+    roles = attrs.get("roles")
+    if roles is not None:
+        if not isinstance(roles, list):
+            ck.fail(f"{key}.roles{where}", roles, "must be a list of roles")
+        for role in roles:
+            if role not in ROLES:
+                ck.fail(f"{key}.roles{where}", role, "unknown role (docs/scenarios.md, Roles)")
+    if attrs.get("echelon") is not None:
+        ck.one_of(f"{key}.echelon{where}", attrs["echelon"], set(ECHELONS))
+    for attr in ("actor_block", "kind_label"):
+        if attrs.get(attr) is not None and not isinstance(attrs[attr], str):
+            ck.fail(f"{key}.{attr}{where}", attrs[attr], "must be a string")
+
+
 def _validate(spec: dict[str, Any], units: list[dict[str, Any]], ck: Checker) -> None:
     """Check ranges and references; raises ScenarioError on the first problem."""
+    for kind, attrs in spec["kind_defaults"].items():
+        _check_vocabulary(f"kind_defaults.{kind}", attrs or {}, ck)
     sector_ids = [s["id"] for s in spec["sectors"]]
     for i, s in enumerate(spec["sectors"]):
         ck.non_negative(f"sectors[{i}].event_rate", s.get("event_rate"))
@@ -75,6 +94,7 @@ def _validate(spec: dict[str, Any], units: list[dict[str, Any]], ck: Checker) ->
         seen.add(u["id"])
         if not u.get("kind") or u["kind"] == "???":
             ck.fail(k + ".kind", u.get("kind"), "every unit needs a kind")
+        _check_vocabulary(k, u, ck, f" (id {u['id']})")
         for attr in UNIT_UNIT_INTERVAL:
             ck.unit_interval(f"units[{i}].{attr} (id {u['id']})", _get(u, attr))
         ck.one_of(f"{k}.component", u["component"], set(schema.COMPONENTS))
@@ -137,7 +157,9 @@ def _validate(spec: dict[str, Any], units: list[dict[str, Any]], ck: Checker) ->
         if e["type"] == "board":
             target = next(u for u in units if u["id"] == e["target"])
             if target["board"] is None:
-                ck.fail(f"{k}.target", e["target"], "board edges must point at a unit of kind board")
+                ck.fail(
+                    f"{k}.target", e["target"], "board edges must point at a board (role coordination_board)"
+                )
     try:
         cycle = nx.find_cycle(command)
     except nx.NetworkXNoCycle:
