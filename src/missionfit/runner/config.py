@@ -10,6 +10,7 @@ dataclasses when the config is loaded: a wrong type or an unknown key fails at c
 from __future__ import annotations
 
 import dataclasses
+import types
 import typing
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,20 +30,51 @@ from missionfit.scenario.schema import (
 #: job composes), an untyped one ~0.2 s. Everything else in a scenario file is typed by Hydra at load.
 FAST_LISTS = ("units", "edges")
 
+_PARTIAL: dict[type, type] = {}
+
+
+def _partial(cls: type, name: str | None = None) -> type:
+    """`cls` with every field optional and unset (`None`), recursively through nested dataclasses and lists of them.
+
+    A scenario file may `extends:` others (`missionfit.scenario.loading.compose_scenario`), so what Hydra composes
+    from it is only part of the scenario: a field the file does not set must stay unset, not take the schema's
+    default, or it would override the value of the file it extends. Types are still checked at load.
+    """
+    if name is None and cls in _PARTIAL:
+        return _PARTIAL[cls]
+    hints = typing.get_type_hints(cls)
+    fields = []
+    for f in dataclasses.fields(cls):
+        tp = hints[f.name]
+        args = [a for a in typing.get_args(tp) if a is not type(None)] if typing.get_origin(tp) in (
+            typing.Union,
+            types.UnionType,
+        ) else [tp]
+        inner = args[0] if len(args) == 1 else tp
+        if name is not None and f.name in FAST_LISTS:
+            fields.append((f.name, list[dict[str, Any]] | None, field(default=None)))
+        elif dataclasses.is_dataclass(inner):
+            fields.append((f.name, _partial(inner), field(default_factory=_partial(inner))))
+        elif typing.get_origin(inner) is list and dataclasses.is_dataclass((typing.get_args(inner) or (None,))[0]):
+            fields.append((f.name, list[_partial(typing.get_args(inner)[0])] | None, field(default=None)))
+        elif f.name == "patches":
+            fields.append((f.name, dict[str, InterventionSpec] | None, field(default=None)))
+        else:
+            fields.append((f.name, inner | None, field(default=None)))
+    node = dataclasses.make_dataclass(name or f"Partial{cls.__name__}", fields, module=__name__)
+    node.__doc__ = f"`{cls.__module__}.{cls.__name__}` with every field unset unless a config file sets it."
+    if name is None:
+        _PARTIAL[cls] = node
+    return node
+
 
 def _scenario_node() -> type:
-    """ScenarioSpec with `units` and `edges` as lists of plain mappings (checked by `check_entries`)."""
-    hints = typing.get_type_hints(ScenarioSpec)
-    fields = []
-    for f in dataclasses.fields(ScenarioSpec):
-        if f.name in FAST_LISTS:
-            fields.append((f.name, list[dict[str, Any]], field(default_factory=list)))
-        elif f.default_factory is not dataclasses.MISSING:
-            fields.append((f.name, hints[f.name], field(default_factory=f.default_factory)))
-        else:
-            fields.append((f.name, hints[f.name], field(default=f.default)))
-    node = dataclasses.make_dataclass("ScenarioNode", fields, module=__name__)
-    node.__doc__ = "`missionfit.scenario.schema.ScenarioSpec` as composed by Hydra (units and edges checked apart)."
+    """ScenarioSpec as Hydra composes it: every field unset unless a file sets it; units and edges untyped."""
+    node = _partial(ScenarioSpec, "ScenarioNode")
+    node.__doc__ = (
+        "`missionfit.scenario.schema.ScenarioSpec` as composed by Hydra: fields a scenario file leaves out stay "
+        "unset (`None`, inherited through `extends:`); units and edges are checked apart (`check_entries`)."
+    )
     return node
 
 

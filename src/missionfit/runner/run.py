@@ -21,7 +21,7 @@ from omegaconf import DictConfig, OmegaConf
 from missionfit.runner import provenance as prov
 from missionfit.runner.rundir import METRICS_FILE, write_json, write_parquet, write_text
 from missionfit.runner.stats import mean_ci95
-from missionfit.runner.validate import check_config, config_file_of
+from missionfit.runner.validate import check_config, composed_scenario, config_file_of
 
 #: Edge columns of `flows.parquet` and the counters summed over replicates.
 FLOW_KEYS = ("source", "target", "type")
@@ -119,10 +119,12 @@ def execute_run(
 
     started = datetime.now(UTC)
     tic = time.perf_counter()
-    check_config(cfg, overrides)
+    scenario = composed_scenario(cfg)  # `extends:` and `patches:` resolved on the config search path
+    check_config(cfg, overrides, scenario=scenario)
     plain = OmegaConf.to_container(cfg, resolve=True)
     assert isinstance(plain, dict)
     plain.pop("hydra", None)
+    plain["scenario"] = scenario  # config.yaml records the scenario as run, not the file's unresolved keys
     compiled = build_scenario(
         plain["scenario"],
         interventions=plain["interventions"],
