@@ -216,3 +216,26 @@ def test_composition_errors_name_the_file_and_key(tmp_path: Path):
 def test_build_refuses_an_unresolved_scenario():
     with pytest.raises(ScenarioError, match=r"extends = \['minusma_2015'\]: unresolved"):
         build_scenario(yaml.safe_load("{name: x, extends: [minusma_2015]}"))
+
+
+def test_the_app_resolves_extends_on_a_users_config_dir(cli, tmp_path: Path):
+    user = tmp_path / "my_missions"
+    (user / "scenario").mkdir(parents=True)
+    (user / "scenario" / "quiet_2015.yaml").write_text(
+        "# @package scenario\nextends: [minusma_2015]\nname: quiet_2015\n"
+        "patches:\n  no_board:\n    remove_units: [jcb]\n",
+        encoding="utf-8",
+    )
+    run_dir = tmp_path / "run"
+    res = cli("--config-dir", user, "scenario=quiet_2015", "sim.replicates=1", "sim.days=5", f"hydra.run.dir={run_dir}")
+    assert res.returncode == 0, res.stderr
+    ran = yaml.safe_load((run_dir / "config.yaml").read_text(encoding="utf-8"))["scenario"]
+    assert "extends" not in ran and "patches" not in ran  # config.yaml records the composed scenario
+    assert ran["name"] == "quiet_2015"
+    want = [u["id"] for u in read_scenario("minusma_2015")["units"] if u["id"] != "jcb"]
+    assert [u["id"] for u in ran["units"]] == want
+    res = cli("--config-dir", user, "scenario=quiet_2015", "scenario.extends=[nowhere]", "sim.replicates=1")
+    assert res.returncode == 2
+    message = res.stderr.strip().splitlines()[-1]
+    assert message.startswith("missionfit: error: my_missions/scenario/quiet_2015.yaml: extends[0] = 'nowhere': ")
+    assert str(user / "scenario") in message and str(config_dir() / "scenario") in message

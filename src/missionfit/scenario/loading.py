@@ -43,8 +43,8 @@ def _read(path: Path) -> dict[str, Any]:
 
 
 def _dirs(root: Path | None) -> list[Path]:
-    """The config directories to search: `root` (as `--config-dir`) first, then the built-in one."""
-    return [Path(root), config_dir()] if root else [config_dir()]
+    """The config directories to search, in the order of Hydra's search path: the built-in one, then `root`."""
+    return [config_dir(), Path(root)] if root else [config_dir()]
 
 
 def find_scenario_file(name: str, search_dirs: Sequence[str | Path]) -> Path | None:
@@ -72,7 +72,7 @@ def compose_scenario(
     Args:
         mapping: A scenario file's contents (or `cfg.scenario` as a plain mapping, unset keys left out).
         search_dirs: Config directories whose `scenario/` folders hold the files named in `extends`, searched
-            in order (a user's `--config-dir` before the built-in directory); default the built-in one.
+            in order (Hydra's: the built-in directory, then a user's `--config-dir`); default the built-in one.
         source: The mapping's file, named in error messages.
         _chain: The files being composed (to report a cycle).
 
@@ -128,8 +128,8 @@ def read_scenario(name: str, root: Path | None = None) -> dict[str, Any]:
 
     Args:
         name: Scenario name (a file `scenario/<name>.yaml` in the config directory).
-        root: Another config directory (as `--config-dir`); files it `extends` are looked up there first,
-            then in the built-in directory.
+        root: Another config directory (as `--config-dir`); files it `extends` are looked up in the built-in
+            directory, then there (the order of Hydra's search path).
     """
     path = scenario_file(name, root)
     return compose_scenario(_read(path), _dirs(root), source=str(path), _chain=(path.resolve(),))
