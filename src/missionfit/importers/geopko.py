@@ -415,20 +415,13 @@ def scaffold(
 
 def _edge(source: str, target: str, kind: str, latency: float, reliability: float) -> dict[str, Any]:
     """Return an edge mapping conforming to ``EdgeSpec``."""
-    return {
-        "source": source,
-        "target": target,
-        "type": kind,
-        "latency_days": latency,
-        "reliability": reliability,
-    }
+    return {"source": source, "target": target, "type": kind, "latency_days": latency, "reliability": reliability}
 
 
 def _flow(mapping: Mapping[str, Any]) -> str:
     """Render a mapping as one line of YAML flow style."""
-    return yaml.safe_dump(
-        dict(mapping), default_flow_style=True, sort_keys=False, allow_unicode=True, width=10_000
-    ).strip()
+    text = yaml.safe_dump(dict(mapping), default_flow_style=True, sort_keys=False, allow_unicode=True, width=10_000)
+    return text.strip()
 
 
 def _flow_list(items: list[Any]) -> str:
