@@ -239,3 +239,14 @@ def test_the_app_resolves_extends_on_a_users_config_dir(cli, tmp_path: Path):
     message = res.stderr.strip().splitlines()[-1]
     assert message.startswith("missionfit: error: my_missions/scenario/quiet_2015.yaml: extends[0] = 'nowhere': ")
     assert str(user / "scenario") in message and str(config_dir() / "scenario") in message
+
+
+def test_a_bad_entry_is_reported_in_the_file_that_defines_it(compose_cfg, user_config_dir: Path):
+    from missionfit.runner.validate import ConfigError, check_config
+
+    (user_config_dir / "scenario" / "child.yaml").write_text(
+        "# @package scenario\nextends: [wrong_type]\nname: child\n", encoding="utf-8"
+    )
+    cfg = compose_cfg(["scenario=child"], extra_dir=user_config_dir, return_hydra_config=True)
+    with pytest.raises(ConfigError, match=r"wrong_type\.yaml: units\[1\]\.tech_level = high: wrong type"):
+        check_config(cfg)

@@ -165,9 +165,44 @@ def check_entries(
         for i, entry in enumerate(scenario.get(key) or []):
             err = _type_error(entry, spec, f"{key}[{i}]")
             if err:
+                origin = _entry_origin(cfg, key, entry) if scenario_file is None else None
+                if origin is not None:
+                    raise ConfigError(f"{display_path(origin[0])}: {key}[{origin[1]}]{err[len(f'{key}[{i}]'):]}")
                 if scenario_file is None:
                     scenario_file = config_file_of(cfg, "scenario", _scenario_choice(cfg))
                 raise ConfigError(f"{scenario_file}: {err}")
+
+
+def _entry_origin(cfg: DictConfig, key: str, entry: dict[str, Any]) -> tuple[Path, int] | None:
+    """The file and index that define a composed unit or edge: the selected scenario file or one it `extends`.
+
+    Only for error messages: the first file, depth first from the selected one, whose `key` list has an entry with
+    the same identity (unit id; edge source, target, type). None if none has (e.g. a command-line override).
+    """
+    from missionfit.scenario.loading import _read, find_scenario_file
+    from missionfit.scenario.patches import KEYED_LISTS
+
+    def ident(e: Any) -> Any:
+        try:
+            return KEYED_LISTS[key](e)
+        except (KeyError, TypeError, AttributeError):
+            return None
+
+    want = ident(entry)
+    dirs = config_search_dirs(cfg)
+    stack = [find_scenario_file(_scenario_choice(cfg), dirs)]
+    seen: set[Path] = set()
+    while stack:
+        path = stack.pop(0)
+        if path is None or path in seen:
+            continue
+        seen.add(path)
+        raw = _read(path)
+        for j, e in enumerate(raw.get(key) or []):
+            if want is not None and isinstance(e, dict) and ident(e) == want:
+                return path, j
+        stack[:0] = [find_scenario_file(str(n), dirs) for n in raw.get("extends") or []]
+    return None
 
 
 def _explicit(value: Any) -> Any:
