@@ -20,7 +20,7 @@ import yaml
 from missionfit.cli import import_geopko
 from missionfit.paths import config_dir
 from missionfit.scenario import ScenarioError, build_scenario
-from missionfit.scenario.loading import _read, compose_scenario, load, read_intervention, read_scenario
+from missionfit.scenario.loading import compose_scenario, load, read_config_file, read_intervention, read_scenario
 from missionfit.scenario.patches import _edge_key, apply_intervention, merge_scenarios
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -66,7 +66,7 @@ def test_composed_year_equals_the_frozen_mapping(year: int):
 
 @pytest.mark.parametrize("year", YEARS)
 def test_year_files_are_short_and_extend_structure_and_contingents(year: int):
-    raw = _read(config_dir() / "scenario" / f"minusma_{year}.yaml")
+    raw = read_config_file(config_dir() / "scenario" / f"minusma_{year}.yaml")
     assert raw["extends"] == [f"minusma/contingents_{year}", "minusma/structure"]
     assert "units" not in raw and "edges" not in raw and "kind_defaults" not in raw
 
@@ -125,7 +125,7 @@ def test_contingent_files_are_the_importers_output(year: int, tmp_path: Path):
 
 def test_contingent_files_hold_only_contingents():
     for year in YEARS:
-        part = _read(config_dir() / "scenario" / "minusma" / f"contingents_{year}.yaml")
+        part = read_config_file(config_dir() / "scenario" / "minusma" / f"contingents_{year}.yaml")
         assert set(part) == {"citation", "units", "edges"}
         assert {u["kind"] for u in part["units"]} == {"battalion", "s2"}
         assert "Geo-PKO" in part["citation"][0]
@@ -137,7 +137,7 @@ def test_contingent_files_hold_only_contingents():
 
 def test_2018_integration_patch_is_the_intervention_up_to_edge_positions():
     path = config_dir() / "scenario" / "minusma_2018.yaml"
-    raw = _read(path)
+    raw = read_config_file(path)
     intervention, _ = read_intervention("integrate_u2_asifu")
     raw["patches"]["integrate_u2_asifu"] = {
         k: v for k, v in intervention.items() if k not in ("description", "source", "label")

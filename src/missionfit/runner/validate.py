@@ -179,7 +179,7 @@ def _entry_origin(cfg: DictConfig, key: str, entry: dict[str, Any]) -> tuple[Pat
     Only for error messages: the first file, depth first from the selected one, whose `key` list has an entry with
     the same identity (unit id; edge source, target, type). None if none has (e.g. a command-line override).
     """
-    from missionfit.scenario.loading import _read, find_scenario_file
+    from missionfit.scenario.loading import find_scenario_file, read_config_file
     from missionfit.scenario.patches import KEYED_LISTS
 
     def ident(e: Any) -> Any:
@@ -197,7 +197,7 @@ def _entry_origin(cfg: DictConfig, key: str, entry: dict[str, Any]) -> tuple[Pat
         if path is None or path in seen:
             continue
         seen.add(path)
-        raw = _read(path)
+        raw = read_config_file(path)
         for j, e in enumerate(raw.get(key) or []):
             if want is not None and isinstance(e, dict) and ident(e) == want:
                 return path, j

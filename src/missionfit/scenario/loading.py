@@ -35,7 +35,8 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 COMPOSITION_KEYS = ("extends", "patches")
 
 
-def _read(path: Path) -> dict[str, Any]:
+def read_config_file(path: Path) -> dict[str, Any]:
+    """The mapping of a YAML config file as written (a scenario's `extends` unresolved), without `defaults`."""
     with open(path, encoding="utf-8") as fh:
         data = yaml.load(fh, Loader=_LOADER) or {}  # a safe loader (plain data only)
     data.pop("defaults", None)
@@ -99,7 +100,7 @@ def compose_scenario(
             ck.fail(f"extends[{i}]", name, f"no scenario file {name}.yaml in {where}")
         if path.resolve() in _chain:
             ck.fail(f"extends[{i}]", name, "extends itself (a cycle of extends)")
-        parent = compose_scenario(_read(path), dirs, source=str(path), _chain=(*_chain, path.resolve()))
+        parent = compose_scenario(read_config_file(path), dirs, source=str(path), _chain=(*_chain, path.resolve()))
         composed = merge_scenarios(composed, parent)
     composed = merge_scenarios(composed, own)
     if patches:
@@ -132,7 +133,7 @@ def read_scenario(name: str, root: Path | None = None) -> dict[str, Any]:
             directory, then there (the order of Hydra's search path).
     """
     path = scenario_file(name, root)
-    return compose_scenario(_read(path), _dirs(root), source=str(path), _chain=(path.resolve(),))
+    return compose_scenario(read_config_file(path), _dirs(root), source=str(path), _chain=(path.resolve(),))
 
 
 def read_intervention(name: str, root: Path | None = None) -> tuple[dict[str, Any], Path]:
@@ -143,7 +144,7 @@ def read_intervention(name: str, root: Path | None = None) -> tuple[dict[str, An
             "interventions", "interventions", name,
             f"unknown intervention (available: {', '.join(available('interventions', root))})",
         )
-    data = _read(path)
+    data = read_config_file(path)
     return dict(data.get(name, data)), path
 
 
