@@ -33,6 +33,15 @@ FAST_LISTS = ("units", "edges")
 _PARTIAL: dict[type, type] = {}
 
 
+def _without_none(tp: Any) -> Any:
+    """`T` for an annotation `T | None`, else the annotation itself."""
+    if typing.get_origin(tp) in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        if len(args) == 1:
+            return args[0]
+    return tp
+
+
 def _partial(cls: type, name: str | None = None) -> type:
     """`cls` with every field optional and unset (`None`), recursively through nested dataclasses and lists of them.
 
@@ -45,22 +54,17 @@ def _partial(cls: type, name: str | None = None) -> type:
     hints = typing.get_type_hints(cls)
     fields = []
     for f in dataclasses.fields(cls):
-        tp = hints[f.name]
-        args = [a for a in typing.get_args(tp) if a is not type(None)] if typing.get_origin(tp) in (
-            typing.Union,
-            types.UnionType,
-        ) else [tp]
-        inner = args[0] if len(args) == 1 else tp
+        tp = _without_none(hints[f.name])
+        item = (typing.get_args(tp) or (None,))[0] if typing.get_origin(tp) is list else None
         if name is not None and f.name in FAST_LISTS:
             fields.append((f.name, list[dict[str, Any]] | None, field(default=None)))
-        elif dataclasses.is_dataclass(inner):
-            fields.append((f.name, _partial(inner), field(default_factory=_partial(inner))))
-        elif typing.get_origin(inner) is list and dataclasses.is_dataclass((typing.get_args(inner) or (None,))[0]):
-            fields.append((f.name, list[_partial(typing.get_args(inner)[0])] | None, field(default=None)))
-        elif f.name == "patches":
-            fields.append((f.name, dict[str, InterventionSpec] | None, field(default=None)))
+        elif dataclasses.is_dataclass(tp):
+            # a node, not None, so that `scenario.trust.default=0.3` can set one key of it
+            fields.append((f.name, _partial(tp), field(default_factory=_partial(tp))))
+        elif dataclasses.is_dataclass(item):
+            fields.append((f.name, list[_partial(item)] | None, field(default=None)))
         else:
-            fields.append((f.name, inner | None, field(default=None)))
+            fields.append((f.name, tp | None, field(default=None)))
     node = dataclasses.make_dataclass(name or f"Partial{cls.__name__}", fields, module=__name__)
     node.__doc__ = f"`{cls.__module__}.{cls.__name__}` with every field unset unless a config file sets it."
     if name is None:
