@@ -60,11 +60,13 @@ def test_hydra_dirs_do_not_collide(compose_cfg):
 
 @pytest.mark.parametrize("scenario", SCENARIOS)
 def test_every_scenario_composes_and_builds(compose_cfg, scenario):
+    from missionfit.runner.validate import composed_scenario
     from missionfit.scenario import build_scenario
 
     cfg = compose_cfg([f"scenario={scenario}"])
     plain = OmegaConf.to_container(cfg, resolve=True)
-    compiled = build_scenario(plain["scenario"], fit=plain["fit"], mechanisms=plain["mechanisms"])
+    # the scenario as the runner builds it: the file's `extends:` and `patches:` resolved
+    compiled = build_scenario(composed_scenario(cfg), fit=plain["fit"], mechanisms=plain["mechanisms"])
     assert compiled.name
 
 
@@ -85,6 +87,7 @@ def test_every_scenario_intervention_pair_composes(compose_cfg, scenario, interv
 
 @pytest.mark.parametrize("scenario", [s for s in SCENARIOS if s.startswith("minusma")])
 def test_minusma_with_every_intervention_builds(compose_cfg, scenario):
+    from missionfit.runner.validate import composed_scenario
     from missionfit.scenario import build_scenario
 
     if not INTERVENTIONS:
@@ -92,7 +95,7 @@ def test_minusma_with_every_intervention_builds(compose_cfg, scenario):
     cfg = compose_cfg([f"scenario={scenario}", f"interventions=[{','.join(INTERVENTIONS)}]"])
     plain = OmegaConf.to_container(cfg, resolve=True)
     compiled = build_scenario(
-        plain["scenario"],
+        composed_scenario(cfg),
         interventions=plain["interventions"],
         fit=plain["fit"],
         mechanisms=plain["mechanisms"],

@@ -11,11 +11,21 @@ from omegaconf import OmegaConf
 
 from missionfit.cli import import_geopko
 from missionfit.importers import geopko
+from missionfit.importers.mapping import GeoPkoMapping, load_mapping
+from missionfit.scenario.loading import read_scenario
 from missionfit.scenario.schema import InterventionSpec, ScenarioSpec, UnitSpec
 
 REPO = Path(__file__).resolve().parents[1]
-#: The shared Geo-PKO v2.3 MINUSMA files live next to the repository (``../shared/data/geopko``).
-GEOPKO_DIR = REPO.parent / "shared" / "data" / "geopko"
+#: The shared Geo-PKO v2.3 MINUSMA files live beside the repository (or beside the folder of its worktrees).
+GEOPKO_DIR = next(
+    (
+        d
+        for d in (base / "shared" / "data" / "geopko" for base in (REPO.parent, REPO.parent.parent))
+        if (d / "TCCMap_v.2.3_MINUSMA.csv").is_file()
+    ),
+    REPO.parent / "shared" / "data" / "geopko",
+)
+MINUSMA = load_mapping(REPO / "configs" / "importers" / "geopko_minusma.yaml")
 SCENARIO_DIR = REPO / "configs" / "scenario"
 INTERVENTION_DIR = REPO / "configs" / "interventions"
 YEARS = (2014, 2015, 2018)
@@ -130,13 +140,47 @@ def test_hq_levels_and_troop_types(small_dir: Path):
 
 
 def test_unmapped_location_strict_and_lenient(small_dir: Path):
+    # MINUSCA has no mapping file: borrow MINUSMA's tables, which know the contributor but not the location
     with pytest.raises(geopko.GeoPkoError, match="Bangui"):
-        geopko.import_contingents(small_dir, "MINUSCA", 2015)
+        geopko.import_contingents(small_dir, "MINUSCA", 2015, mapping=MINUSMA)
     with pytest.warns(UserWarning, match="Bangui"):
-        units = geopko.import_contingents(small_dir, "MINUSCA", 2015, strict=False)
+        units = geopko.import_contingents(small_dir, "MINUSCA", 2015, strict=False, mapping=MINUSMA)
     assert units[0].sector is None and units[0].group == "central_african"
-    units = geopko.import_contingents(small_dir, "MINUSCA", 2015, sectors={"bangui": "west"})
+    units = geopko.import_contingents(small_dir, "MINUSCA", 2015, sectors={"bangui": "west"}, mapping=MINUSMA)
     assert units[0].sector == "west"
+
+
+def test_the_mapping_file_is_the_importers_tables(small_dir: Path):
+    assert MINUSMA.path is not None and MINUSMA.mission == "MINUSMA"
+    assert geopko.load_mapping() == MINUSMA  # the default mapping is the file in configs/importers/
+    other = {
+        "location_sectors": {"Ménaka": "desert", "Tombouctou": "river", "Bamako": "capital"},
+        "contributor_groups": {"Niger": "sahel"},
+        "unknown_group": "elsewhere",
+        "scaffold": {"s2_min_strength": 400, "hq_sectors": ["capital"]},
+    }
+    with pytest.warns(UserWarning, match="has no group"):
+        units = {u.id: u for u in geopko.import_contingents(small_dir, "MINUSMA", 2015, mapping=other)}
+    assert (units["bn_niger_menaka"].sector, units["bn_niger_menaka"].group) == ("desert", "sahel")
+    assert units["bn_benin_menaka"].group == "elsewhere"
+    assert all(u.sensors is None for u in units.values())  # no sensor rules, no sensors
+    s2, _ = geopko.scaffold(units.values(), mapping=other)
+    assert [u["id"] for u in s2] == ["s2_niger_menaka"]  # the only contingent of strength >= 400
+
+
+def test_sensor_rules_of_the_minusma_mapping(small_dir: Path):
+    units = {u.id: u for u in geopko.import_contingents(small_dir, "MINUSMA", 2015)}
+    niger = units["bn_niger_menaka"].unit()["sensors"]
+    # 0.12 per 650 troops: 450 -> 0.0831; plus community HUMINT
+    assert niger[0] == {"type": "patrol", "coverage": 0.0831, "domains": ["military", "social"]}
+    assert [s["type"] for s in niger] == ["patrol", "humint"]
+    assert "sensors" not in units["bn_indonesia_tombouctou"].unit()  # size unknown: kind_defaults apply
+    assert units["bn_indonesia_tombouctou"].notes
+
+
+def test_mapping_file_rejects_unknown_keys():
+    with pytest.raises(ValueError, match="sector_table: unknown key"):
+        GeoPkoMapping.from_dict({"sector_table": {}})
 
 
 def test_no_rows_is_an_error(small_dir: Path):
@@ -152,7 +196,7 @@ def test_unknown_contributor_gets_other_group(tmp_path: Path):
     )
     with pytest.warns(UserWarning, match="Atlantis"):
         units = geopko.import_contingents(tmp_path, "MINUSMA", 2016)
-    assert units[0].group == geopko.UNKNOWN_GROUP
+    assert units[0].group == MINUSMA.unknown_group == "other"
 
 
 def test_scaffold_s2_threshold_and_edges(small_dir: Path):
@@ -238,9 +282,9 @@ def test_front_map_hq_locations_agree_with_sector_table(year: int):
     mission_hq = {geopko.slug(loc) for loc, level in hq.items() if level == 3}
     sector_hq = {geopko.slug(loc) for loc, level in hq.items() if level == 2}
     assert mission_hq == {"bamako"}
-    assert sector_hq <= set(geopko.SECTOR_HQ_LOCATIONS.values())
+    assert sector_hq <= set(MINUSMA.sector_hq_locations.values())
     for loc in sector_hq:
-        assert geopko.SECTOR_HQ_LOCATIONS[geopko.LOCATION_SECTORS[loc]] == loc
+        assert MINUSMA.sector_hq_locations[MINUSMA.location_sectors[loc]] == loc
 
 
 # --------------------------------------------------------------------------------------------------
@@ -248,8 +292,8 @@ def test_front_map_hq_locations_agree_with_sector_table(year: int):
 
 
 def _scenario(year: int) -> dict:
-    path = SCENARIO_DIR / f"minusma_{year}.yaml"
-    cfg = OmegaConf.merge(OmegaConf.structured(ScenarioSpec), OmegaConf.load(path))
+    """The composed scenario of a year (its `extends:` and `patches:` resolved), typed by the schema."""
+    cfg = OmegaConf.merge(OmegaConf.structured(ScenarioSpec), read_scenario(f"minusma_{year}"))
     return OmegaConf.to_container(cfg)
 
 

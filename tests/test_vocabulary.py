@@ -25,7 +25,7 @@ from missionfit.model.metrics import flows_table, replicate_metrics
 from missionfit.paths import config_dir
 from missionfit.scenario import ScenarioError, build_scenario, load
 from missionfit.scenario.codes import ECHELONS, ROLES
-from missionfit.scenario.loading import available, read_intervention
+from missionfit.scenario.loading import available, read_intervention, read_scenario
 
 CONFIGS = config_dir()
 #: Interventions run on both copies: their selectors use roles (integrate_u2_asifu), kinds and ids.
@@ -36,10 +36,9 @@ DAYS = 120
 _SELECTOR_KEYS = ("select", "source", "target")
 
 
-def _read(path: Path) -> dict[str, Any]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    data.pop("defaults", None)
-    return data
+def _read(name: str) -> dict[str, Any]:
+    """A shipped scenario as composed (its `extends:` and `patches:` resolved)."""
+    return read_scenario(name)
 
 
 def _renaming(names: set[str], prefix: str, fixed: dict[str, str]) -> dict[str, str]:
@@ -117,7 +116,7 @@ def _as_list(x: Any) -> list[Any]:
 def renamed_root(tmp_path_factory) -> tuple[Path, Renamer]:
     """A config folder with the renamed copy of minusma_2015 and of every intervention."""
     root = tmp_path_factory.mktemp("renamed")
-    scenario = _read(CONFIGS / "scenario" / "minusma_2015.yaml")
+    scenario = _read("minusma_2015")
     patches = {name: read_intervention(name)[0] for name in available("interventions")}
     renamer = Renamer(scenario, patches)
     (root / "scenario").mkdir()
@@ -188,7 +187,7 @@ def test_analysis_reads_the_vocabulary_from_the_units_table(renamed_root):
 
 def test_every_kind_of_the_minusma_scenarios_declares_known_roles():
     for name in ("minusma_2014", "minusma_2015", "minusma_2018"):
-        kinds = _read(CONFIGS / "scenario" / f"{name}.yaml")["kind_defaults"]
+        kinds = _read(name)["kind_defaults"]
         for kind, attrs in kinds.items():
             assert attrs.get("roles") and set(attrs["roles"]) <= set(ROLES), (name, kind)
             assert attrs.get("echelon") in (None, *ECHELONS), (name, kind)

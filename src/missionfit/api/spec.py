@@ -25,7 +25,7 @@ from missionfit.paths import display_path
 from missionfit.scenario.build import build_scenario
 from missionfit.scenario.compiler import CompiledScenario
 from missionfit.scenario.errors import ScenarioError
-from missionfit.scenario.loading import _read, available, read_intervention, scenario_file
+from missionfit.scenario.loading import available, compose_scenario, read_config_file, read_intervention, scenario_file
 
 #: The keys of a spec; `sources` may be left out.
 SPEC_KEYS = ("scenario", "interventions", "sources")
@@ -85,7 +85,9 @@ def scenario_spec(
     if isinstance(interventions, str):  # "jcb_directive", not the letters j, c, b, ...
         interventions = [interventions]
     path = _first_found("scenario", name, roots, scenario_file)
-    spec: dict[str, Any] = {"scenario": _read(path), "interventions": {}, "sources": {"scenario": str(path)}}
+    # `extends:` and `patches:` resolved as the runner does, with Hydra's search order (built-in, then the user's)
+    composed = compose_scenario(read_config_file(path), roots[::-1], source=str(path), _chain=(path.resolve(),))
+    spec: dict[str, Any] = {"scenario": composed, "interventions": {}, "sources": {"scenario": str(path)}}
     for iv in dict.fromkeys(interventions):  # a name given twice is one selection, as in the config group
         patch, iv_path = _first_found("interventions", iv, roots, read_intervention)
         spec["interventions"][iv] = patch

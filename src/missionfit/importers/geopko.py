@@ -16,19 +16,19 @@ This module reads three of its tables:
 - ``FrontMap``: locations per map of the year with an ``hq`` code (2 = sector HQ, 3 = mission HQ). Used to
   check that the sector-HQ locations agree with the location-to-sector table.
 
-It emits one contingent unit per contributor and location (:class:`Contingent`), with a sector from a
-documented location-to-sector table (:data:`LOCATION_SECTORS`, MINUSMA) and a contributor group from a
-documented table (:data:`CONTRIBUTOR_GROUPS`). :func:`scaffold` adds, optionally, the battalion S2 cells
-and the standard contingent-level edges of the MINUSMA scenarios, and :func:`to_yaml` writes ``units:``
-(and ``edges:``) entries that conform to :class:`missionfit.scenario.schema.UnitSpec` and
-:class:`missionfit.scenario.schema.EdgeSpec`. The module has no dependency on the simulation engine.
+It emits one contingent unit per contributor and location (:class:`Contingent`), with a sector, a contributor
+group and (stylized) sensors from the mission's mapping file (``configs/importers/geopko_<mission>.yaml``, read by
+:mod:`missionfit.importers.mapping`: the tables are data, not code). :func:`scaffold` adds, optionally, the
+battalion S2 cells and the standard contingent-level edges of the MINUSMA scenarios, and :func:`to_yaml` writes a
+scenario file of ``units:`` (and ``edges:``) that conform to :class:`missionfit.scenario.schema.UnitSpec` and
+:class:`missionfit.scenario.schema.EdgeSpec`, ready to be listed in a scenario's ``extends:``. The module has no
+dependency on the simulation engine.
 """
 
 from __future__ import annotations
 
 import csv
 import re
-import unicodedata
 import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -36,6 +36,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+from missionfit.importers.mapping import GeoPkoMapping, contingent_sensors, load_mapping, slug
 
 #: Citation of the dataset, to be repeated wherever its figures are used.
 GEOPKO_CITATION = (
@@ -45,154 +47,6 @@ GEOPKO_CITATION = (
 )
 
 GEOPKO_VERSION = "2.3"
-
-#: Location (normalized with :func:`slug`) -> sector, MINUSMA. Rietjens & Ruffa (2019, p. 391) name the
-#: Force HQ in Bamako and three sector HQs: West (Timbuktu), East (Gao) and North (Kidal, created 2014,
-#: "a smaller but very turbulent region"). Locations are assigned by administrative region:
-#:
-#: - west: Timbuktu region (Tombouctou, Goundam, Ber, Léré, Diré, Niafunké, Gossi/Gourma-Rharous) and, as a
-#:   modelling choice, the central regions Mopti (Mopti/Sévaré, Douentza) and Ségou (Diabaly, spelled
-#:   "Dyabali" in Geo-PKO): the paper knows no sector HQ for the centre, and these deployments lie on the
-#:   western side of the Niger bend, closer to Timbuktu than to Gao. A "centre" sector would be an
-#:   addition the paper does not support for 2014-2018.
-#: - east: Gao region (Gao, Ansongo, Bourem, Ménaka, Tessit, Labbezanga).
-#: - north: Kidal region (Kidal, Aguelhok, Tessalit, Anefis, Abeibara, Tin-Essako).
-#: - bamako: the capital, seat of the Force HQ (FHQ) and the mission HQ.
-LOCATION_SECTORS: dict[str, str] = {
-    # West: Timbuktu region
-    "tombouctou_timbuktu": "west",
-    "tombouctou": "west",
-    "timbuktu": "west",
-    "goundam": "west",
-    "ber": "west",
-    "lere": "west",
-    "dire": "west",
-    "niafunke": "west",
-    "gossi": "west",
-    "gourma_rharous": "west",
-    # West (modelling choice): Mopti and Segou regions
-    "mopti_sevare": "west",
-    "mopti": "west",
-    "sevare": "west",
-    "douentza": "west",
-    "dyabali": "west",
-    "diabaly": "west",
-    # East: Gao region (Menaka became a region of its own in 2016; same sector)
-    "gao": "east",
-    "ansongo": "east",
-    "bourem": "east",
-    "menaka": "east",
-    "tessit": "east",
-    "labbezanga": "east",
-    # North: Kidal region
-    "kidal": "north",
-    "aguelhok": "north",
-    "tessalit": "north",
-    "anefis": "north",
-    "abeibara": "north",
-    "tin_essako": "north",
-    # Force HQ
-    "bamako": "bamako",
-}
-
-#: Sector -> location of its headquarters (p. 391), used to cross-check against FrontMap's hq codes.
-SECTOR_HQ_LOCATIONS: dict[str, str] = {
-    "west": "tombouctou_timbuktu",
-    "east": "gao",
-    "north": "kidal",
-    "bamako": "bamako",
-}
-
-#: Contributor (normalized with :func:`slug`) -> contributor group. Groups follow broad world regions
-#: (African contributors by the sub-regional economic community they belong to: ECOWAS = west_african,
-#: ECCAS = central_african), because the paper's cultural mechanisms are stated at that level: European vs
-#: African (p. 397 "divided information and divided race"), West-African command culture (p. 397),
-#: western high-tech vs African and Asian low-tech contributors (p. 399).
-CONTRIBUTOR_GROUPS: dict[str, str] = {
-    # western_european (incl. Nordic); "the skiing nations" (p. 397)
-    "austria": "western_european",
-    "belgium": "western_european",
-    "denmark": "western_european",
-    "finland": "western_european",
-    "france": "western_european",
-    "germany": "western_european",
-    "ireland": "western_european",
-    "italy": "western_european",
-    "netherlands": "western_european",
-    "norway": "western_european",
-    "portugal": "western_european",
-    "spain": "western_european",
-    "sweden": "western_european",
-    "switzerland": "western_european",
-    "uk": "western_european",
-    "united_kingdom": "western_european",
-    # eastern_european (p. 400: the Estonian HUMINT team inside the Dutch ISR company)
-    "czech_republic": "eastern_european",
-    "estonia": "eastern_european",
-    "latvia": "eastern_european",
-    "lithuania": "eastern_european",
-    "poland": "eastern_european",
-    "romania": "eastern_european",
-    # west_african (ECOWAS)
-    "benin": "west_african",
-    "burkina_faso": "west_african",
-    "cote_divoire": "west_african",
-    "gambia": "west_african",
-    "ghana": "west_african",
-    "guinea": "west_african",
-    "guinea_bissau": "west_african",
-    "liberia": "west_african",
-    "mali": "west_african",
-    "niger": "west_african",
-    "nigeria": "west_african",
-    "senegal": "west_african",
-    "sierra_leone": "west_african",
-    "togo": "west_african",
-    # central_african (ECCAS)
-    "burundi": "central_african",
-    "cameroon": "central_african",
-    "chad": "central_african",
-    "gabon": "central_african",
-    "rwanda": "central_african",
-    # north_african
-    "algeria": "north_african",
-    "egypt": "north_african",
-    "mauritania": "north_african",
-    "morocco": "north_african",
-    "tunisia": "north_african",
-    # middle_eastern
-    "jordan": "middle_eastern",
-    # south_asian
-    "bangladesh": "south_asian",
-    "bhutan": "south_asian",
-    "india": "south_asian",
-    "nepal": "south_asian",
-    "pakistan": "south_asian",
-    "sri_lanka": "south_asian",
-    # east_asian
-    "china": "east_asian",
-    "japan": "east_asian",
-    "mongolia": "east_asian",
-    "south_korea": "east_asian",
-    # southeast_asian
-    "cambodia": "southeast_asian",
-    "indonesia": "southeast_asian",
-    "malaysia": "southeast_asian",
-    "vietnam": "southeast_asian",
-    # latin_american
-    "el_salvador": "latin_american",
-    "guatemala": "latin_american",
-    "mexico": "latin_american",
-    "uruguay": "latin_american",
-    # north_american
-    "canada": "north_american",
-    "united_states": "north_american",
-    # Geo-PKO's "Multinational" (e.g. a force HQ or mixed support unit)
-    "multinational": "multinational",
-}
-
-#: Group used for contributors missing from :data:`CONTRIBUTOR_GROUPS` (a warning is issued).
-UNKNOWN_GROUP = "other"
 
 #: Troop-type columns of TTMap, with labels used in ``source`` annotations.
 TROOP_TYPES: dict[str, str] = {
@@ -204,10 +58,6 @@ TROOP_TYPES: dict[str, str] = {
     "maint": "maintenance",
     "trans": "transport",
 }
-
-#: Minimum Geo-PKO strength of a contingent that gets its own S2 cell in :func:`scaffold`. 150 is Geo-PKO's
-#: company size; the 35-troop entries (a platoon-size symbol) get none.
-S2_MIN_STRENGTH = 150
 
 _OVERVIEW_ITEM = re.compile(r"\s*([^,()]+?)\s*\(\s*([^()]*?)\s*\)\s*(?:,|$)")
 
@@ -228,11 +78,14 @@ class Contingent:
         longitude: Longitude of the location.
         strength: Geo-PKO's troop estimate; ``None`` where Geo-PKO says "size unknown".
         sector: Sector from the location table; ``None`` if the location is not mapped (non-strict).
-        group: Contributor group from :data:`CONTRIBUTOR_GROUPS`.
+        group: Contributor group from the mapping's ``contributor_groups``.
         kind: Unit kind; ``battalion`` (see module docstring).
         mission: Mission acronym.
         year: Year of the deployment map.
         source: Citation of the row the figures come from, with flags ("size unknown").
+        troop_types: TTMap counts at the location.
+        sensors: Sensors from the mapping's rules; ``None``: none of its own (``kind_defaults`` apply).
+        notes: Comments written above the unit (why it has a special sensor, or none).
     """
 
     id: str
@@ -248,10 +101,12 @@ class Contingent:
     year: int = 0
     source: str = ""
     troop_types: dict[str, int] = field(default_factory=dict)
+    sensors: list[dict[str, Any]] | None = None
+    notes: list[str] = field(default_factory=list)
 
     def unit(self) -> dict[str, Any]:
         """Return the unit as a mapping conforming to :class:`missionfit.scenario.schema.UnitSpec`."""
-        return {
+        unit = {
             "id": self.id,
             "name": f"{self.contributor} contingent, {self.location}",
             "kind": self.kind,
@@ -264,20 +119,9 @@ class Contingent:
             "longitude": self.longitude,
             "source": self.source,
         }
-
-
-def slug(text: str) -> str:
-    """Normalize a name to an ASCII identifier: ``"Côte d'Ivoire"`` -> ``"cote_divoire"``.
-
-    Args:
-        text: A place or country name.
-
-    Returns:
-        Lowercase ASCII with apostrophes dropped and other non-alphanumerics collapsed to ``_``.
-    """
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    ascii_text = ascii_text.lower().replace("'", "").replace("\u2019", "")
-    return re.sub(r"[^a-z0-9]+", "_", ascii_text).strip("_")
+        if self.sensors is not None:
+            unit["sensors"] = [dict(s) for s in self.sensors]
+        return unit
 
 
 def parse_overview(text: str) -> list[tuple[str, int | None]]:
@@ -394,9 +238,10 @@ def contingent_id(contributor: str, location: str, kind: str = "battalion") -> s
     return f"{prefix}_{slug(contributor)}_{place}"
 
 
+
 def sector_of(location: str, table: Mapping[str, str] | None = None) -> str | None:
-    """Return the sector of a location from ``table`` (default :data:`LOCATION_SECTORS`), else ``None``."""
-    table = LOCATION_SECTORS if table is None else table
+    """Return the sector of a location from ``table`` (default: the MINUSMA mapping file's), else ``None``."""
+    table = load_mapping().location_sectors if table is None else table
     key = slug(location)
     if key in table:
         return table[key]
@@ -405,8 +250,8 @@ def sector_of(location: str, table: Mapping[str, str] | None = None) -> str | No
 
 
 def group_of(contributor: str, table: Mapping[str, str] | None = None) -> str | None:
-    """Return the contributor group from ``table`` (default :data:`CONTRIBUTOR_GROUPS`), else ``None``."""
-    table = CONTRIBUTOR_GROUPS if table is None else table
+    """Return the contributor group from ``table`` (default: the MINUSMA mapping file's), else ``None``."""
+    table = load_mapping().contributor_groups if table is None else table
     return table.get(slug(contributor))
 
 
@@ -417,6 +262,7 @@ def import_contingents(
     sectors: Mapping[str, str] | None = None,
     groups: Mapping[str, str] | None = None,
     strict: bool = True,
+    mapping: str | Path | Mapping[str, Any] | GeoPkoMapping | None = None,
 ) -> list[Contingent]:
     """Read one mission-year of Geo-PKO into contingent units, one per contributor and location.
 
@@ -424,10 +270,11 @@ def import_contingents(
         data_dir: Directory holding ``TCCMap*<mission>*.csv`` (and optionally TTMap, FrontMap).
         mission: Mission acronym as in the ``mission`` column.
         year: Year.
-        sectors: Location -> sector table (keys normalized with :func:`slug`); default MINUSMA's.
-        groups: Contributor -> group table (keys normalized with :func:`slug`); default
-            :data:`CONTRIBUTOR_GROUPS`.
+        sectors: Location -> sector table (keys normalized with :func:`slug`) replacing the mapping's.
+        groups: Contributor -> group table (keys normalized with :func:`slug`) replacing the mapping's.
         strict: Raise on a location without a sector; otherwise leave ``sector`` empty and warn.
+        mapping: The mission's tables (:func:`missionfit.importers.mapping.load_mapping`); default the
+            mission's file in ``configs/importers/``, if there is one.
 
     Returns:
         Contingents ordered by location, then contributor, as in the CSV.
@@ -436,6 +283,9 @@ def import_contingents(
         GeoPkoError: No rows for the mission and year, a malformed overview, an unmapped location
             (strict) or a duplicate id.
     """
+    tables = load_mapping(mapping, mission)
+    sectors = tables.location_sectors if sectors is None else sectors
+    groups = tables.contributor_groups if groups is None else groups
     data_dir = Path(data_dir)
     rows = _rows(_find(data_dir, "TCCMap", mission), mission, year)
     if not rows:
@@ -449,7 +299,8 @@ def import_contingents(
         if sector is None:
             message = f"Geo-PKO location {location!r} ({mission} {year}) has no sector in the location table"
             if strict:
-                raise GeoPkoError(message + "; add it to missionfit.importers.geopko.LOCATION_SECTORS or pass sectors=")
+                where = tables.path or "the mapping file (--mapping)"
+                raise GeoPkoError(f"{message}; add it to location_sectors in {where} or pass sectors=")
             warnings.warn(message, stacklevel=2)
         lat, lon = float(row["latitude"]), float(row["longitude"])
         types = troop_types.get(location, {})
@@ -458,9 +309,10 @@ def import_contingents(
             group = group_of(contributor, groups)
             if group is None:
                 warnings.warn(
-                    f"Geo-PKO contributor {contributor!r} has no group; using {UNKNOWN_GROUP!r}", stacklevel=2
+                    f"Geo-PKO contributor {contributor!r} has no group; using {tables.unknown_group!r}",
+                    stacklevel=2,
                 )
-                group = UNKNOWN_GROUP
+                group = tables.unknown_group
             uid = contingent_id(contributor, location)
             if uid in seen:
                 raise GeoPkoError(f"duplicate contingent id {uid!r} ({mission} {year}, {location})")
@@ -472,6 +324,9 @@ def import_contingents(
             if types:
                 source += f"; TTMap at location: infantry {types.get('infantry', 0)}"
                 source += f", {enablers}" if enablers else ""
+            sensors, notes = contingent_sensors(tables, contributor, location, strength, types, year)
+            if strength is None and tables.sensors:
+                notes = ["Geo-PKO: size unknown -> strength null; kind_defaults sensors (company-size patrols) apply"]
             out.append(
                 Contingent(
                     id=uid,
@@ -486,6 +341,8 @@ def import_contingents(
                     year=year,
                     source=source,
                     troop_types=dict(types),
+                    sensors=sensors,
+                    notes=notes,
                 )
             )
     return out
@@ -493,8 +350,9 @@ def import_contingents(
 
 def scaffold(
     contingents: Iterable[Contingent],
-    s2_min_strength: int = S2_MIN_STRENGTH,
-    hq_sectors: Iterable[str] = ("bamako",),
+    s2_min_strength: int | None = None,
+    hq_sectors: Iterable[str] | None = None,
+    mapping: str | Path | Mapping[str, Any] | GeoPkoMapping | None = None,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Derive the S2 cells and contingent-level edges used by the MINUSMA scenarios.
 
@@ -512,19 +370,22 @@ def scaffold(
 
     Args:
         contingents: Output of :func:`import_contingents`.
-        s2_min_strength: Minimum strength for an own S2 cell.
-        hq_sectors: Sectors commanded directly by the Force HQ.
+        s2_min_strength: Minimum strength for an own S2 cell (default: the mapping's ``scaffold``).
+        hq_sectors: Sectors commanded directly by the Force HQ (default: the mapping's ``scaffold``).
+        mapping: The mission's tables; default the MINUSMA file.
 
     Returns:
         ``(s2_units, edges)`` as mappings conforming to ``UnitSpec`` and ``EdgeSpec``.
     """
-    hq_sectors = set(hq_sectors)
+    tables = load_mapping(mapping)
+    s2_min_strength = tables.s2_min_strength if s2_min_strength is None else s2_min_strength
+    hq = set(tables.hq_sectors if hq_sectors is None else hq_sectors)
     s2_units: list[dict[str, Any]] = []
     edges: list[dict[str, Any]] = []
     for c in contingents:
         if c.sector is None:
             continue
-        at_hq = c.sector in hq_sectors
+        at_hq = c.sector in hq
         commander = "force_hq" if at_hq else f"shq_{c.sector}"
         branch = "u2" if at_hq else f"g2_{c.sector}"
         if not at_hq and c.strength is not None and c.strength >= s2_min_strength:
@@ -554,20 +415,18 @@ def scaffold(
 
 def _edge(source: str, target: str, kind: str, latency: float, reliability: float) -> dict[str, Any]:
     """Return an edge mapping conforming to ``EdgeSpec``."""
-    return {
-        "source": source,
-        "target": target,
-        "type": kind,
-        "latency_days": latency,
-        "reliability": reliability,
-    }
+    return {"source": source, "target": target, "type": kind, "latency_days": latency, "reliability": reliability}
 
 
 def _flow(mapping: Mapping[str, Any]) -> str:
     """Render a mapping as one line of YAML flow style."""
-    return yaml.safe_dump(
-        dict(mapping), default_flow_style=True, sort_keys=False, allow_unicode=True, width=10_000
-    ).strip()
+    text = yaml.safe_dump(dict(mapping), default_flow_style=True, sort_keys=False, allow_unicode=True, width=10_000)
+    return text.strip()
+
+
+def _flow_list(items: list[Any]) -> str:
+    """Render a list as one line of YAML flow style."""
+    return yaml.safe_dump(items, default_flow_style=True, allow_unicode=True, width=10_000).strip()
 
 
 def to_yaml(
@@ -575,17 +434,21 @@ def to_yaml(
     s2_units: list[dict[str, Any]] | None = None,
     edges: list[dict[str, Any]] | None = None,
     indent: int = 2,
+    command: str | None = None,
 ) -> str:
-    """Render contingents (and optionally S2 cells and edges) as YAML ready to paste into a scenario.
+    """Render contingents (and optionally S2 cells and edges) as a scenario file of its own.
 
-    Contingents are written in block style, one key per line; S2 cells and edges one per line in flow
-    style. The header comment cites Geo-PKO.
+    The file is meant to be listed in a scenario's ``extends:`` (see ``configs/scenario/minusma_2015.yaml``):
+    a header comment that cites Geo-PKO and names the command that generated it, ``citation:``, then
+    ``units:`` (contingents in block style, one key per line, preceded by the notes of the mapping's sensor
+    rules; S2 cells one per line in flow style) and ``edges:`` (one per line in flow style).
 
     Args:
         contingents: Output of :func:`import_contingents`.
         s2_units: S2 cells from :func:`scaffold`, appended to ``units:``.
         edges: Edges from :func:`scaffold`, written under ``edges:``.
         indent: Indentation of list items below ``units:`` / ``edges:``.
+        command: The command line to name in the header as the file's origin.
 
     Returns:
         YAML text.
@@ -594,30 +457,41 @@ def to_yaml(
     mission = contingents[0].mission if contingents else "?"
     year = contingents[0].year if contingents else "?"
     lines = [
-        f"# Contingents of {mission} {year} from Geo-PKO v{GEOPKO_VERSION}: one unit per contributor",
-        "# and location.",
-        f"# {GEOPKO_CITATION}",
+        f"# Contingents of {mission} {year} from Geo-PKO v{GEOPKO_VERSION}: one unit per contributor and location"
+        + ("," if edges else "."),
+    ]
+    if edges:
+        lines.append("# their S2 cells and contingent-level edges.")
+    if command:
+        lines += [
+            "# GENERATED, do not edit: change the importer or its mapping file and regenerate with",
+            f"#   {command}",
+        ]
+    lines += [
         "# Strengths are Geo-PKO's estimates from UN deployment-map symbols (company ~150, battalion ~650),",
-        "# not head counts; 'size unknown' is kept as strength null and flagged in `source`.",
-        "# Sector: missionfit.importers.geopko.LOCATION_SECTORS;",
-        "# group: missionfit.importers.geopko.CONTRIBUTOR_GROUPS.",
+        "# not head counts; 'size unknown' is kept as strength null and flagged in `source`. Sectors, groups and",
+        "# the (stylized) sensors come from the importer's mapping file, e.g. configs/importers/geopko_minusma.yaml.",
+        "citation: " + _flow_list([GEOPKO_CITATION]),
         "units:",
     ]
     for c in contingents:
-        unit = c.unit()
+        lines.extend(f"{pad}# {note}" for note in c.notes)
         first = True
-        for key, value in unit.items():
+        for key, value in c.unit().items():
             text = yaml.safe_dump({key: value}, default_flow_style=True, allow_unicode=True, width=10_000)
             text = text.strip()[1:-1].strip()  # "{key: value}" -> "key: value"
             lines.append(f"{pad}- {text}" if first else f"{pad}  {text}")
             first = False
     if s2_units:
-        lines.append(f"{pad}# S2 cells of contingents with strength >= {S2_MIN_STRENGTH} outside Bamako")
+        lines.append(f"{pad}# S2 cells of contingents with their own intelligence cell (the mapping's scaffold)")
         lines.extend(f"{pad}- {_flow(u)}" for u in s2_units)
     if edges:
         lines.append("edges:")
         lines.append(
-            f"{pad}# contingent-level edges (missionfit.importers.geopko.scaffold); latency/reliability stylized"
+            f"{pad}# contingent-level edges (missionfit.importers.geopko.scaffold): battalion -> S2 -> G2 (intel),"
+        )
+        lines.append(
+            f"{pad}# battalion -> sector HQ (commander_chain, the bypass of p. 399), sector HQ -> battalion (command)"
         )
         lines.extend(f"{pad}- {_flow(e)}" for e in edges)
     return "\n".join(lines) + "\n"

@@ -10,6 +10,7 @@ dataclasses when the config is loaded: a wrong type or an unknown key fails at c
 from __future__ import annotations
 
 import dataclasses
+import types
 import typing
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,20 +30,55 @@ from missionfit.scenario.schema import (
 #: job composes), an untyped one ~0.2 s. Everything else in a scenario file is typed by Hydra at load.
 FAST_LISTS = ("units", "edges")
 
+_PARTIAL: dict[type, type] = {}
+
+
+def _without_none(tp: Any) -> Any:
+    """`T` for an annotation `T | None`, else the annotation itself."""
+    if typing.get_origin(tp) in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        if len(args) == 1:
+            return args[0]
+    return tp
+
+
+def _partial(cls: type, name: str | None = None) -> type:
+    """`cls` with every field optional and unset (`None`), recursively through nested dataclasses and lists of them.
+
+    A scenario file may `extends:` others (`missionfit.scenario.loading.compose_scenario`), so what Hydra composes
+    from it is only part of the scenario: a field the file does not set must stay unset, not take the schema's
+    default, or it would override the value of the file it extends. Types are still checked at load.
+    """
+    if name is None and cls in _PARTIAL:
+        return _PARTIAL[cls]
+    hints = typing.get_type_hints(cls)
+    fields = []
+    for f in dataclasses.fields(cls):
+        tp = _without_none(hints[f.name])
+        item = (typing.get_args(tp) or (None,))[0] if typing.get_origin(tp) is list else None
+        if name is not None and f.name in FAST_LISTS:
+            fields.append((f.name, list[dict[str, Any]] | None, field(default=None)))
+        elif dataclasses.is_dataclass(tp):
+            # a node, not None, so that `scenario.trust.default=0.3` can set one key of it
+            fields.append((f.name, _partial(tp), field(default_factory=_partial(tp))))
+        elif dataclasses.is_dataclass(item):
+            fields.append((f.name, list[_partial(item)] | None, field(default=None)))
+        else:
+            fields.append((f.name, tp | None, field(default=None)))
+    node = dataclasses.make_dataclass(name or f"Partial{cls.__name__}", fields, module=__name__)
+    node.__doc__ = f"`{cls.__module__}.{cls.__name__}` with every field unset unless a config file sets it."
+    if name is None:
+        _PARTIAL[cls] = node
+    return node
+
 
 def _scenario_node() -> type:
-    """ScenarioSpec with `units` and `edges` as lists of plain mappings (checked by `check_entries`)."""
-    hints = typing.get_type_hints(ScenarioSpec)
-    fields = []
-    for f in dataclasses.fields(ScenarioSpec):
-        if f.name in FAST_LISTS:
-            fields.append((f.name, list[dict[str, Any]], field(default_factory=list)))
-        elif f.default_factory is not dataclasses.MISSING:
-            fields.append((f.name, hints[f.name], field(default_factory=f.default_factory)))
-        else:
-            fields.append((f.name, hints[f.name], field(default=f.default)))
-    node = dataclasses.make_dataclass("ScenarioNode", fields, module=__name__)
-    node.__doc__ = "`missionfit.scenario.schema.ScenarioSpec` as composed by Hydra (units and edges checked apart)."
+    """ScenarioSpec as Hydra composes it: every field unset unless a file sets it; units and edges untyped."""
+    node = _partial(ScenarioSpec, "ScenarioNode")
+    node.__doc__ = (
+        "`missionfit.scenario.schema.ScenarioSpec` as composed by Hydra: fields a scenario file leaves out stay "
+        "unset (`None`, inherited through `extends:`); units and edges are checked apart (`check_entries`)."
+    )
     return node
 
 

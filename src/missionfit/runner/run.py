@@ -23,7 +23,7 @@ from missionfit.contract import CONFIG_FILE, METRICS_FILE, PROVENANCE_FILE
 from missionfit.model.replicate import replicate_seed_sequence
 from missionfit.runner import provenance as prov
 from missionfit.runner.rundir import write_json, write_parquet, write_text
-from missionfit.runner.validate import check_config, config_file_of
+from missionfit.runner.validate import check_config, composed_scenario, config_file_of
 
 #: `flatten_metrics` and `summarize` moved to `missionfit.api.results` (the API's replicate loop); the names
 #: stay importable from here.
@@ -67,10 +67,12 @@ def execute_run(
     """
     started = datetime.now(UTC)
     tic = time.perf_counter()
-    check_config(cfg, overrides)
+    scenario = composed_scenario(cfg)  # `extends:` and `patches:` resolved on the config search path
+    check_config(cfg, overrides, scenario=scenario)
     plain = OmegaConf.to_container(cfg, resolve=True)
     assert isinstance(plain, dict)
     plain.pop("hydra", None)
+    plain["scenario"] = scenario  # config.yaml records the scenario as run, not the file's unresolved keys
     # the composed config's `scenario` and `interventions` nodes are an API spec (missionfit.api.spec)
     spec = {"scenario": plain["scenario"], "interventions": plain["interventions"], "sources": _sources(cfg)}
     compiled = build(spec, fit=plain["fit"], mechanisms=plain["mechanisms"])

@@ -43,12 +43,15 @@ def _origin(key: str, overrides: Iterable[str]) -> str:
     return "command line" if key in _override_keys(overrides) else primary_config_file()
 
 
-def check_config(cfg: DictConfig, overrides: Sequence[str] = ()) -> None:
+def check_config(
+    cfg: DictConfig, overrides: Sequence[str] = (), scenario: dict[str, Any] | None = None
+) -> None:
     """Check the run settings a scenario check does not cover.
 
     Args:
         cfg: The composed config.
         overrides: The command-line overrides (to name where a bad value came from).
+        scenario: The composed scenario (`composed_scenario`), if already at hand.
 
     Raises:
         ConfigError: sim.days ≤ 0, sim.replicates ≤ 0, a fit knob outside [0, 1], a bad design batch size.
@@ -68,7 +71,7 @@ def check_config(cfg: DictConfig, overrides: Sequence[str] = ()) -> None:
             fail(f"fit.{knob}", value, "fit knobs must lie in [0, 1] (0 = as observed, 1 = ideal fit)")
     if cfg.design.batch_size < 1:
         fail("design.batch_size", cfg.design.batch_size, "must be at least 1")
-    check_entries(cfg)
+    check_entries(cfg, scenario=scenario)
 
 
 def _type_error(value: Any, tp: Any, path: str) -> str | None:
@@ -128,29 +131,110 @@ def _type_error(value: Any, tp: Any, path: str) -> str | None:
     return None
 
 
-def check_entries(cfg: DictConfig, scenario_file: str | None = None) -> None:
+def check_entries(
+    cfg: DictConfig, scenario_file: str | None = None, scenario: dict[str, Any] | None = None
+) -> None:
     """Check the scenario's units and edges against `UnitSpec` / `EdgeSpec` (types and unknown keys).
 
     They are composed untyped for speed (see `missionfit.runner.config.FAST_LISTS`); this is their schema check,
-    run at load time by `missionfit` (before a run) and by the sweeper (before the first job).
+    run at load time by `missionfit` (before a run) and by the sweeper (before the first job). It checks the
+    composed scenario (`composed_scenario`), so units and edges of the files a scenario `extends` are checked too.
 
     Args:
         cfg: The composed config.
         scenario_file: Displayed path of the scenario file (found on the search path when omitted).
+        scenario: The composed scenario mapping, if already at hand (else composed from `cfg`).
 
     Raises:
         ConfigError: `<file>: units[i].<key> = <value>: <reason>`.
     """
     from missionfit.scenario.schema import EdgeSpec, UnitSpec
 
+    if scenario is None:
+        scenario = composed_scenario(cfg)
     for key, spec in (("units", UnitSpec), ("edges", EdgeSpec)):
-        entries = OmegaConf.to_container(cfg.scenario[key], resolve=True) if key in cfg.scenario else []
-        for i, entry in enumerate(entries or []):
+        for i, entry in enumerate(scenario.get(key) or []):
             err = _type_error(entry, spec, f"{key}[{i}]")
             if err:
+                origin = _entry_origin(cfg, key, entry) if scenario_file is None else None
+                if origin is not None:
+                    raise ConfigError(f"{display_path(origin[0])}: {key}[{origin[1]}]{err[len(f'{key}[{i}]'):]}")
                 if scenario_file is None:
                     scenario_file = config_file_of(cfg, "scenario", _scenario_choice(cfg))
                 raise ConfigError(f"{scenario_file}: {err}")
+
+
+def _entry_origin(cfg: DictConfig, key: str, entry: dict[str, Any]) -> tuple[Path, int] | None:
+    """The file and index that define a composed unit or edge: the selected scenario file or one it `extends`.
+
+    Only for error messages: the first file, depth first from the selected one, whose `key` list has an entry with
+    the same identity (unit id; edge source, target, type). None if none has (e.g. a command-line override).
+    """
+    from missionfit.scenario.loading import find_scenario_file, read_config_file
+    from missionfit.scenario.patches import KEYED_LISTS
+
+    def ident(e: Any) -> Any:
+        try:
+            return KEYED_LISTS[key](e)
+        except (KeyError, TypeError, AttributeError):
+            return None
+
+    want = ident(entry)
+    dirs = config_search_dirs(cfg)
+    stack = [find_scenario_file(_scenario_choice(cfg), dirs)]
+    seen: set[Path] = set()
+    while stack:
+        path = stack.pop(0)
+        if path is None or path in seen:
+            continue
+        seen.add(path)
+        raw = read_config_file(path)
+        for j, e in enumerate(raw.get(key) or []):
+            if want is not None and isinstance(e, dict) and ident(e) == want:
+                return path, j
+        stack[:0] = [find_scenario_file(str(n), dirs) for n in raw.get("extends") or []]
+    return None
+
+
+def _explicit(value: Any) -> Any:
+    """`value` without the `None`s of mappings: the keys a config file left unset (`config.ScenarioNode`)."""
+    if isinstance(value, dict):
+        return {k: _explicit(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_explicit(v) for v in value]
+    return value
+
+
+def composed_scenario(cfg: DictConfig) -> dict[str, Any]:
+    """The scenario of a composed config as the plain mapping the model builds: `extends:` and `patches:` resolved.
+
+    Hydra composes only the selected scenario file (and command-line overrides of `scenario.*`); the files it
+    `extends` are merged here, looked up on the config search path (a user's `--config-dir` included), by
+    `missionfit.scenario.loading.compose_scenario`, the function `missionfit.scenario.load` uses.
+
+    Args:
+        cfg: The composed config (with or without the `hydra` node).
+
+    Returns:
+        The composed scenario mapping.
+
+    Raises:
+        ConfigError: A file in `extends` is missing, or a patch does not apply (one line).
+    """
+    from missionfit.scenario.errors import ScenarioError
+    from missionfit.scenario.loading import compose_scenario
+
+    raw = OmegaConf.to_container(cfg.scenario, resolve=True)
+    assert isinstance(raw, dict)
+    # Units, edges and patches are the user's entries, kept verbatim (`strength: null` means "size unknown").
+    # An empty mapping (an unset `trust` or `generator` node) merges as nothing: leave it out.
+    own = {k: (v if k in ("units", "edges", "patches") else _explicit(v)) for k, v in raw.items() if v is not None}
+    own = {k: v for k, v in own.items() if v != {}}
+    source = config_file_of(cfg, "scenario", _scenario_choice(cfg))
+    try:
+        return compose_scenario(own, config_search_dirs(cfg), source=source)
+    except ScenarioError as err:
+        raise ConfigError(str(err)) from err
 
 
 def _scenario_choice(cfg: DictConfig) -> str:
@@ -328,6 +412,42 @@ def _find_config_file(name: str) -> str | None:
     return None
 
 
+def config_search_dirs(cfg: DictConfig | None = None) -> list[Path]:
+    """The config directories on the search path, in Hydra's order, then `--config-dir`s and the built-in one.
+
+    Args:
+        cfg: The composed config; its `hydra.runtime.config_sources` and `hydra.searchpath` are read when present
+            (a sweep's job config carries them before Hydra is initialized for the job).
+
+    Returns:
+        Existing directories, each once.
+    """
+    dirs: list[Path] = []
+    sources: list[Any] = []
+    try:
+        from hydra.core.hydra_config import HydraConfig
+
+        if HydraConfig.initialized():
+            sources.extend(HydraConfig.get().runtime.config_sources)
+    except Exception:  # noqa: BLE001
+        pass
+    if cfg is not None and "hydra" in cfg:
+        sources.extend(OmegaConf.select(cfg, "hydra.runtime.config_sources", default=None) or [])
+    for src in sources:
+        if src.get("schema") == "file":
+            dirs.append(Path(src["path"]))
+    sp = OmegaConf.select(cfg, "hydra.searchpath", default=None) if cfg is not None and "hydra" in cfg else None
+    for entry in sp or []:
+        if str(entry).startswith("file://"):
+            dirs.append(Path(str(entry)[7:]))
+    dirs.extend([*EXTRA_CONFIG_DIRS, config_dir()])
+    out: list[Path] = []
+    for d in dirs:
+        if d.is_dir() and d.resolve() not in {o.resolve() for o in out}:
+            out.append(d)
+    return out
+
+
 def config_file_of(cfg: DictConfig, group: str, name: str) -> str:
     """Return the displayed path of the file a group selection came from (for error messages).
 
@@ -339,21 +459,7 @@ def config_file_of(cfg: DictConfig, group: str, name: str) -> str:
     Returns:
         The path, or `group/name.yaml` when it cannot be located.
     """
-    dirs: list[Path] = []
-    try:
-        from hydra.core.hydra_config import HydraConfig
-
-        if HydraConfig.initialized():
-            for src in HydraConfig.get().runtime.config_sources:
-                if src.schema == "file":
-                    dirs.append(Path(src.path))
-    except Exception:  # noqa: BLE001
-        pass
-    sp = OmegaConf.select(cfg, "hydra.searchpath", default=None) if "hydra" in cfg else None
-    for entry in sp or []:
-        if str(entry).startswith("file://"):
-            dirs.append(Path(str(entry)[7:]))
-    dirs.extend([*EXTRA_CONFIG_DIRS, config_dir()])
+    dirs = config_search_dirs(cfg)
     for base in dirs:
         p = base / group / f"{name}.yaml"
         if p.is_file():

@@ -113,6 +113,9 @@ def build_scenario(
     sources = dict(sources or {})
     src = sources.get("scenario", f"scenario {scenario.get('name', '?')}")
     ck = Checker(src)
+    for key in ("extends", "patches"):
+        if scenario.get(key):
+            ck.fail(key, scenario[key], "unresolved: compose it first (missionfit.scenario.loading.compose_scenario)")
     spec = _normalise_spec(scenario, ck)
     if spec["generator"]["kind"] != "none":
         expand(spec, ck)

@@ -296,7 +296,20 @@ class GeneratorSpec:
 
 @dataclass
 class ScenarioSpec:
-    """A mission written as data."""
+    """A mission written as data.
+
+    A scenario file may be written as other scenario files plus changes (docs/scenarios.md §0). The two keys
+    below are composed away when the file is loaded (`missionfit.scenario.loading.compose_scenario`), so the
+    model only ever sees the composed mapping.
+
+    Attributes:
+        extends: Scenario files this one builds on, by name in the `scenario` config group (e.g.
+            `minusma/structure`), merged in order before this file's own keys
+            (`missionfit.scenario.patches.merge_scenarios`: units, sectors, event types, edges and trust pairs
+            merge entry by entry, keeping their order; other lists are replaced).
+        patches: Name -> patch in the intervention language (`InterventionSpec`, without `mechanisms`),
+            applied in order after the merge: how a year differs from the structure it extends.
+    """
 
     name: str = "???"
     description: str = ""
@@ -313,6 +326,8 @@ class ScenarioSpec:
     edges: list[EdgeSpec] = field(default_factory=list)
     trust: TrustSpec = field(default_factory=TrustSpec)
     generator: GeneratorSpec = field(default_factory=GeneratorSpec)
+    extends: list[str] = field(default_factory=list)
+    patches: dict[str, InterventionSpec] = field(default_factory=dict)
 
 
 @dataclass
@@ -330,9 +345,13 @@ class InterventionSpec:
         label: Its name in figures, tables and reports (e.g. "Directive JCB").
         description: What it changes.
         source: The passage of the paper it implements.
+        remove_units: Selectors of units to remove, with their edges, trust pairs and places in `rivals`
+            lists (applied first).
         add_units: Units to add (skipped if the id exists).
         set_units: `[{select: selector, set: {attribute: value}}]`; nested mappings merge.
-        add_edges: `[{source: selector, target: selector, type, same_sector, ...}]`: cross product.
+        add_edges: `[{source: selector, target: selector, type, same_sector, after, ...}]`: cross product,
+            appended, or inserted after the last edge matched by `after: {source, target, type}` (edge order
+            drives the order of random draws).
         remove_edges: `[{source: selector, target: selector, type}]`.
         set_edges: `[{select: {source, target, type}, set: {...}}]`.
         set_trust: `[{source: selector, target: selector, value}]`: prior overrides.
@@ -342,6 +361,7 @@ class InterventionSpec:
     label: str = ""
     description: str = ""
     source: str = ""
+    remove_units: list[Any] = field(default_factory=list)
     add_units: list[dict[str, Any]] = field(default_factory=list)
     set_units: list[dict[str, Any]] = field(default_factory=list)
     add_edges: list[dict[str, Any]] = field(default_factory=list)
