@@ -137,10 +137,10 @@ def timeseries_table(model: MissionModel) -> pd.DataFrame:
     columns: dict[str, np.ndarray] = {"day": np.arange(model.day)}
     for k, name in enumerate(E.DAY_COLUMNS):
         columns[name] = rec[:, k].astype(np.int64) if name in _INT_DAY_COLUMNS else rec[:, k].copy()
-    cum_sev = np.cumsum(rec[:, E.DAY_COLUMNS.index("severity")])
-    cum_mit = np.cumsum(rec[:, E.DAY_COLUMNS.index("severity_mitigated")])
-    cum_threats = np.cumsum(rec[:, E.DAY_COLUMNS.index("imminent_threats")])
-    cum_warned = np.cumsum(rec[:, E.DAY_COLUMNS.index("fc_warned")])
+    cum_sev = np.cumsum(rec[:, E.D_SEVERITY])
+    cum_mit = np.cumsum(rec[:, E.D_SEVERITY_MITIGATED])
+    cum_threats = np.cumsum(rec[:, E.D_IMMINENT_THREATS])
+    cum_warned = np.cumsum(rec[:, E.D_FC_WARNED])
     with np.errstate(invalid="ignore", divide="ignore"):
         # severity-weighted share mitigated to date, all lines pooled (not mandate-weighted)
         columns["goal_realization"] = np.where(cum_sev > 0, cum_mit / cum_sev, np.nan)
@@ -158,11 +158,11 @@ def flows_table(model: MissionModel) -> pd.DataFrame:
             "source": labels["edge_source"],
             "target": labels["edge_target"],
             "type": labels["edge_type"][:n],
-            "hops": counts[:, 0],
-            "delivered": counts[:, 1],
-            "withheld": counts[:, 2],
-            "sanitized": counts[:, 3],
-            "lost": counts[:, 4],
+            "hops": counts[:, E.EC_HOPS],
+            "delivered": counts[:, E.EC_DELIVERED],
+            "withheld": counts[:, E.EC_WITHHELD],
+            "sanitized": counts[:, E.EC_SANITIZED],
+            "lost": counts[:, E.EC_LOST],
         }
     )
 
