@@ -9,7 +9,9 @@ the engine recompiles every engine kernel on next use, and an unchanged engine r
 `missionfit.model.world` compiles through it too, since it inlines `missionfit.engine.pcg64.random`.
 
 If `NUMBA_CACHE_LOCATOR_CLASSES` is set, numba would use those locators and their stamps instead of ours,
-so the functions are then compiled without an on-disk cache rather than risk a stale one.
+so the functions are then compiled without an on-disk cache rather than risk a stale one; likewise where no
+cache directory can be written (numba's in-tree, `NUMBA_CACHE_DIR` and user-wide locations are tried, in
+numba's order).
 """
 
 from __future__ import annotations
@@ -88,8 +90,11 @@ def cached_njit(**options: Any) -> Callable[[Callable], Dispatcher]:
     def decorate(py_func: Callable) -> Dispatcher:
         dispatcher = numba.njit(**options)(py_func)
         if isinstance(dispatcher, Dispatcher) and not config.CACHE_LOCATOR_CLASSES:
-            # what `Dispatcher.enable_caching` does for `cache=True`, with the engine-stamped cache
-            dispatcher._cache = EngineFunctionCache(py_func)
+            try:
+                # what `Dispatcher.enable_caching` does for `cache=True`, with the engine-stamped cache
+                dispatcher._cache = EngineFunctionCache(py_func)
+            except RuntimeError:
+                pass  # no writable cache directory for this source (e.g. a zipped package): compile every run
         return dispatcher
 
     return decorate
