@@ -175,42 +175,6 @@ def _next_detection_none_bound(ptr: np.ndarray, p_max: np.ndarray) -> np.ndarray
     return bound
 
 
-def _collect_coverage(a: dict[str, Any], ptr: list[int], members: list[int], prob: list[float]) -> dict[str, Any]:
-    """Per (sector, PMESII domain): the sensors covering it that see that domain, in sector-list order.
-
-    Serves collection (`missionfit.engine.collection.collect`, the `cover_*` arrays of its `Static`), which
-    walks only these, so it meets the same sensors in the same order as a walk over the whole sector list
-    that skips the other domains (same draws), at a fraction of the checks.
-    Each entry also carries the unit's observer slot in the sector (its rank among the sector's distinct
-    covering units), so that "this unit already observed this event" is a small per-event row.
-    """
-    n_dom = len(DOMAIN_CODE)
-    n_sectors = len(ptr) - 1
-    units, doms = a["sensor_unit"], a["sensor_domains"]
-    cover_ptr, cover_sensor, cover_prob, cover_slot = [0], [], [], []
-    max_slots = 1
-    for sec in range(n_sectors):
-        slot_of: dict[int, int] = {}
-        for j in range(ptr[sec], ptr[sec + 1]):
-            slot_of.setdefault(int(units[members[j]]), len(slot_of))
-        max_slots = max(max_slots, len(slot_of))
-        for d in range(n_dom):
-            for j in range(ptr[sec], ptr[sec + 1]):
-                k = members[j]
-                if (int(doms[k]) >> d) & 1:
-                    cover_sensor.append(k)
-                    cover_prob.append(prob[j])
-                    cover_slot.append(slot_of[int(units[k])])
-            cover_ptr.append(len(cover_sensor))
-    return {
-        "cover_ptr": np.array(cover_ptr, dtype=np.int64),
-        "cover_sensor": np.array(cover_sensor, dtype=np.int64),
-        "cover_prob": np.array(cover_prob, dtype=np.float64),
-        "cover_slot": np.array(cover_slot, dtype=np.int64),
-        "max_observers": max_slots,
-    }
-
-
 def _task_groups(
     cover_ptr: np.ndarray, cover_unit: np.ndarray, covered_by: list[list[int]]
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -257,6 +221,42 @@ def _send_factors(
         1.0 - mech["procedure_quality_loss"] * procedure_mismatch
     )
     return latency, ok, quality
+
+
+def _collect_coverage(a: dict[str, Any], ptr: list[int], members: list[int], prob: list[float]) -> dict[str, Any]:
+    """Per (sector, PMESII domain): the sensors covering it that see that domain, in sector-list order.
+
+    Serves collection (`missionfit.engine.collection.collect`, the `cover_*` arrays of its `Static`), which
+    walks only these, so it meets the same sensors in the same order as a walk over the whole sector list
+    that skips the other domains (same draws), at a fraction of the checks.
+    Each entry also carries the unit's observer slot in the sector (its rank among the sector's distinct
+    covering units), so that "this unit already observed this event" is a small per-event row.
+    """
+    n_dom = len(DOMAIN_CODE)
+    n_sectors = len(ptr) - 1
+    units, doms = a["sensor_unit"], a["sensor_domains"]
+    cover_ptr, cover_sensor, cover_prob, cover_slot = [0], [], [], []
+    max_slots = 1
+    for sec in range(n_sectors):
+        slot_of: dict[int, int] = {}
+        for j in range(ptr[sec], ptr[sec + 1]):
+            slot_of.setdefault(int(units[members[j]]), len(slot_of))
+        max_slots = max(max_slots, len(slot_of))
+        for d in range(n_dom):
+            for j in range(ptr[sec], ptr[sec + 1]):
+                k = members[j]
+                if (int(doms[k]) >> d) & 1:
+                    cover_sensor.append(k)
+                    cover_prob.append(prob[j])
+                    cover_slot.append(slot_of[int(units[k])])
+            cover_ptr.append(len(cover_sensor))
+    return {
+        "cover_ptr": np.array(cover_ptr, dtype=np.int64),
+        "cover_sensor": np.array(cover_sensor, dtype=np.int64),
+        "cover_prob": np.array(cover_prob, dtype=np.float64),
+        "cover_slot": np.array(cover_slot, dtype=np.int64),
+        "max_observers": max_slots,
+    }
 
 
 def compile_arrays(sc: CompiledScenario) -> dict[str, Any]:
