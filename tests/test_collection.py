@@ -1,6 +1,6 @@
 """Collection draws detections exactly as one Bernoulli trial per candidate sensor would.
 
-`engine._next_detection` finds the first detecting candidate by inversion (one uniform per detection) and
+`engine.collection.next_detection` finds the first detecting candidate by inversion (one uniform per detection) and
 skips the scan when the draw falls below `cover_none_bound`. These tests hold both to the plain
 formulation: candidates in order, each detecting independently with its probability.
 """
@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from missionfit import engine
 from missionfit.engine import pcg64
+from missionfit.engine.collection import next_detection
 from missionfit.model import MissionModel
 from missionfit.scenario import compiler as compmod
 from missionfit.scenario.loading import load
@@ -32,7 +32,7 @@ def cell_model(p, p_tasked, observed, tasked):
         cover_unit=np.zeros(n, np.int64),
         cover_available=np.zeros(n),
         cover_group=np.arange(n),
-        cover_none_bound=compmod._none_bound(np.array([0, n]), p_max),
+        cover_none_bound=compmod._next_detection_none_bound(np.array([0, n]), p_max),
     )
     state = model.engine_state._replace(
         observed=np.array([observed], dtype=np.bool_),
@@ -46,7 +46,7 @@ def first_detection_frequencies(static, state, draws, seed):
     n = static.cover_prob.size
     counts = np.zeros(n + 1, np.int64)
     for _ in range(draws):
-        counts[engine._next_detection(static, state, stream, 0, 0, n, 1.0)] += 1
+        counts[next_detection(static, state, stream, 0, 0, n, 1.0)] += 1
     return counts / draws
 
 
@@ -90,7 +90,7 @@ def test_skipping_the_scan_never_skips_a_detection(p, boost, data):
     n = p.size
     observed = np.array(data.draw(st.lists(st.booleans(), min_size=n, max_size=n)))
     tasked = np.array(data.draw(st.lists(st.booleans(), min_size=n, max_size=n)))
-    bound = compmod._none_bound(np.array([0, n]), np.maximum(p, p_tasked))
+    bound = compmod._next_detection_none_bound(np.array([0, n]), np.maximum(p, p_tasked))
     p_eff = np.where(tasked, p_tasked, p) * ~observed
     for j in range(n):
         all_fail = np.prod(1.0 - p_eff[j:])

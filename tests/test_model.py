@@ -163,7 +163,7 @@ def test_rotation_resets_trust_to_priors():
     unit = next(i for i, u in enumerate(sc.units) if u["rotation_day"] and 20 < u["rotation_day"] < 170)
     day = sc.units[unit]["rotation_day"]
     model.run(day)  # days 0 .. day-1
-    engine._rotate(model.engine_static, model.engine_state, day)
+    engine.rotation.rotate(model.engine_static, model.engine_state, day)
     trust = model.engine_state.flow.trust
     np.testing.assert_allclose(trust[unit], sc.trust_prior[unit])
     np.testing.assert_allclose(trust[:, unit], sc.trust_prior[:, unit])

@@ -12,11 +12,12 @@ PCG64 (O'Neill 2014, as numpy implements it): a 128-bit LCG step, then the XSL-R
 
 from __future__ import annotations
 
-import numba
 import numpy as np
 from llvmlite import ir
 from numba import types
 from numba.extending import intrinsic
+
+from missionfit.engine.jit import inlined
 
 #: numpy's default 128-bit PCG multiplier (PCG_DEFAULT_MULTIPLIER_128), as high and low 64-bit words.
 MULTIPLIER_HI = np.uint64(2549297995355413924)
@@ -48,7 +49,7 @@ def _muladd128(typingctx, a_hi, a_lo, b_hi, b_lo, c_hi, c_lo):
     return sig, codegen
 
 
-@numba.njit(cache=True, _nrt=False, forceinline=True)
+@inlined
 def random(state):
     """The next `Generator.random()` of the stream held in `state` (advances it): a float in [0, 1)."""
     hi, lo = _muladd128(state[STATE_HI], state[STATE_LO], MULTIPLIER_HI, MULTIPLIER_LO, state[INC_HI], state[INC_LO])

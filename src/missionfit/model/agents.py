@@ -103,13 +103,13 @@ class Unit(mesa.Agent):
     def reports_sent(self) -> int:
         """Hops this unit attempted so far (messages it passed to others)."""
         counts = self.model.engine_state.flow.edge_counts
-        return int(counts[self.model.engine_static.net.ei[engine.E_SRC] == self.index, 0].sum())
+        return int(counts[self.model.engine_static.net.ei[engine.E_SRC] == self.index, engine.EC_HOPS].sum())
 
     @property
     def reports_received(self) -> int:
         """Messages that crossed an edge into this unit so far."""
         counts = self.model.engine_state.flow.edge_counts
-        return int(counts[self.model.engine_static.net.ei[engine.E_DST] == self.index, 1].sum())
+        return int(counts[self.model.engine_static.net.ei[engine.E_DST] == self.index, engine.EC_DELIVERED].sum())
 
     @property
     def open_tasks(self) -> int:

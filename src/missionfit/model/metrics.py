@@ -53,7 +53,8 @@ def replicate_metrics(model: MissionModel) -> dict[str, Any]:
     net, fl = model.engine_static.net, model.engine_state.flow
     c = counters(model)
     ev = slice(0, c["event_cursor"])
-    line_total, line_mitigated = model.engine_state.line_severity[:, 0], model.engine_state.line_severity[:, 1]
+    line_severity = model.engine_state.line_severity
+    line_total, line_mitigated = line_severity[:, E.LS_TOTAL], line_severity[:, E.LS_MITIGATED]
     weights = model.mission.mandate_weights
     by_line, num, den = {}, 0.0, 0.0
     for i, line in enumerate(schema.MANDATE_LINES):
@@ -67,7 +68,7 @@ def replicate_metrics(model: MissionModel) -> dict[str, Any]:
     ev_time = net.evf[E.EV_TIME, ev]
     threats = (net.evi[E.EV_HORIZON, ev] == E.IMMINENT) & (net.evi[E.EV_LINE, ev] == E.SECURITY)
     n_threats = int(threats.sum())
-    fc, asifu, jmac = (int(x) for x in net.roles[:3])
+    fc, asifu, jmac = (int(net.roles[role]) for role in (E.R_FC, E.R_ASIFU, E.R_JMAC))
     fc_rate = _share(np.sum(fl.esf[E.ES_FC_WARNED, ev][threats] < np.inf), n_threats) if fc >= 0 else np.nan
     if asifu >= 0 and fc >= 0:
         deadline = ev_time - net.uf[E.U_LEAD, fc]
@@ -76,9 +77,9 @@ def replicate_metrics(model: MissionModel) -> dict[str, Any]:
         asifu_rate = float("nan")
     n_sf = c["n_sf_reports"]
     reached = fl.sf_reached[:n_sf]
-    jmac_rate = _share(np.sum(reached & 1 > 0), n_sf) if jmac >= 0 else float("nan")
+    jmac_rate = _share(np.sum(reached & E.SF_REACHED_JMAC > 0), n_sf) if jmac >= 0 else float("nan")
     has_u2_or_asifu = net.roles[E.R_U2] >= 0 or asifu >= 0
-    u2_asifu_rate = _share(np.sum(reached & 2 > 0), n_sf) if has_u2_or_asifu else float("nan")
+    u2_asifu_rate = _share(np.sum(reached & E.SF_REACHED_U2_OR_ASIFU > 0), n_sf) if has_u2_or_asifu else float("nan")
     duplication = _share(np.sum(fl.esi[E.ES_INDEPENDENT] >= 2), np.sum(fl.esi[E.ES_PEER_ASSESSED]))
 
     hops = c["hops"]
@@ -137,10 +138,10 @@ def timeseries_table(model: MissionModel) -> pd.DataFrame:
     columns: dict[str, np.ndarray] = {"day": np.arange(model.day)}
     for k, name in enumerate(E.DAY_COLUMNS):
         columns[name] = rec[:, k].astype(np.int64) if name in _INT_DAY_COLUMNS else rec[:, k].copy()
-    cum_sev = np.cumsum(rec[:, E.DAY_COLUMNS.index("severity")])
-    cum_mit = np.cumsum(rec[:, E.DAY_COLUMNS.index("severity_mitigated")])
-    cum_threats = np.cumsum(rec[:, E.DAY_COLUMNS.index("imminent_threats")])
-    cum_warned = np.cumsum(rec[:, E.DAY_COLUMNS.index("fc_warned")])
+    cum_sev = np.cumsum(rec[:, E.D_SEVERITY])
+    cum_mit = np.cumsum(rec[:, E.D_SEVERITY_MITIGATED])
+    cum_threats = np.cumsum(rec[:, E.D_IMMINENT_THREATS])
+    cum_warned = np.cumsum(rec[:, E.D_FC_WARNED])
     with np.errstate(invalid="ignore", divide="ignore"):
         # severity-weighted share mitigated to date, all lines pooled (not mandate-weighted)
         columns["goal_realization"] = np.where(cum_sev > 0, cum_mit / cum_sev, np.nan)
@@ -158,11 +159,11 @@ def flows_table(model: MissionModel) -> pd.DataFrame:
             "source": labels["edge_source"],
             "target": labels["edge_target"],
             "type": labels["edge_type"][:n],
-            "hops": counts[:, 0],
-            "delivered": counts[:, 1],
-            "withheld": counts[:, 2],
-            "sanitized": counts[:, 3],
-            "lost": counts[:, 4],
+            "hops": counts[:, E.EC_HOPS],
+            "delivered": counts[:, E.EC_DELIVERED],
+            "withheld": counts[:, E.EC_WITHHELD],
+            "sanitized": counts[:, E.EC_SANITIZED],
+            "lost": counts[:, E.EC_LOST],
         }
     )
 

@@ -36,8 +36,12 @@ def make_static(sc: CompiledScenario, world: World) -> engine.Static:
         sc.engine_net = engine.pack_net(a, sc.mechanisms)
     net = engine.Net(
         **sc.engine_net,
-        evi=np.array([world.sector, world.line, world.domain, world.horizon], dtype=np.int64).reshape(4, -1),
-        evf=np.array([world.time, world.severity, world.outcome_draw], dtype=np.float64).reshape(3, -1),
+        evi=np.array([world.sector, world.line, world.domain, world.horizon], dtype=np.int64).reshape(
+            engine.N_EVENT_INT_ROWS, -1
+        ),
+        evf=np.array([world.time, world.severity, world.outcome_draw], dtype=np.float64).reshape(
+            engine.N_EVENT_FLOAT_ROWS, -1
+        ),
     )
     return engine.Static(
         net=net,
@@ -104,10 +108,14 @@ class MissionModel(mesa.Model):
         return self.units[self.mission.index_of(unit_id)]
 
     def _ensure_capacity(self, days: int = 1) -> None:
-        """Grow message and queue storage ahead of need: room for `days` days at 3x the busiest day so far."""
+        """Grow message and queue storage ahead of need: room for `days` days at 3x the busiest day so far.
+
+        The headroom (`engine.HEADROOM_*`) is the one `engine.run_days` keeps.
+        """
         st = self.engine_state
         used = engine.used(st)
-        while used + 3 * days * self._max_daily + 2048 > engine.capacity(st):
+        room = engine.HEADROOM_BUSIEST_DAYS * days * self._max_daily + engine.HEADROOM_MARGIN
+        while used + room > engine.capacity(st):
             st = engine.grow_state(st)
         self.engine_state = st
 

@@ -17,10 +17,10 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-import numba
 import numpy as np
 
 from missionfit.engine import pcg64
+from missionfit.engine.jit import cached_njit
 from missionfit.scenario.compiler import WorldTables, world_tables
 
 
@@ -55,7 +55,8 @@ def generate_world(
     return World(*_draw_world(counts, tables, float(days), pcg64.state_of(rng)))
 
 
-@numba.njit(cache=True)
+# compiled through the engine's cache, keyed on the engine's source too: it inlines `pcg64.random`
+@cached_njit()
 def _draw_world(counts, tables, days, stream):
     n = int(counts.sum())
     sector = np.empty(n, np.int64)
@@ -120,7 +121,7 @@ def _draw_world(counts, tables, days, stream):
     )
 
 
-@numba.njit(cache=True)
+@cached_njit()
 def stable_argsort(x: np.ndarray, span: float) -> np.ndarray:
     """`np.argsort(x, kind="stable")` for values spread over about [0, span), in linear expected time.
 

@@ -27,6 +27,7 @@ from missionfit.scenario.fit import PROBABILITY_MECHANISMS, apply_fit
 from missionfit.scenario.generators import expand
 from missionfit.scenario.patches import _MECH_DEFAULTS, apply_intervention
 from missionfit.scenario.resolve import _merge, _normalise_spec, _resolve_unit
+from missionfit.scenario.rivalry import rivalry_matrix
 from missionfit.scenario.validate import _validate
 
 
@@ -153,11 +154,7 @@ def build_scenario(
             u["rotation_day"] = _default_rotation(u, spec["rotation_days"])
     edges = [dict(e) for e in spec["edges"]]
     prior = _trust_prior(units, spec["trust"])
-    index = {u["id"]: i for i, u in enumerate(units)}
-    rivalry = np.zeros((len(units), len(units)))
-    for i, u in enumerate(units):
-        for r in u["rivals"]:
-            rivalry[i, index[r]] = rivalry[index[r], i] = 1.0
+    rivalry = rivalry_matrix(units)  # the whole path of rivalry: missionfit.scenario.rivalry
 
     units, edges, prior, rivalry, mech = apply_fit(units, edges, prior, rivalry, mech, fit)
     edges = _expand_boards(units, edges)

@@ -31,6 +31,7 @@ from missionfit.scenario.codes import (
 from missionfit.scenario.codes import (
     mask as _mask,
 )
+from missionfit.scenario.rivalry import edge_share
 
 
 @dataclass
@@ -168,18 +169,12 @@ def world_tables(sectors: list[dict], event_types: list[dict]) -> WorldTables:
     )
 
 
-def _civmil(a: dict[str, Any], b: dict[str, Any]) -> float:
-    """Share of the civil-military distance between two components (p. 396-397)."""
-    comps = {a["component"], b["component"]}
-    if "military" in comps and "external" in comps:
-        return 1.0
-    if "military" in comps and "civilian" in comps:
-        return 0.5
-    return 0.0
+def _next_detection_none_bound(ptr: np.ndarray, p_max: np.ndarray) -> np.ndarray:
+    """Per coverage entry, (1 - 1e-9) x the product of `1 - p_max` over it and the rest of its cell.
 
-
-def _none_bound(ptr: np.ndarray, p_max: np.ndarray) -> np.ndarray:
-    """Per coverage entry, (1 - 1e-9) x the product of `1 - p_max` over it and the rest of its cell."""
+    Serves `missionfit.engine.collection.next_detection` (`Static.cover_none_bound`): a draw below it cannot
+    meet a detection, whatever tasks, observations and availability, so the kernel skips the scan.
+    """
     bound = np.empty(p_max.size)
     for cell in range(ptr.size - 1):
         fail = 1.0 - 1e-9
@@ -189,11 +184,60 @@ def _none_bound(ptr: np.ndarray, p_max: np.ndarray) -> np.ndarray:
     return bound
 
 
-def _coverage_by_domain(a: dict[str, Any], ptr: list[int], members: list[int], prob: list[float]) -> dict[str, Any]:
+def _task_groups(
+    cover_ptr: np.ndarray, cover_unit: np.ndarray, covered_by: list[list[int]]
+) -> tuple[np.ndarray, np.ndarray]:
+    """The task-expiry groups of tasking (`missionfit.engine.tasking.task`) and collection.
+
+    Entries of the same unit in the same (sector, domain) cell share one task-expiry slot, a "group":
+    `cover_group[entry]` is the entry's group, the index into `State.task_until` that collection
+    (`missionfit.engine.collection.next_detection`) reads. A task on (the k-th sector a unit covers, domain d)
+    raises the detection of the unit's entries in that cell: `unit_cell_group[(unit_sector_ptr[unit] + k) *
+    n_domains + d]` is their group, or -1 if it has none there. Groups are numbered in entry order.
+    """
+    n_dom = len(DOMAIN_CODE)
+    cell_of = np.repeat(np.arange(len(cover_ptr) - 1), np.diff(cover_ptr))
+    pairs: dict[tuple[int, int], int] = {}
+    cells_units = zip(cell_of.tolist(), cover_unit.tolist(), strict=True)
+    cover_group = np.array([pairs.setdefault(cu, len(pairs)) for cu in cells_units], dtype=np.int64)
+    unit_cell_group = np.array(
+        [pairs.get((sec * n_dom + d, i), -1) for i, c in enumerate(covered_by) for sec in c for d in range(n_dom)],
+        dtype=np.int64,
+    )
+    return cover_group, unit_cell_group
+
+
+def _send_factors(
+    e: dict[str, Any], min_tech: float, no_common_language: float, procedure_mismatch: float, mech: dict[str, float]
+) -> tuple[float, float, float]:
+    """An edge's latency, chance that the channel works, and quality factor (filter 3 of transmission).
+
+    Serves `missionfit.engine.transmission.send` (rows `E_LATENCY`, `E_OK`, `E_QUALITY` of `Net.ef`): from
+    the lower tech level of the edge's ends, a missing common language and a procedure mismatch (pp. 398-400).
+    The sharing multiplier (filter 1) is `missionfit.scenario.rivalry.edge_share`.
+    """
+    latency = (
+        e["latency_days"] * (1.0 + mech["tech_delay"] * (1.0 - min_tech))
+        + no_common_language * mech["language_delay_days"]
+    )
+    ok = (
+        e["reliability"]
+        * (1.0 - mech["tech_loss"] * (1.0 - min_tech))
+        * (1.0 - mech["language_loss"] * no_common_language)
+        * (1.0 - mech["procedure_loss"] * procedure_mismatch)
+    )
+    quality = (1.0 - mech["language_quality_loss"] * no_common_language) * (
+        1.0 - mech["procedure_quality_loss"] * procedure_mismatch
+    )
+    return latency, ok, quality
+
+
+def _collect_coverage(a: dict[str, Any], ptr: list[int], members: list[int], prob: list[float]) -> dict[str, Any]:
     """Per (sector, PMESII domain): the sensors covering it that see that domain, in sector-list order.
 
-    Collection (`engine._collect`) walks only these, so it meets the same sensors in the same order as a
-    walk over the whole sector list that skips the other domains (same draws), at a fraction of the checks.
+    Serves collection (`missionfit.engine.collection.collect`, the `cover_*` arrays of its `Static`), which
+    walks only these, so it meets the same sensors in the same order as a walk over the whole sector list
+    that skips the other domains (same draws), at a fraction of the checks.
     Each entry also carries the unit's observer slot in the sector (its rank among the sector's distinct
     covering units), so that "this unit already observed this event" is a small per-event row.
     """
@@ -334,7 +378,7 @@ def compile_arrays(sc: CompiledScenario) -> dict[str, Any]:
     a["sector_sensor"] = np.array(members, dtype=np.int64)
     a["sector_prob"] = np.array(prob, dtype=np.float64)
     a["n_sectors"] = n_sectors
-    a.update(_coverage_by_domain(a, ptr, members, prob))
+    a.update(_collect_coverage(a, ptr, members, prob))
     # per coverage entry, what collection needs without looking the sensor up: its unit, the day it becomes
     # available (as the float it is compared with) and its probability under an open task
     a["cover_unit"] = a["sensor_unit"][a["cover_sensor"]]
@@ -343,28 +387,21 @@ def compile_arrays(sc: CompiledScenario) -> dict[str, Any]:
     # per entry, a lower bound on the chance that none of the entries from it to the end of its cell detects
     # an indicator, whatever tasks, observations and availability: the product of 1 - max(p, p_tasked). A
     # draw below it cannot meet a detection, so collection stops there without scanning (engine
-    # `_next_detection`); the factor absorbs the rounding of the engine's product (under 1e-13 relative)
-    a["cover_none_bound"] = _none_bound(a["cover_ptr"], np.maximum(a["cover_prob"], a["cover_prob_tasked"]))
-    # entries of the same unit in the same (sector, domain) cell share one task-expiry slot ("group")
-    n_dom = len(DOMAIN_CODE)
-    cell_of = np.repeat(np.arange(len(a["cover_ptr"]) - 1), np.diff(a["cover_ptr"]))
-    pairs: dict[tuple[int, int], int] = {}
-    cells_units = zip(cell_of.tolist(), a["cover_unit"].tolist(), strict=True)
-    a["cover_group"] = np.array([pairs.setdefault(cu, len(pairs)) for cu in cells_units], dtype=np.int64)
+    # `next_detection`); the factor absorbs the rounding of the engine's product (under 1e-13 relative)
+    a["cover_none_bound"] = _next_detection_none_bound(
+        a["cover_ptr"], np.maximum(a["cover_prob"], a["cover_prob_tasked"])
+    )
     # the sectors each unit's sensors cover, ascending (tasking picks one of them)
     covered: list[set[int]] = [set() for _ in range(n)]
     for k, i in enumerate(s_unit):
         covered[i].update(s_sectors[k])
     covered_by = [sorted(c) for c in covered]
+    cover_group, unit_cell_group = _task_groups(a["cover_ptr"], a["cover_unit"], covered_by)
+    a["cover_group"] = cover_group
     a["unit_sector_count"] = np.array([len(c) for c in covered_by], dtype=np.int64)
     a["unit_sector_ptr"] = np.concatenate([[0], np.cumsum(a["unit_sector_count"])]).astype(np.int64)
     a["unit_sectors"] = np.array([sec for c in covered_by for sec in c], dtype=np.int64)
-    # a task on (the k-th sector a unit covers, domain d) raises the detection of the unit's entries in that
-    # cell: their group, at [(unit_sector_ptr[unit] + k) * n_domains + d], or -1 if it has none there
-    a["unit_cell_group"] = np.array(
-        [pairs.get((sec * n_dom + d, i), -1) for i, c in enumerate(covered_by) for sec in c for d in range(n_dom)],
-        dtype=np.int64,
-    )
+    a["unit_cell_group"] = unit_cell_group
 
     # what the world generator needs of the sectors and event types
     a["world_tables"] = world_tables(sc.sectors, sc.event_types)
@@ -384,20 +421,8 @@ def compile_arrays(sc: CompiledScenario) -> dict[str, Any]:
         min_tech = min(units[i]["tech_level"], units[j]["tech_level"])
         no_common_language = 0.0 if unit_lang[i] & unit_lang[j] else 1.0
         procedure_mismatch = 1.0 if procs[i] != procs[j] else 0.0
-        lat[k] = (
-            e["latency_days"] * (1.0 + mech["tech_delay"] * (1.0 - min_tech))
-            + no_common_language * mech["language_delay_days"]
-        )
-        pok[k] = (
-            e["reliability"]
-            * (1.0 - mech["tech_loss"] * (1.0 - min_tech))
-            * (1.0 - mech["language_loss"] * no_common_language)
-            * (1.0 - mech["procedure_loss"] * procedure_mismatch)
-        )
-        qf[k] = (1.0 - mech["language_quality_loss"] * no_common_language) * (
-            1.0 - mech["procedure_quality_loss"] * procedure_mismatch
-        )
-        share[k] = (1.0 - sc.rivalry[i, j]) * (1.0 - mech["civmil_distance"] * _civmil(units[i], units[j]))
+        lat[k], pok[k], qf[k] = _send_factors(e, min_tech, no_common_language, procedure_mismatch, mech)
+        share[k] = edge_share(sc.rivalry[i, j], mech["civmil_distance"], units[i], units[j])
         if e["type"] == "board":
             auth[k] = 1.0 if e.get("directive") else mech["authority_of_coordination"]
             period[k] = boards[e["board"]]["period_days"]

@@ -39,6 +39,8 @@ from typing import Any
 
 import numpy as np
 
+from missionfit.scenario.rivalry import fitted_rivalry
+
 #: Mechanism parameters that are probabilities or shares and must lie in [0, 1].
 PROBABILITY_MECHANISMS = (
     "rivalry_strength",
@@ -102,7 +104,7 @@ def apply_fit(
                 u["focus"]["horizon"] = lerp(u["focus"]["horizon"], ideal, s)
             u["analysts"] = u["analysts"] * (1.0 + s * mech["staffing_gap"])
         u["mandate_fidelity"] = lerp(u["mandate_fidelity"], 1.0, s)
-    rivalry = rivalry * mech["rivalry_strength"] * (1.0 - s)
+    rivalry = fitted_rivalry(rivalry, mech["rivalry_strength"], s)
     mech["civmil_distance"] = mech["civmil_distance"] * (1.0 - s)
     mech["authority_of_coordination"] = s
 

@@ -184,7 +184,7 @@ class VizMissionModel(MissionModel):
         self._observe()
 
     def _observe(self) -> None:
-        self._delivered.append(self.engine_state.flow.edge_counts[:, 1].copy())
+        self._delivered.append(self.engine_state.flow.edge_counts[:, engine.EC_DELIVERED].copy())
         self.datacollector.collect(self)
 
     def step(self) -> None:

@@ -1,0 +1,98 @@
+"""Boards (MODEL.md §3.6): coordination bodies meet, offer assessments and agree on lanes."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from missionfit.engine.jit import kernel
+from missionfit.engine.layout import (
+    AL_EVENT,
+    AL_NEXT,
+    ASSESSMENT,
+    B_ASSESSED,
+    B_HORIZON,
+    BL_FIRST,
+    BOARD,
+    E_DIRECTIVE,
+    E_DST,
+    E_PERIOD,
+    E_SHARE,
+    E_SRC,
+    EV_TIME,
+    N_DOMAINS,
+    P_BOARD_GAIN,
+    P_STEEP,
+    U_ANALYSTS,
+    U_FOCUS_DOM,
+    U_PEER,
+    U_SECURITY,
+    U_SLOT,
+    U_THRESHOLD,
+)
+from missionfit.engine.pcg64 import random
+from missionfit.engine.transmission import new_message, send
+
+
+@kernel
+def meet_boards(st, s, rng, day):
+    """Coordination bodies meet (MODEL.md §3.6; p. 396, the weekly JCB).
+
+    At a meeting each member offers the others the assessments it made since the last meeting, and the
+    mission-level cells agree on lanes (role clarity, p. 403). A coordinating-only board leaves both to each
+    member's will (trust and rivalry filter them; p. 396: "no directive powers, which clearly limited its
+    effectiveness"); a directive board mandates them. Meetings also build trust between members (p. 396:
+    the JCB "facilitated communication"). The voluntary lane uses the sharing probability of `transmission.send`
+    (the whole path of rivalry: `missionfit.scenario.rivalry`).
+    """
+    if day == 0:
+        return
+    net, fl = st.net, s.flow
+    n = net.uf.shape[1]
+    for edge in range(net.adj_ptr[BOARD, 0], net.adj_ptr[BOARD, n]):
+        period = net.ei[E_PERIOD, edge]
+        if period <= 0 or day % period != 0:
+            continue
+        a = net.ei[E_SRC, edge]
+        b = net.ei[E_DST, edge]
+        fl.trust[a, b] += net.params[P_BOARD_GAIN] * (1.0 - fl.trust[a, b])
+        slot_a = net.ui[U_SLOT, a]
+        if slot_a < 0:
+            continue
+        slot_b = net.ui[U_SLOT, b]
+        # a's assessments since the edge's last meeting, in the order made
+        last = s.board_cursor[edge]
+        j = s.branch_log[BL_FIRST, a] if last < 0 else s.assessment_log[AL_NEXT, last]
+        while j >= 0:
+            last = j
+            e = s.assessment_log[AL_EVENT, j]
+            j = s.assessment_log[AL_NEXT, j]
+            if net.evf[EV_TIME, e] <= day or (slot_b >= 0 and fl.bi[slot_b, e] & B_ASSESSED):
+                continue
+            k = new_message(
+                net, fl, e, a, ASSESSMENT, fl.bi[slot_a, e] & B_HORIZON, s.bf[slot_a, e],
+                net.ui[U_SECURITY, a], float(day), 0, -1,
+            )
+            if k < 0:
+                return
+            send(net, fl, rng, k, edge, float(day))
+        s.board_cursor[edge] = last
+        if slot_b >= 0 and net.ui[U_PEER, a] and net.ui[U_PEER, b]:
+            # role clarity (p. 403: "increase role clarity between ASIFU and JMAC"): for each PMESII domain
+            # the board names a lead cell, the one that focuses on it with the larger capacity; the other
+            # keeps out of that lane: always under a directive board, voluntarily (as it would share) under
+            # a coordinating one
+            directive = net.ei[E_DIRECTIVE, edge] != 0
+            for d in range(N_DOMAINS):
+                a_on = (net.ui[U_FOCUS_DOM, a] >> d) & 1
+                b_on = (net.ui[U_FOCUS_DOM, b] >> d) & 1
+                a_leads = a_on and (not b_on or net.uf[U_ANALYSTS, a] > net.uf[U_ANALYSTS, b] or (
+                    net.uf[U_ANALYSTS, a] == net.uf[U_ANALYSTS, b] and a < b))
+                if not a_leads or s.lanes[slot_b, d]:
+                    continue
+                if directive:
+                    s.lanes[slot_b, d] = 1
+                else:
+                    gap = fl.trust[b, a] - net.uf[U_THRESHOLD, b]
+                    p_keep_out = net.ef[E_SHARE, edge] / (1.0 + np.exp(-net.params[P_STEEP] * gap))
+                    if random(rng) < p_keep_out:
+                        s.lanes[slot_b, d] = 1

@@ -1,0 +1,151 @@
+"""Collection and reporting (MODEL.md §3.2-3.3): units detect indicators and report them."""
+
+from __future__ import annotations
+
+from missionfit.engine.decision import decide
+from missionfit.engine.fusion import enqueue
+from missionfit.engine.jit import inlined, kernel
+from missionfit.engine.layout import (
+    C_DELIVERED,
+    C_IND_CUR,
+    C_NSF,
+    C_OBS,
+    C_OBS_REPORTED,
+    COMMANDER_CHAIN,
+    DELIVERED,
+    EV_DOMAIN,
+    EV_HORIZON,
+    EV_SECTOR,
+    INFORMAL,
+    INTEL,
+    LIAISON,
+    M_STATUS,
+    N_DOMAINS,
+    P_ESCALATION,
+    RAW,
+    U_ANALYSTS,
+    U_BYPASS,
+    U_CONSUMER,
+    U_PROACTIVE,
+    U_QUALITY,
+    U_RESPONSIVE,
+    U_SECURITY,
+    U_SFISR,
+)
+from missionfit.engine.pcg64 import random
+from missionfit.engine.transmission import clone_message, new_message, out_degree, send_along
+
+
+@inlined
+def report(net, fl, rng, u, e, t, tasked):
+    """The reporting decision of MODEL.md §3.3.
+
+    A proactive unit reports; an on-request unit reports only when tasked (p. 398: "they really have to be
+    tasked"; p. 397: in West-African command culture intelligence is "to find out little things for the
+    commander when asked"). Quality is report-writing skill, raised by formats (p. 400). A unit with a low
+    intelligence culture sends the report up the commander chain instead of to its S2 (p. 399), where it
+    stays unfused and the intelligence branch never learns of it.
+    """
+    ui, uf = net.ui, net.uf
+    fl.counters[C_OBS] += 1
+    quality = uf[U_QUALITY, u]
+    sfroot = -1
+    if ui[U_SFISR, u]:
+        sfroot = fl.counters[C_NSF]
+        fl.counters[C_NSF] += 1
+        fl.sf_reached[sfroot] = 0
+    if uf[U_ANALYSTS, u] > 0:
+        # a unit with its own analysis cell (e.g. the ISR company's all-source cell) fuses what it sees
+        fl.counters[C_OBS_REPORTED] += 1
+        enqueue(net, fl, u, e, quality, t, t, sfroot, False)
+        return
+    if ui[U_CONSUMER, u]:
+        decide(net, fl, rng, u, e, net.evi[EV_HORIZON, e], quality, u, RAW, t)
+    p_report = uf[U_RESPONSIVE, u] if tasked else uf[U_PROACTIVE, u]
+    if random(rng) >= p_report:
+        return
+    channel = INTEL
+    if out_degree(net, u, COMMANDER_CHAIN) > 0 and (
+        out_degree(net, u, INTEL) == 0 or random(rng) < uf[U_BYPASS, u]
+    ):
+        channel = COMMANDER_CHAIN
+        quality *= net.params[P_ESCALATION]
+    k = new_message(net, fl, e, u, RAW, net.evi[EV_HORIZON, e], quality, ui[U_SECURITY, u], t, tasked, sfroot)
+    if k < 0:
+        return
+    sent = send_along(net, fl, rng, k, u, channel, t, -1)
+    for etype in (INFORMAL, LIAISON):
+        if out_degree(net, u, etype) > 0:
+            if sent == 0:
+                sent = send_along(net, fl, rng, k, u, etype, t, -1)
+            else:
+                c = clone_message(net, fl, k)
+                if c >= 0:
+                    sent += send_along(net, fl, rng, c, u, etype, t, -1)
+    if sent == 0:
+        # nobody to report to: the report stays with its author
+        fl.mi[k, M_STATUS] = DELIVERED
+        fl.counters[C_DELIVERED] += 1
+    fl.counters[C_OBS_REPORTED] += 1
+
+
+@kernel
+def next_detection(st, s, rng, e, j, end, t):
+    """The first coverage entry in `j` .. `end - 1` whose sensor detects event `e`'s indicator at `t`.
+
+    Returns `end` if none does. The candidates are independent Bernoulli trials (those that have not yet
+    observed the event and are available; an open collection task on the cell raises the probability,
+    `cover_prob_tasked`). The first success is drawn by inversion with one uniform `u`: it is the first `j`
+    at which the probability that all trials so far fail, the product of `1 - p`, drops to `u` or below,
+    since that happens at `j` with probability `prod(1 - p_i, i < j) * p_j`. Exactly the distribution of
+    one draw per candidate, at one draw per detection; it is the innermost loop of a replicate (about 20
+    candidates per indicator), so it is kept small and out of line, where its values stay in registers.
+    A draw below `cover_none_bound` needs no scan at all: it is a lower bound on the chance that all fail
+    (precomputed per scenario by `missionfit.scenario.compiler._next_detection_none_bound`).
+    """
+    if j >= end:
+        return end
+    u = random(rng)
+    if u < st.cover_none_bound[j]:
+        # even if every entry left took part at its highest probability, all would fail: no scan needed
+        return end
+    observed = s.observed
+    all_fail = 1.0
+    while j < end:
+        # branch-free: which candidates take part and which are tasked is data the CPU cannot predict
+        takes_part = (not observed[e, st.cover_slot[j]]) & (st.cover_available[j] <= t)
+        tasked = s.task_until[st.cover_group[j]] >= t
+        p = st.cover_prob[j] + (st.cover_prob_tasked[j] - st.cover_prob[j]) * tasked
+        all_fail *= 1.0 - p * takes_part
+        if all_fail <= u:
+            return j
+        j += 1
+    return end
+
+
+@kernel
+def collect(st, s, rng, day):
+    """Units detect the indicators emitted today in the sectors their sensors cover (MODEL.md §3.2).
+
+    Detection probability comes from the sensor's coverage, its availability date (p. 401: UAV
+    accreditation "took the Dutch contingent almost half a year"), the unit's effort (mandate drift, p. 395;
+    escorts, p. 400), HUMINT access through language and local knowledge (p. 398), and is raised for an
+    open collection task on that sector and domain. The coverage lists it walks, one per (sector, domain)
+    cell, are precomputed by `missionfit.scenario.compiler._collect_coverage`.
+    """
+    net, fl = st.net, s.flow
+    end = day + 1.0
+    i = fl.counters[C_IND_CUR]
+    n_ind = st.ind_time.size
+    while i < n_ind and st.ind_time[i] < end:
+        t = st.ind_time[i]
+        e = st.ind_event[i]
+        cell = net.evi[EV_SECTOR, e] * N_DOMAINS + net.evi[EV_DOMAIN, e]
+        last = st.cover_ptr[cell + 1]
+        j = next_detection(st, s, rng, e, st.cover_ptr[cell], last, t)
+        while j < last:
+            s.observed[e, st.cover_slot[j]] = True
+            report(net, fl, rng, st.cover_unit[j], e, t, s.task_until[st.cover_group[j]] >= t)
+            j = next_detection(st, s, rng, e, j + 1, last, t)
+        i += 1
+    fl.counters[C_IND_CUR] = i

@@ -1,0 +1,204 @@
+"""Fusion (MODEL.md §3.5): intelligence branches queue what they receive, assess it and disseminate."""
+
+from __future__ import annotations
+
+from missionfit.engine.decision import decide
+from missionfit.engine.heap import stable_order
+from missionfit.engine.jit import inlined, kernel
+from missionfit.engine.layout import (
+    AL_BRANCH,
+    AL_EVENT,
+    AL_NEXT,
+    ASSESSMENT,
+    B_ASSESSED,
+    B_DECONFLICTED,
+    B_RECEIVED_PEER,
+    BL_FIRST,
+    BL_LAST,
+    C_ASSESS,
+    C_ASSESS_LOG,
+    C_NQUEUE,
+    C_NSF,
+    C_OVERFLOW,
+    ES_ASIFU_KNOWN,
+    ES_INDEPENDENT,
+    ES_PEER_ASSESSED,
+    EV_DOMAIN,
+    EV_HORIZON,
+    EV_TIME,
+    IMMINENT,
+    INFORMAL,
+    INTEL,
+    LIAISON,
+    LONG,
+    N_QUEUE_ROWS,
+    P_CYCLE,
+    P_FUSION,
+    P_FUSION_DELAY,
+    Q_BORN,
+    Q_EVENT,
+    Q_FROM_PEER,
+    Q_KEY,
+    Q_QUALITY,
+    Q_SFROOT,
+    Q_TIME,
+    Q_UNIT,
+    QO_BUFFER,
+    QO_ORDER,
+    R_ASIFU,
+    U_ANALYSTS,
+    U_CONSUMER,
+    U_FOCUS_DOM,
+    U_FOCUS_H,
+    U_PEER,
+    U_SECURITY,
+    U_SFISR,
+    U_SLOT,
+)
+from missionfit.engine.pcg64 import random
+from missionfit.engine.transmission import new_message, send
+
+
+@inlined
+def enqueue(net, fl, b, event, quality, born, t, sfroot, from_peer):
+    """A fusion branch receives something to analyse."""
+    q = fl.counters[C_NQUEUE]
+    if q >= fl.qi.shape[1]:
+        fl.counters[C_OVERFLOW] = 1
+        return
+    fl.counters[C_NQUEUE] = q + 1
+    fl.qi[Q_UNIT, q] = b
+    fl.qi[Q_EVENT, q] = event
+    fl.qi[Q_SFROOT, q] = sfroot
+    fl.qi[Q_FROM_PEER, q] = from_peer
+    fl.qf[Q_QUALITY, q] = quality
+    fl.qf[Q_BORN, q] = born
+    fl.qf[Q_TIME, q] = t
+    if from_peer:
+        fl.bi[net.ui[U_SLOT, b], event] |= B_RECEIVED_PEER
+    if b == net.roles[R_ASIFU] and t < fl.esf[ES_ASIFU_KNOWN, event]:
+        fl.esf[ES_ASIFU_KNOWN, event] = t
+
+
+@inlined
+def disseminate(net, fl, rng, b, event, horizon, quality, born, sfroot, t):
+    """Send a branch's assessment to everyone it reports to: its intel, informal and liaison out-edges."""
+    fl.counters[C_ASSESS] += 1
+    if sfroot < 0 and net.ui[U_SFISR, b]:
+        sfroot = fl.counters[C_NSF]
+        fl.counters[C_NSF] += 1
+        fl.sf_reached[sfroot] = 0
+    for etype in (INTEL, INFORMAL, LIAISON):
+        for edge in range(net.adj_ptr[etype, b], net.adj_ptr[etype, b + 1]):
+            k = new_message(net, fl, event, b, ASSESSMENT, horizon, quality, net.ui[U_SECURITY, b], born, 0, sfroot)
+            if k < 0:
+                return
+            send(net, fl, rng, k, edge, t)
+    if net.ui[U_CONSUMER, b]:
+        decide(net, fl, rng, b, event, horizon, quality, b, ASSESSMENT, t)
+
+
+@inlined
+def log_assessment(s, b, e):
+    """Append branch `b`'s assessment of event `e` to the log boards read, linked to its previous entry."""
+    n = s.flow.counters[C_ASSESS_LOG]
+    if n >= s.assessment_log.shape[1]:
+        s.flow.counters[C_OVERFLOW] = 1
+        return
+    s.assessment_log[AL_BRANCH, n] = b
+    s.assessment_log[AL_EVENT, n] = e
+    s.assessment_log[AL_NEXT, n] = -1
+    last = s.branch_log[BL_LAST, b]
+    if last < 0:
+        s.branch_log[BL_FIRST, b] = n
+    else:
+        s.assessment_log[AL_NEXT, last] = n
+    s.branch_log[BL_LAST, b] = n
+    s.flow.counters[C_ASSESS_LOG] = n + 1
+
+
+@kernel
+def refill_budgets(st, s):
+    """Each day a branch can analyse `analysts` items; unused capacity carries over a little."""
+    uf = st.net.uf
+    for b in range(uf.shape[1]):
+        if uf[U_ANALYSTS, b] > 0:
+            s.budget[b] = min(s.budget[b] + uf[U_ANALYSTS, b], 2.0 * uf[U_ANALYSTS, b] + 1.0)
+
+
+@kernel
+def fuse(st, s, rng, day):
+    """Intelligence branches turn what they received into assessments, capacity-limited (MODEL.md §3.5).
+
+    p. 394: S2, G2 and U2 were "understaffed"; ASIFU "largely maintained its original focus on
+    comprehensive intelligence on the mid- and long-term", so a current threat it assesses is, with
+    probability equal to its long-term focus, folded into a periodic long-term product instead of a current
+    warning. Items are taken by priority (the branch's horizon and domain focus), an assessment leaves
+    `fusion_delay_days` after its input arrived (or after the day began, for a backlog), items about events
+    that already happened are dropped (overtaken by events), and what exceeds the day's capacity waits.
+    A mission-level cell skips items of a domain a board gave to another cell (its "lane"), unless the item is
+    that cell's assessment. Two mission-level cells assessing the same event without having received the
+    other's assessment is duplication (p. 396). Returns the number of assessments made.
+    """
+    net, fl = st.net, s.flow
+    ui, uf, qi, qf = net.ui, net.uf, fl.qi, fl.qf
+    nq = fl.counters[C_NQUEUE]
+    if nq == 0:
+        return 0
+    for q in range(nq):
+        b = qi[Q_UNIT, q]
+        e = qi[Q_EVENT, q]
+        fh = uf[U_FOCUS_H, b]
+        priority = (1.0 - fh) if net.evi[EV_HORIZON, e] == IMMINENT else fh
+        if (ui[U_FOCUS_DOM, b] >> net.evi[EV_DOMAIN, e]) & 1:
+            priority += 1.0
+        # branch first, then descending priority, then arrival time
+        qf[Q_KEY, q] = b * 16.0 + (3.0 - priority) * 4.0 + min(max(qf[Q_TIME, q] - day, 0.0), 3.99) * 0.25
+    order = s.queue_order[QO_ORDER]
+    stable_order(qf[Q_KEY], nq, order, s.queue_order[QO_BUFFER])
+    # what waits for capacity is marked by a negative key (keys are >= 0)
+    made = 0
+    for idx in range(nq):
+        q = order[idx]
+        b = qi[Q_UNIT, q]
+        e = qi[Q_EVENT, q]
+        slot = ui[U_SLOT, b]
+        start = max(qf[Q_TIME, q], float(day))
+        if net.evf[EV_TIME, e] <= start:
+            continue  # overtaken by events
+        if fl.bi[slot, e] & B_ASSESSED:
+            if qf[Q_QUALITY, q] > s.bf[slot, e]:
+                s.bf[slot, e] = qf[Q_QUALITY, q]
+            continue
+        if not qi[Q_FROM_PEER, q] and ((fl.bi[slot, e] & B_DECONFLICTED) or s.lanes[slot, net.evi[EV_DOMAIN, e]]):
+            continue  # a board gave this event, or this domain, to another cell
+        if s.budget[b] < 1.0:
+            qf[Q_KEY, q] = -1.0
+            continue
+        s.budget[b] -= 1.0
+        made += 1
+        t_out = start + net.params[P_FUSION_DELAY]
+        fl.bi[slot, e] |= B_ASSESSED
+        if ui[U_PEER, b]:
+            fl.esi[ES_PEER_ASSESSED, e] = 1
+            if not (fl.bi[slot, e] & B_RECEIVED_PEER):
+                fl.esi[ES_INDEPENDENT, e] += 1
+        horizon = net.evi[EV_HORIZON, e]
+        if horizon == IMMINENT and random(rng) < uf[U_FOCUS_H, b]:
+            horizon = LONG
+            t_out += net.params[P_CYCLE]
+        quality = qf[Q_QUALITY, q] + (1.0 - qf[Q_QUALITY, q]) * net.params[P_FUSION]
+        fl.bi[slot, e] |= horizon  # (the horizon bits are still zero: a branch assesses an event once)
+        s.bf[slot, e] = quality
+        log_assessment(s, b, e)
+        disseminate(net, fl, rng, b, e, horizon, quality, qf[Q_BORN, q], qi[Q_SFROOT, q], t_out)
+    # keep only what waits for capacity
+    w = 0
+    for q in range(nq):
+        if qf[Q_KEY, q] < 0.0:
+            for r in range(N_QUEUE_ROWS):
+                qi[r, w] = qi[r, q]
+                qf[r, w] = qf[r, q]
+            w += 1
+    fl.counters[C_NQUEUE] = w
+    return made

@@ -1,0 +1,304 @@
+"""The engine's data layout: codes, the rows and columns of its packed arrays, and the state bundles.
+
+Vocabulary:
+    message: a report or an assessment crossing edges. A raw report is created when a unit reports an
+        observation; an assessment when a fusion branch disseminates. A message is *delivered* when it
+        reaches a unit that acts on it (a fusion branch, a consumer, or a dead end), *withheld* when a
+        sender declines to share it, *lost* when the channel fails, and *in flight* otherwise; so
+        created = delivered + withheld + lost + in flight (report conservation).
+    hop: one attempt to pass one message across one edge (counted before the share decision).
+
+Layout: attributes are rows of a few packed 2-D arrays (e.g. `net.uf[U_THRESHOLD, unit]`), because numba
+passes every array argument separately; the per-message functions take only the small `Net` (what the
+network is) and `Flow` (what moves on it) bundles. Codes follow the order of the schema's tuples
+(`missionfit.scenario.codes`); nothing here imports the scenario layer.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+# edge type codes (schema.EDGE_TYPES order), horizons, the security line
+COMMAND, INTEL, COMMANDER_CHAIN, LIAISON, INFORMAL, BOARD = 0, 1, 2, 3, 4, 5
+IMMINENT, MID, LONG = 0, 1, 2
+SECURITY = 0
+N_LINES = 5  # mandate lines (schema.MANDATE_LINES)
+# message status and kind
+IN_FLIGHT, DELIVERED, WITHHELD, LOST = 0, 1, 2, 3
+RAW, ASSESSMENT = 0, 1
+MAX_TTL = 8
+N_DOMAINS = 6  # PMESII domains (schema.DOMAINS)
+TASK_SLOTS = 4
+#: Room the growable stores keep ahead of need: this many times the busiest day so far, plus a margin.
+HEADROOM_BUSIEST_DAYS, HEADROOM_MARGIN = 3, 2048
+
+# unit rows: floats `uf` and ints `ui`
+UNIT_FLOAT_ROWS = (
+    "analysts", "proactive", "responsive", "bypass", "threshold", "focus_horizon", "tasking_rate",
+    "report_quality", "consumer_lead",
+)
+U_ANALYSTS, U_PROACTIVE, U_RESPONSIVE, U_BYPASS, U_THRESHOLD, U_FOCUS_H, U_TASKING, U_QUALITY, U_LEAD = range(9)
+UNIT_INT_ROWS = (
+    "sector", "security", "focus_domains", "rotation_day", "consumer_lines", "consumer_horizons",
+    "consumer_scoped", "is_consumer", "is_peer", "is_sf_isr", "is_s2", "g2_of", "branch_slot",
+    "unit_sector_count",
+)
+(
+    U_SECTOR, U_SECURITY, U_FOCUS_DOM, U_ROTATION, U_LINES, U_HORIZONS, U_SCOPED, U_CONSUMER, U_PEER, U_SFISR,
+    U_S2, U_G2OF, U_SLOT, U_NSECTORS,
+) = range(14)
+# edge rows
+EDGE_INT_ROWS = ("edge_src", "edge_dst", "edge_type", "edge_board_period", "edge_directive")
+E_SRC, E_DST, E_TYPE, E_PERIOD, E_DIRECTIVE = range(5)
+EDGE_FLOAT_ROWS = ("edge_latency", "edge_ok", "edge_quality", "edge_share", "edge_authority")
+E_LATENCY, E_OK, E_QUALITY, E_SHARE, E_AUTHORITY = range(5)
+#: Columns of `Flow.edge_counts`, one row per edge: what crossed (or failed to cross) it.
+EDGE_COUNT_COLUMNS = ("hops", "delivered", "withheld", "sanitized", "lost")
+EC_HOPS, EC_DELIVERED, EC_WITHHELD, EC_SANITIZED, EC_LOST = range(len(EDGE_COUNT_COLUMNS))
+# event rows: floats `evf` and ints `evi`
+EV_TIME, EV_SEVERITY, EV_DRAW = range(3)
+N_EVENT_FLOAT_ROWS = 3
+EV_SECTOR, EV_LINE, EV_DOMAIN, EV_HORIZON = range(4)
+N_EVENT_INT_ROWS = 4
+# message fields: the columns of `mi` (ints) and `mf` (floats), which hold one message per row
+(M_EVENT, M_ORIGIN, M_SENDER, M_DST, M_EDGE, M_KIND, M_HORIZON, M_CLASS, M_STATUS, M_AUTHORITY, M_TTL,
+ M_SFROOT) = range(12)
+N_MESSAGE_INT_FIELDS = 12
+M_QUALITY, M_READY, M_BORN = range(3)
+N_MESSAGE_FLOAT_FIELDS = 3
+# fusion queue rows: ints `qi` and floats `qf`, one item per column
+Q_UNIT, Q_EVENT, Q_SFROOT, Q_FROM_PEER = range(4)
+Q_QUALITY, Q_BORN, Q_TIME, Q_KEY = range(4)
+N_QUEUE_ROWS = 4  # rows of `qi` and of `qf` alike
+# per-event state rows: ints `esi` and floats `esf`
+ES_BEST, ES_FC_WARNED, ES_ASIFU_KNOWN = range(3)
+ES_INDEPENDENT, ES_PEER_ASSESSED, ES_MITIGATED = range(3)
+N_EVENT_STATE_ROWS = 3  # rows of `esi` and of `esf` alike
+# per SOLTG/ISR report, `Flow.sf_reached`: bits for the cells it reached
+SF_REACHED_JMAC, SF_REACHED_U2_OR_ASIFU = 1, 2
+# per (branch slot, event): `bi` (uint8, the horizon of the branch's assessment in the low two bits, and the
+# flags below) and `bf` (float32, the quality of its assessment, set when it assesses and read only after);
+# `bi` starts at zero and `bf` uninitialised, so the pages of pairs a branch never meets are never touched
+# (they are most pairs in a large hierarchy)
+B_HORIZON, B_RECEIVED_PEER, B_DECONFLICTED, B_ASSESSED = 3, 4, 8, 16
+# roles, the entries of `Net.roles`
+R_FC, R_ASIFU, R_JMAC, R_ROTATION, R_U2 = range(5)
+# columns of `State.line_severity`; rows of `State.assessment_log`, `State.branch_log` and `State.queue_order`
+LS_TOTAL, LS_MITIGATED = range(2)
+QO_ORDER, QO_BUFFER = range(2)  # rows of `State.queue_order`
+AL_BRANCH, AL_EVENT, AL_NEXT = range(3)
+BL_FIRST, BL_LAST = range(2)
+
+#: Mechanism parameters the engine reads, in this order, in `Net.params` (`tasking_boost` is not among them:
+#: compile folds it into the coverage entries' tasked probabilities, `cover_prob_tasked`).
+PARAM_NAMES = (
+    "share_steepness", "trust_gain", "trust_loss", "withhold_noticed", "board_trust_gain",
+    "sanitize_delay_days", "sanitize_quality_loss", "task_days", "product_cycle_days",
+    "fusion_gain", "escalation_quality", "baseline_mitigation", "max_mitigation", "fusion_delay_days",
+)
+(
+    P_STEEP, P_GAIN, P_LOSS, P_NOTICED, P_BOARD_GAIN, P_SAN_DELAY, P_SAN_LOSS, P_TASK_DAYS,
+    P_CYCLE, P_FUSION, P_ESCALATION, P_BASE_MIT, P_MAX_MIT, P_FUSION_DELAY,
+) = range(len(PARAM_NAMES))
+
+#: Counters, in this order, in `Flow.counters`.
+COUNTER_NAMES = (
+    "n_messages", "n_pending", "n_queue", "reports_created", "raw_reports", "assessments", "hops",
+    "delivered", "withheld", "lost", "sanitized", "observations", "observations_reported", "tasks_issued",
+    "consumer_deliveries", "consumer_relevant", "consumer_used", "asifu_to_fc_delivered", "asifu_to_fc_used",
+    "s2_created", "s2_to_g2_delivered", "n_sf_reports", "event_cursor", "indicator_cursor", "overflow",
+    "assessment_log",
+)
+(
+    C_NMSG, C_NPEND, C_NQUEUE, C_CREATED, C_RAW, C_ASSESS, C_HOPS, C_DELIVERED, C_WITHHELD, C_LOST,
+    C_SANITIZED, C_OBS, C_OBS_REPORTED, C_TASKS, C_CONS_DELIV, C_CONS_RELEVANT, C_CONS_USED, C_ASIFU_FC_DELIV,
+    C_ASIFU_FC_USED, C_S2_CREATED, C_S2_G2, C_NSF, C_EVENT_CUR, C_IND_CUR, C_OVERFLOW, C_ASSESS_LOG,
+) = range(len(COUNTER_NAMES))
+
+#: Columns of the per-day record (`State.day_record`, one row per day).
+DAY_COLUMNS = (
+    "events", "severity", "severity_mitigated", "reports_created", "reports_delivered", "reports_dropped",
+    "hops", "fc_warned", "imminent_threats", "mean_trust", "fusion_queue",
+)
+(
+    D_EVENTS, D_SEVERITY, D_SEVERITY_MITIGATED, D_CREATED, D_DELIVERED, D_DROPPED, D_HOPS, D_FC_WARNED,
+    D_IMMINENT_THREATS, D_MEAN_TRUST, D_FUSION_QUEUE,
+) = range(len(DAY_COLUMNS))
+
+
+class Net(NamedTuple):
+    """What the mission and its world are: units, edges, parameters, events (read-only)."""
+
+    ui: np.ndarray
+    uf: np.ndarray
+    ei: np.ndarray
+    ef: np.ndarray
+    adj_ptr: np.ndarray  # [edge type, unit]: CSR offsets of each unit's out-edges of a type
+    params: np.ndarray
+    roles: np.ndarray
+    evi: np.ndarray
+    evf: np.ndarray
+
+
+class Flow(NamedTuple):
+    """What moves: messages, trust, counters, and what consumers and cells come to know."""
+
+    mi: np.ndarray
+    mf: np.ndarray
+    pending: np.ndarray  # binary min-heap of in-flight messages on arrival time
+    pending_time: np.ndarray  # ... and the arrival time of each heap entry
+    counters: np.ndarray
+    edge_counts: np.ndarray  # [edge, EC_*]: hops, delivered (crossed), withheld, sanitized, lost
+    trust: np.ndarray
+    esi: np.ndarray
+    esf: np.ndarray
+    sf_reached: np.ndarray  # per SOLTG/ISR report: SF_REACHED_JMAC, SF_REACHED_U2_OR_ASIFU bits
+    qi: np.ndarray
+    qf: np.ndarray
+    bi: np.ndarray
+
+
+class Static(NamedTuple):
+    """Read-only inputs of a replicate."""
+
+    net: Net
+    cover_ptr: np.ndarray  # [sector * n_domains + domain]: CSR offsets of the sensors covering it
+    cover_prob: np.ndarray  # detection probability at full effort
+    cover_prob_tasked: np.ndarray  # ... and under an open collection task
+    cover_slot: np.ndarray  # the sensor's unit's observer slot in the sector (a column of `observed`)
+    cover_unit: np.ndarray  # the sensor's unit
+    cover_available: np.ndarray  # the day the sensor becomes available
+    cover_group: np.ndarray  # the entry's (unit, cell) pair: its index in `State.task_until`
+    cover_none_bound: np.ndarray  # a lower bound on the chance that no entry from this one on detects
+    unit_sector_ptr: np.ndarray  # CSR offsets of each unit's covered sectors in `unit_sectors`
+    unit_sectors: np.ndarray
+    unit_cell_group: np.ndarray  # [(unit_sector_ptr[unit] + k) * N_DOMAINS + domain]: the group a task hits
+    trust_prior: np.ndarray
+    ind_time: np.ndarray
+    ind_event: np.ndarray
+
+
+class State(NamedTuple):
+    """Everything a replicate changes."""
+
+    flow: Flow
+    day_record: np.ndarray
+    line_severity: np.ndarray  # [mandate line, LS_*]: total, mitigated severity
+    budget: np.ndarray
+    observed: np.ndarray  # [event, observer slot]: that unit already observed the event
+    bf: np.ndarray
+    lanes: np.ndarray  # [branch slot, domain]: 1 = this cell leaves the domain to another board member
+    assessment_log: np.ndarray  # [AL_* (branch, event, next), k]: every assessment in the order made, for boards;
+    # `next` is the branch's next entry (-1: none yet), so a board member's entries are walked directly
+    branch_log: np.ndarray  # [BL_* (first, last), unit]: a branch's first and last entry in the log (-1: none)
+    queue_order: np.ndarray  # scratch for ordering the fusion queue: [QO_* (order, merge buffer), capacity]
+    board_cursor: np.ndarray  # per board edge: the last log entry of its source offered so far (-1: none)
+    task: np.ndarray  # [unit, slot]: the (unit, cell) group a task is on (-1: none, or no coverage there)
+    task_expiry: np.ndarray
+    task_until: np.ndarray  # per (unit, cell) pair that has coverage: latest expiry of its open tasks there
+
+
+def pack_net(arrays: dict, mechanisms: dict) -> dict[str, np.ndarray]:
+    """The scenario's part of the engine's `Net` from a compiled scenario's arrays and mechanisms."""
+
+    def rows(names: tuple[str, ...], dtype: type) -> np.ndarray:
+        return np.array([arrays[name] for name in names], dtype=dtype).reshape(len(names), -1)
+
+    return {
+        "ui": rows(UNIT_INT_ROWS, np.int64),
+        "uf": rows(UNIT_FLOAT_ROWS, np.float64),
+        "ei": rows(EDGE_INT_ROWS, np.int64),
+        "ef": rows(EDGE_FLOAT_ROWS, np.float64),
+        "adj_ptr": arrays["adj_ptr"],
+        "params": np.array([float(mechanisms[name]) for name in PARAM_NAMES]),
+        "roles": np.array(  # in R_* order
+            [arrays["fc"], arrays["asifu"], arrays["jmac"], arrays["rotation_period"], arrays["u2"]], dtype=np.int64
+        ),
+    }
+
+
+def new_state(st: Static, n_branches: int, capacity: int, days: int) -> State:
+    """Fresh state for one replicate."""
+    net = st.net
+    n = net.ui.shape[1]
+    m = net.evf.shape[1]
+    cap = int(capacity)
+    esf = np.zeros((N_EVENT_STATE_ROWS, m))
+    esf[ES_FC_WARNED:] = np.inf
+    # the message, queue and log stores are written before they are read (a slot is filled when it is
+    # taken), so they are left uninitialised: no page of unused capacity is ever touched
+    flow = Flow(
+        mi=np.empty((cap, N_MESSAGE_INT_FIELDS), np.int32),
+        mf=np.empty((cap, N_MESSAGE_FLOAT_FIELDS)),
+        pending=np.empty(cap, np.int32),
+        pending_time=np.empty(cap),
+        counters=np.zeros(len(COUNTER_NAMES), np.int64),
+        edge_counts=np.zeros((net.ei.shape[1], len(EDGE_COUNT_COLUMNS)), np.int64),
+        trust=st.trust_prior.copy(),
+        esi=np.zeros((N_EVENT_STATE_ROWS, m), np.int64),
+        esf=esf,
+        sf_reached=np.empty(cap, np.int8),  # an entry is zeroed when its report is numbered
+        qi=np.empty((N_QUEUE_ROWS, cap), np.int32),
+        qf=np.empty((N_QUEUE_ROWS, cap)),
+        bi=np.zeros((n_branches, m), np.uint8),
+    )
+    bf = np.empty((n_branches, m), np.float32)
+    return State(
+        flow=flow,
+        day_record=np.zeros((days, len(DAY_COLUMNS))),
+        line_severity=np.zeros((N_LINES, 2)),
+        budget=np.zeros(n),
+        observed=np.zeros((m, max(1, int(st.cover_slot.max(initial=0)) + 1)), np.bool_),
+        bf=bf,
+        lanes=np.zeros((n_branches, N_DOMAINS), np.int8),
+        assessment_log=np.empty((3, cap), np.int32),  # rows AL_*
+        branch_log=np.full((2, n), -1, np.int64),  # rows BL_*
+        queue_order=np.empty((2, cap), np.int32),
+        board_cursor=np.full(net.ei.shape[1], -1, np.int64),
+        task=np.full((n, TASK_SLOTS), -1, np.int64),
+        task_expiry=np.full((n, TASK_SLOTS), -1.0),
+        task_until=np.full(int(st.cover_group.max(initial=-1)) + 1, -1.0),
+    )
+
+
+def grow_state(state: State) -> State:
+    """A copy of `state` with twice the message and queue capacity."""
+    fl = state.flow
+
+    def wider(a: np.ndarray) -> np.ndarray:
+        out = np.empty(a.shape[:-1] + (2 * a.shape[-1],), a.dtype)
+        out[..., : a.shape[-1]] = a
+        return out
+
+    def longer(a: np.ndarray) -> np.ndarray:
+        out = np.empty((2 * a.shape[0],) + a.shape[1:], a.dtype)
+        out[: a.shape[0]] = a
+        return out
+
+    flow = fl._replace(
+        mi=longer(fl.mi), mf=longer(fl.mf), pending=wider(fl.pending), pending_time=wider(fl.pending_time),
+        sf_reached=wider(fl.sf_reached),
+        qi=wider(fl.qi), qf=wider(fl.qf),
+    )
+    return state._replace(
+        flow=flow, assessment_log=wider(state.assessment_log), queue_order=wider(state.queue_order)
+    )
+
+
+def capacity(state: State) -> int:
+    """Messages (and queue items, and logged assessments) the state can hold."""
+    return state.flow.mi.shape[0]
+
+
+def used(state: State) -> int:
+    """The fullest of the growable stores."""
+    c = state.flow.counters
+    return int(max(c[C_NMSG], c[C_NQUEUE], c[C_NPEND], c[C_NSF], c[C_ASSESS_LOG]))
+
+
+
+
+#: All of the above but the imports: the engine's vocabulary, re-exported by `missionfit.engine`.
+__all__ = sorted(name for name in dir() if not name.startswith("_") and name not in {"annotations", "NamedTuple", "np"})

@@ -1,0 +1,105 @@
+"""The schedule of a simulated day (ODD §3): the submodels in order, and the batch loop over days."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from missionfit.engine.arrival import process_arrivals
+from missionfit.engine.boards import meet_boards
+from missionfit.engine.collection import collect
+from missionfit.engine.fusion import fuse, refill_budgets
+from missionfit.engine.jit import kernel
+from missionfit.engine.layout import (
+    C_ASSESS_LOG,
+    C_CREATED,
+    C_DELIVERED,
+    C_HOPS,
+    C_LOST,
+    C_NMSG,
+    C_NPEND,
+    C_NQUEUE,
+    C_NSF,
+    C_OVERFLOW,
+    C_WITHHELD,
+    COMMANDER_CHAIN,
+    D_CREATED,
+    D_DELIVERED,
+    D_DROPPED,
+    D_FUSION_QUEUE,
+    D_HOPS,
+    D_MEAN_TRUST,
+    E_DST,
+    E_SRC,
+    HEADROOM_BUSIEST_DAYS,
+    HEADROOM_MARGIN,
+    INTEL,
+)
+from missionfit.engine.outcomes import resolve_outcomes
+from missionfit.engine.rotation import rotate
+from missionfit.engine.tasking import task
+
+#: Turns of transmission and fusion in a day at most (a day's chain of hops and assessments is shorter).
+MAX_FUSION_ROUNDS = 8
+
+
+@kernel
+def step_day(st, s, rng, day):
+    """Run one simulated day and record it; returns False if message or queue capacity ran out.
+
+    Order: rotation, board meetings, tasking, collection and reporting (reports leave at the indicator's
+    time), then transmission and fusion in turns until nothing more arrives before midnight, outcomes.
+    """
+    net, fl = st.net, s.flow
+    c = fl.counters
+    before = (c[C_CREATED], c[C_DELIVERED], c[C_WITHHELD] + c[C_LOST], c[C_HOPS])
+    rotate(st, s, day)
+    meet_boards(st, s, rng, day)
+    task(st, s, rng, day)
+    refill_budgets(st, s)
+    collect(st, s, rng, day)
+    # transmission and fusion alternate until the day's work is done: a current warning can travel
+    # collector -> cells -> commander within the day when channels and capacity allow
+    for _ in range(MAX_FUSION_ROUNDS):
+        process_arrivals(net, fl, rng, day)
+        if fuse(st, s, rng, day) == 0:
+            break
+    process_arrivals(net, fl, rng, day)
+    resolve_outcomes(st, s, day)
+    rec = s.day_record[day]
+    rec[D_CREATED] = c[C_CREATED] - before[0]
+    rec[D_DELIVERED] = c[C_DELIVERED] - before[1]
+    rec[D_DROPPED] = c[C_WITHHELD] + c[C_LOST] - before[2]
+    rec[D_HOPS] = c[C_HOPS] - before[3]
+    # mean trust over the formal reporting edges: the intel and commander-chain edges, which are adjacent
+    # in edge order (edges are sorted by type)
+    n = net.ui.shape[1]
+    total = 0.0
+    first, stop = net.adj_ptr[INTEL, 0], net.adj_ptr[COMMANDER_CHAIN, n]
+    for edge in range(first, stop):
+        total += fl.trust[net.ei[E_SRC, edge], net.ei[E_DST, edge]]
+    rec[D_MEAN_TRUST] = total / (stop - first) if stop > first else np.nan
+    rec[D_FUSION_QUEUE] = c[C_NQUEUE]
+    return c[C_OVERFLOW] == 0
+
+
+@kernel
+def run_days(st, s, rng, first, last, busiest):
+    """Run days `first` .. `last - 1` in one compiled call (the fast path for batch runs).
+
+    Before each day it checks that the growable stores have room for three times the busiest day so far
+    (`busiest` reports a day, at least) plus a fixed margin (`HEADROOM_*`); if not, it stops and returns that day, so
+    the caller can grow the state (`grow_state`) and call again. Returns the first day not run (`last`
+    when done); a day is never cut short, so where it stops does not change any result.
+    """
+    fl = s.flow
+    c = fl.counters
+    cap = fl.mi.shape[0]
+    for day in range(first, last):
+        if day > first:
+            busiest = max(busiest, int(s.day_record[day - 1, D_CREATED]))
+        fullest = max(c[C_NMSG], c[C_NQUEUE], c[C_NPEND], c[C_NSF], c[C_ASSESS_LOG])
+        if fullest + HEADROOM_BUSIEST_DAYS * busiest + HEADROOM_MARGIN > cap:
+            return day
+        if not step_day(st, s, rng, day):
+            return day
+    return last

@@ -1,0 +1,84 @@
+"""Tasking (MODEL.md §3.7): commanders and cells issue collection tasks down their command edges."""
+
+from __future__ import annotations
+
+from missionfit.engine.jit import inlined, kernel
+from missionfit.engine.layout import (
+    C_TASKS,
+    COMMAND,
+    E_DST,
+    N_DOMAINS,
+    P_TASK_DAYS,
+    TASK_SLOTS,
+    U_FOCUS_DOM,
+    U_NSECTORS,
+    U_TASKING,
+)
+from missionfit.engine.pcg64 import random
+
+
+@inlined
+def _pick_bit(mask, width, r):
+    """The `r`-th (uniform r in [0, 1)) set bit of `mask`, or -1 if none is set."""
+    n = 0
+    for b in range(width):
+        n += (mask >> b) & 1
+    if n == 0:
+        return -1
+    pick = int(r * n)
+    for b in range(width):
+        if (mask >> b) & 1:
+            if pick == 0:
+                return b
+            pick -= 1
+    return -1
+
+
+@inlined
+def _refresh_task_until(s, w, group):
+    """Recompute the latest expiry of unit `w`'s open tasks on `group` (nothing for -1)."""
+    if group < 0:
+        return
+    until = -1.0
+    for j in range(TASK_SLOTS):
+        if s.task[w, j] == group and s.task_expiry[w, j] > until:
+            until = s.task_expiry[w, j]
+    s.task_until[group] = until
+
+
+@kernel
+def task(st, s, rng, day):
+    """Commanders and cells issue requests for information down their command edges (MODEL.md §3.7).
+
+    Each day a tasker tasks each subordinate that can collect with probability `tasking_rate`, on a sector
+    the subordinate covers and a PMESII domain of the tasker's focus. p. 395: ASIFU "did not have the
+    authority to send out data collection tasks" to SOLTG and the helicopters; p. 398: African battalions
+    "really have to be tasked". A task lands on the (unit, cell) group of
+    `missionfit.scenario.compiler._task_groups`, whose expiry collection reads.
+    """
+    net, fl = st.net, s.flow
+    t = float(day)
+    for u in range(net.uf.shape[1]):
+        rate = net.uf[U_TASKING, u]
+        if rate <= 0:
+            continue
+        for edge in range(net.adj_ptr[COMMAND, u], net.adj_ptr[COMMAND, u + 1]):
+            w = net.ei[E_DST, edge]
+            n_sec = net.ui[U_NSECTORS, w]
+            if n_sec == 0 or random(rng) >= rate:
+                continue
+            k = st.unit_sector_ptr[w] + int(random(rng) * n_sec)  # the sector: the k-th the unit covers
+            dom = _pick_bit(net.ui[U_FOCUS_DOM, u], N_DOMAINS, random(rng))
+            if dom < 0:
+                continue
+            slot = 0
+            for j in range(TASK_SLOTS):
+                if s.task_expiry[w, j] < s.task_expiry[w, slot]:
+                    slot = j
+            old = s.task[w, slot]
+            group = st.unit_cell_group[k * N_DOMAINS + dom]
+            s.task[w, slot] = group
+            s.task_expiry[w, slot] = t + net.params[P_TASK_DAYS]
+            fl.counters[C_TASKS] += 1
+            _refresh_task_until(s, w, old)
+            _refresh_task_until(s, w, group)

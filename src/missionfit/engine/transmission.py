@@ -1,0 +1,186 @@
+"""Transmission (MODEL.md §3.4): creating messages and sending them across edges, hop by hop."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from missionfit.engine.heap import heap_push
+from missionfit.engine.jit import inlined
+from missionfit.engine.layout import (
+    C_CREATED,
+    C_HOPS,
+    C_LOST,
+    C_NMSG,
+    C_OVERFLOW,
+    C_RAW,
+    C_S2_CREATED,
+    C_SANITIZED,
+    C_WITHHELD,
+    E_AUTHORITY,
+    E_DST,
+    E_LATENCY,
+    E_OK,
+    E_QUALITY,
+    E_SHARE,
+    E_SRC,
+    EC_DELIVERED,
+    EC_HOPS,
+    EC_LOST,
+    EC_SANITIZED,
+    EC_WITHHELD,
+    IN_FLIGHT,
+    LOST,
+    M_AUTHORITY,
+    M_BORN,
+    M_CLASS,
+    M_DST,
+    M_EDGE,
+    M_EVENT,
+    M_HORIZON,
+    M_KIND,
+    M_ORIGIN,
+    M_QUALITY,
+    M_READY,
+    M_SENDER,
+    M_SFROOT,
+    M_STATUS,
+    M_TTL,
+    P_LOSS,
+    P_NOTICED,
+    P_SAN_DELAY,
+    P_SAN_LOSS,
+    P_STEEP,
+    RAW,
+    U_S2,
+    U_SECURITY,
+    U_THRESHOLD,
+    WITHHELD,
+)
+from missionfit.engine.pcg64 import random
+
+
+@inlined
+def new_message(net, fl, event, origin, kind, horizon, quality, klass, born, authority, sfroot):
+    """Number a new message about `event` held by `origin`; returns its row, or -1 (and flags overflow) if full."""
+    k = fl.counters[C_NMSG]
+    if k >= fl.mi.shape[0]:
+        fl.counters[C_OVERFLOW] = 1
+        return -1
+    fl.counters[C_NMSG] = k + 1
+    fl.counters[C_CREATED] += 1
+    if kind == RAW:
+        fl.counters[C_RAW] += 1
+    if net.ui[U_S2, origin]:
+        fl.counters[C_S2_CREATED] += 1
+    mi = fl.mi
+    mi[k, M_EVENT] = event
+    mi[k, M_ORIGIN] = origin
+    mi[k, M_SENDER] = origin
+    mi[k, M_DST] = -1
+    mi[k, M_EDGE] = -1
+    mi[k, M_KIND] = kind
+    mi[k, M_HORIZON] = horizon
+    mi[k, M_CLASS] = klass
+    mi[k, M_STATUS] = IN_FLIGHT
+    mi[k, M_AUTHORITY] = authority
+    mi[k, M_TTL] = 0
+    mi[k, M_SFROOT] = sfroot
+    fl.mf[k, M_QUALITY] = quality
+    fl.mf[k, M_READY] = born
+    fl.mf[k, M_BORN] = born
+    return k
+
+
+@inlined
+def clone_message(net, fl, k):
+    """A copy of message `k` (same content and hops so far) to send on another edge; -1 if full."""
+    mi = fl.mi
+    c = new_message(
+        net, fl, mi[k, M_EVENT], mi[k, M_ORIGIN], mi[k, M_KIND], mi[k, M_HORIZON], fl.mf[k, M_QUALITY],
+        mi[k, M_CLASS], fl.mf[k, M_BORN], mi[k, M_AUTHORITY], mi[k, M_SFROOT],
+    )
+    if c >= 0:
+        mi[c, M_TTL] = mi[k, M_TTL]
+    return c
+
+
+@inlined
+def send(net, fl, rng, k, edge, t):
+    """One hop: message `k` leaves its holder over `edge` at time `t`.
+
+    The three filters of MODEL.md §3.4, in order:
+    1. the sender shares (trust above threshold, lowered by rivalry and the civil-military distance,
+       pp. 394-397), unless a tasking's authority or a directive board overrides its reluctance (p. 395: ASIFU
+       "did not have the authority to send out data collection tasks"; p. 396: the JCB "had no directive
+       powers");
+    2. the receiver may hold the classification, else the sender sanitizes: delay and loss of metadata
+       (p. 400: the "UN-classified" network; only sanitized INTREPs were shared);
+    3. the channel works: latency and loss from both ends' tech level, a missing common language and a
+       procedure mismatch (pp. 398-400).
+
+    The per-edge factors are precomputed per scenario: the sharing multiplier `E_SHARE` by
+    `missionfit.scenario.rivalry.edge_share` (the whole path of rivalry is told there), latency, channel and
+    quality factors by `missionfit.scenario.compiler._send_factors`.
+    """
+    ei, ef, mi, mf = net.ei, net.ef, fl.mi, fl.mf
+    sender = ei[E_SRC, edge]
+    receiver = ei[E_DST, edge]
+    fl.counters[C_HOPS] += 1
+    fl.edge_counts[edge, EC_HOPS] += 1
+    authority = (mi[k, M_AUTHORITY] != 0 and sender == mi[k, M_ORIGIN]) or random(rng) < ef[E_AUTHORITY, edge]
+    if not authority:
+        # p. 394: "intelligence is a trust sport, which you only play with those you trust"
+        gap = fl.trust[sender, receiver] - net.uf[U_THRESHOLD, sender]
+        p_share = ef[E_SHARE, edge] / (1.0 + np.exp(-net.params[P_STEEP] * gap))
+        if random(rng) >= p_share:
+            mi[k, M_STATUS] = WITHHELD
+            fl.counters[C_WITHHELD] += 1
+            fl.edge_counts[edge, EC_WITHHELD] += 1
+            if random(rng) < net.params[P_NOTICED]:
+                # withholding, when noticed, costs the sender the receiver's trust (pp. 395-396)
+                fl.trust[receiver, sender] -= net.params[P_LOSS] * fl.trust[receiver, sender]
+            return
+    latency = ef[E_LATENCY, edge]
+    if mi[k, M_CLASS] > net.ui[U_SECURITY, receiver]:
+        latency += net.params[P_SAN_DELAY]
+        mf[k, M_QUALITY] *= 1.0 - net.params[P_SAN_LOSS]
+        mi[k, M_CLASS] = net.ui[U_SECURITY, receiver]
+        fl.counters[C_SANITIZED] += 1
+        fl.edge_counts[edge, EC_SANITIZED] += 1
+    if random(rng) >= ef[E_OK, edge]:
+        mi[k, M_STATUS] = LOST
+        fl.counters[C_LOST] += 1
+        fl.edge_counts[edge, EC_LOST] += 1
+        return
+    mf[k, M_QUALITY] *= ef[E_QUALITY, edge]
+    mi[k, M_SENDER] = sender
+    mi[k, M_DST] = receiver
+    mi[k, M_EDGE] = edge
+    mi[k, M_TTL] += 1
+    mf[k, M_READY] = t + latency
+    fl.edge_counts[edge, EC_DELIVERED] += 1
+    heap_push(fl, k)
+
+
+@inlined
+def send_along(net, fl, rng, k, holder, etype, t, exclude):
+    """Send message `k` over every out-edge of `holder` of type `etype`, cloning for the second and later.
+
+    Returns how many edges it went out on; 0 leaves `k` untouched.
+    """
+    sent = 0
+    for edge in range(net.adj_ptr[etype, holder], net.adj_ptr[etype, holder + 1]):
+        if net.ei[E_DST, edge] == exclude:
+            continue
+        msg = k if sent == 0 else clone_message(net, fl, k)
+        if msg < 0:
+            return sent
+        send(net, fl, rng, msg, edge, t)
+        sent += 1
+    return sent
+
+
+@inlined
+def out_degree(net, unit, etype):
+    """How many out-edges of type `etype` `unit` has."""
+    return net.adj_ptr[etype, unit + 1] - net.adj_ptr[etype, unit]

@@ -1,0 +1,60 @@
+"""The engine's layout agrees with the scenario vocabulary and with the arrays it packs.
+
+The engine does not import the scenario layer (its codes are plain constants), so these tests are what keeps
+the two in step: a new edge type, domain or mandate line in the schema must move the engine's constants too.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from missionfit import engine
+from missionfit.engine import layout
+from missionfit.scenario.codes import DOMAIN_CODE, EDGE_TYPE_CODE, HORIZON_CODE, LINE_CODE
+
+
+def test_codes_follow_the_schema_order():
+    assert [layout.COMMAND, layout.INTEL, layout.COMMANDER_CHAIN, layout.LIAISON, layout.INFORMAL, layout.BOARD] == [
+        EDGE_TYPE_CODE[t] for t in ("command", "intel", "commander_chain", "liaison", "informal", "board")
+    ]
+    assert [layout.IMMINENT, layout.MID, layout.LONG] == [HORIZON_CODE[h] for h in ("imminent", "mid", "long")]
+    assert layout.SECURITY == LINE_CODE["security"]
+    assert layout.N_DOMAINS == len(DOMAIN_CODE)
+    assert layout.N_LINES == len(LINE_CODE)
+
+
+def test_pack_net_puts_each_role_and_row_where_its_constant_says():
+    n_units, n_edges = 3, 2
+    # every row distinct, so a row packed in the wrong place shows
+    unit_rows, edge_rows = layout.UNIT_INT_ROWS + layout.UNIT_FLOAT_ROWS, layout.EDGE_INT_ROWS + layout.EDGE_FLOAT_ROWS
+    arrays = {name: np.arange(n_units) + 10 * k for k, name in enumerate(unit_rows)}
+    arrays |= {name: np.arange(n_edges) + 100 * k for k, name in enumerate(edge_rows)}
+    arrays |= {"adj_ptr": np.zeros((6, n_units + 1), np.int64), "fc": 7, "asifu": 8, "jmac": 9, "rotation_period": 180,
+               "u2": 11}
+    mechanisms = {name: float(k) for k, name in enumerate(layout.PARAM_NAMES)}
+    net = engine.pack_net(arrays, mechanisms)
+    roles = net["roles"]
+    assert (roles[layout.R_FC], roles[layout.R_ASIFU], roles[layout.R_JMAC]) == (7, 8, 9)
+    assert (roles[layout.R_ROTATION], roles[layout.R_U2]) == (180, 11)
+    np.testing.assert_array_equal(net["ui"][layout.U_SLOT], arrays["branch_slot"])
+    np.testing.assert_array_equal(net["uf"][layout.U_LEAD], arrays["consumer_lead"])
+    np.testing.assert_array_equal(net["ei"][layout.E_DIRECTIVE], arrays["edge_directive"])
+    np.testing.assert_array_equal(net["ef"][layout.E_SHARE], arrays["edge_share"])
+    assert net["params"][layout.P_FUSION_DELAY] == mechanisms["fusion_delay_days"]
+
+
+def test_named_columns_and_rows_name_what_they_index():
+    day = {
+        layout.D_EVENTS: "events", layout.D_SEVERITY: "severity", layout.D_SEVERITY_MITIGATED: "severity_mitigated",
+        layout.D_CREATED: "reports_created", layout.D_DELIVERED: "reports_delivered",
+        layout.D_DROPPED: "reports_dropped", layout.D_HOPS: "hops", layout.D_FC_WARNED: "fc_warned",
+        layout.D_IMMINENT_THREATS: "imminent_threats", layout.D_MEAN_TRUST: "mean_trust",
+        layout.D_FUSION_QUEUE: "fusion_queue",
+    }
+    assert {k: layout.DAY_COLUMNS[k] for k in day} == day and len(day) == len(layout.DAY_COLUMNS)
+    edge = {layout.EC_HOPS: "hops", layout.EC_DELIVERED: "delivered", layout.EC_WITHHELD: "withheld",
+            layout.EC_SANITIZED: "sanitized", layout.EC_LOST: "lost"}
+    assert {k: layout.EDGE_COUNT_COLUMNS[k] for k in edge} == edge and len(edge) == len(layout.EDGE_COUNT_COLUMNS)
+    assert layout.COUNTER_NAMES[layout.C_ASSESS_LOG] == "assessment_log"
+    assert layout.UNIT_INT_ROWS[layout.U_NSECTORS] == "unit_sector_count" and len(layout.UNIT_INT_ROWS) == 14
+    assert layout.UNIT_FLOAT_ROWS[layout.U_LEAD] == "consumer_lead" and len(layout.UNIT_FLOAT_ROWS) == 9
