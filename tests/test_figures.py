@@ -33,7 +33,8 @@ from missionfit.analysis.forest import plot_forest  # noqa: E402
 from missionfit.analysis.io import metric_value  # noqa: E402
 from missionfit.analysis.landscape import plot_fit_landscape  # noqa: E402
 from missionfit.analysis.latency import plot_fc_latency  # noqa: E402
-from missionfit.analysis.network import geo_layout, layered_layout, plot_network, short_label  # noqa: E402
+from missionfit.analysis.layout import geo_layout, layered_layout, short_label  # noqa: E402
+from missionfit.analysis.network import plot_network  # noqa: E402
 from missionfit.analysis.outcomes import goal_table, plot_goal_by_line  # noqa: E402
 from missionfit.analysis.sensitivity import plot_sensitivity  # noqa: E402
 from missionfit.analysis.stats import mean_ci, paired_differences  # noqa: E402

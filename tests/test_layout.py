@@ -25,8 +25,9 @@ ALLOWED = {
     "missionfit.engine": {"missionfit.engine"},
     "missionfit.importers": {"missionfit.importers", "missionfit.scenario", "missionfit.paths"},
     "missionfit.model": {"missionfit.model", "missionfit.engine", "missionfit.scenario", "missionfit.contract"},
-    # figures work on results copied to a laptop: no model, no Mesa, no Hydra
-    "missionfit.analysis": {"missionfit.analysis", "missionfit.contract", "missionfit.paths"},
+    # figures work on results copied to a laptop: no model, no Mesa, no Hydra; the scenario layer (plain Python
+    # and YAML) gives them the mission vocabulary and the interventions' labels
+    "missionfit.analysis": {"missionfit.analysis", "missionfit.contract", "missionfit.paths", "missionfit.scenario"},
 }
 
 

@@ -18,7 +18,7 @@ import yaml
 
 from bit_identity import _canonical
 from missionfit.analysis.coherence import _block_of, _venues, coherence_table
-from missionfit.analysis.network import echelon_levels, minor_units
+from missionfit.analysis.layout import echelon_levels, minor_units
 from missionfit.analysis.style import arm_label, intervention_labels
 from missionfit.model import MissionModel
 from missionfit.model.metrics import flows_table, replicate_metrics
