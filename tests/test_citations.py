@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 
 REPO = Path(__file__).resolve().parents[1]
 PAPER = REPO.parent / "shared" / "reference" / "000_1a2a17a144468052.txt"
@@ -115,19 +116,54 @@ def flatten(path: Path) -> str:
     return " ".join(text.split())
 
 
+def _strings(data: object) -> list[str]:
+    """Every string scalar of a loaded YAML document."""
+    if isinstance(data, str):
+        return [data]
+    if isinstance(data, dict):
+        return [s for k, v in data.items() for s in _strings(k) + _strings(v)]
+    if isinstance(data, list):
+        return [s for v in data for s in _strings(v)]
+    return []
+
+
+def texts(path: Path) -> list[str]:
+    """The running texts of a source file in which quotations are looked for.
+
+    A YAML file is read as its string values one by one plus its comments, so that a quotation is never paired
+    with the double quote that closes a YAML string (`source: "pp. 395-396: rivalry"` then the next line).
+    """
+    if path.suffix != ".yaml":
+        return [flatten(path)]
+    raw = path.read_text(encoding="utf-8")
+    comments: list[list[str]] = [[]]  # blocks of consecutive comment lines; an inline comment is a block of its own
+    for line in raw.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("#"):
+            comments[-1].append(stripped.lstrip("#").strip())
+            continue
+        if comments[-1]:
+            comments.append([])
+        if " #" in line:
+            comments.append([line.split(" #", 1)[1].strip()])
+            comments.append([])
+    blocks = [" ".join(" ".join(block).split()) for block in comments if block]
+    return [" ".join(s.split()) for s in _strings(yaml.safe_load(raw))] + blocks
+
+
 def quotations() -> list[tuple[str, int, int, str]]:
     """(file, first cited page, last cited page, quotation) for every quotation next to its page."""
     found = []
     for pattern in _SOURCES:
         for path in sorted(REPO.glob(pattern)):
-            text = flatten(path)
             name = str(path.relative_to(REPO))
-            for m in _CITE_THEN_QUOTE.finditer(text):
-                first = int(m.group(1))
-                found.append((name, first, int(m.group(2) or first), m.group(4)))
-            for m in _QUOTE_THEN_CITE.finditer(text):
-                first = int(m.group(2))
-                found.append((name, first, int(m.group(3) or first), m.group(1)))
+            for text in texts(path):
+                for m in _CITE_THEN_QUOTE.finditer(text):
+                    first = int(m.group(1))
+                    found.append((name, first, int(m.group(2) or first), m.group(4)))
+                for m in _QUOTE_THEN_CITE.finditer(text):
+                    first = int(m.group(2))
+                    found.append((name, first, int(m.group(3) or first), m.group(1)))
     return found
 
 

@@ -10,6 +10,7 @@ from hydra.errors import ConfigCompositionException
 from omegaconf import OmegaConf
 
 from missionfit.paths import config_dir
+from missionfit.runner.sweep.plan import EACH_AND_ALL, expand_each_and_all
 
 warnings.filterwarnings("ignore", message=r"(?s).*validated against ConfigStore schema with the same name")
 # configs/hydra/launcher/ray.yaml deliberately shadows (and is validated against) the Ray plugin's node.
@@ -121,10 +122,22 @@ def test_experiment_values_win_over_config_yaml(compose_cfg):
     cfg = compose_cfg(["experiment=counterfactuals"], return_hydra_config=True)
     assert cfg.experiment_name == "counterfactuals"
     assert cfg.sim.replicates == 30
-    arms = cfg.hydra.sweeper.params["interventions"]
-    assert arms.count("[") == 10
-    for name in CONTRACT_INTERVENTIONS:
-        assert name in arms
+    assert cfg.hydra.sweeper.params["interventions"] == EACH_AND_ALL
+
+
+def test_each_and_all_stands_for_the_baseline_each_intervention_and_all_combined():
+    (param,) = expand_each_and_all(["interventions=each_and_all"], list(reversed(INTERVENTIONS)))
+    key, _, arms = param.partition("=")
+    assert key == "interventions"
+    singles = [f"[{name}]" for name in INTERVENTIONS]
+    assert arms == ",".join(["[]", *singles, "[" + ",".join(INTERVENTIONS) + "]"])
+    assert set(CONTRACT_INTERVENTIONS) <= set(INTERVENTIONS)
+    # other parameters, and explicit lists, are left as they are
+    assert expand_each_and_all(["fit.cultural=0,1", "interventions=[],[a]"], ["a", "b"]) == [
+        "fit.cultural=0,1",
+        "interventions=[],[a]",
+    ]
+    assert expand_each_and_all(["interventions=each_and_all"], ["a"]) == ["interventions=[],[a]"]
 
 
 @pytest.mark.parametrize(("experiment", "method"), [("fit_grid", "grid"), ("lhs", "lhs"), ("sensitivity", "sobol")])

@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from missionfit.paths import config_dir
 from missionfit.runner.stats import paired_difference
 
 FAST = ["sim.replicates=3", "sim.days=10", "sim.progress=false"]
@@ -251,10 +252,11 @@ def test_counterfactuals_experiment(cli, tmp_path):
         timeout=900,
     )
     assert res.returncode == 0, res.stderr
+    n_interventions = len(list((config_dir() / "interventions").glob("*.yaml")))
     comp = pd.read_parquet(out / "comparison.parquet")
-    assert len(comp["arm"].unique()) == 9 and "all" in set(comp["arm"])
+    assert len(comp["arm"].unique()) == n_interventions + 1 and "all" in set(comp["arm"])
     summary = pd.read_parquet(out / "summary.parquet")
-    assert len(summary) == 10 * 3
+    assert len(summary) == (n_interventions + 2) * 3  # the baseline, each alone, all combined
     assert (summary.groupby("replicate")["events_total"].nunique() == 1).all()
 
 

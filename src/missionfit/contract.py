@@ -1,4 +1,4 @@
-"""The output contract of missionfit (MODEL.md §4), defined once: file names, metric names and kinds, arm keys.
+"""The output contract of missionfit (docs/contract.md), defined once: file names, metric names and kinds, arm keys.
 
 Everything a user's script, a figure or a test may rely on about the files missionfit writes is declared here:
 

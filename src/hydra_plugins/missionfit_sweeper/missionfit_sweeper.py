@@ -59,11 +59,13 @@ class MissionfitSweeper(BasicSweeper):
         super().__init__(max_batch_size=max_batch_size, params=dict(params or {}))
 
     def _job_overrides(self, arguments: list[str]) -> tuple[list[list[str]], list[str], dict[str, Any] | None]:
-        from missionfit.runner.sweep.plan import design_job_overrides
+        from missionfit.runner.sweep.plan import design_job_overrides, expand_each_and_all
 
         assert self.config is not None and self.hydra_context is not None
         params_conf = self._parse_config()
         params_conf.extend(arguments)
+        loader = self.hydra_context.config_loader
+        params_conf = expand_each_and_all(params_conf, loader.get_group_options("interventions"))
         parser = OverridesParser.create(config_loader=self.hydra_context.config_loader)
         overrides = parser.parse_overrides(params_conf)
         swept = [o.get_key_element() for o in overrides if o.is_sweep_override()]

@@ -1,4 +1,4 @@
-"""Analysis and publication figures of missionfit outputs (run and sweep directories, MODEL.md §4).
+"""Analysis and publication figures of missionfit outputs (run and sweep directories, docs/contract.md).
 
 Every plotting function is pure: it takes tidy pandas tables (as read from the output files) and returns
 `(fig, axes)`, drawn in the house style of `missionfit.analysis.style` (journal column or page width,

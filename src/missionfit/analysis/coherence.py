@@ -30,7 +30,7 @@ LEVEL_COLORS = ("#D55E00", "#E6E6E6", "#BDD7E7", "#6BAED6", "#3182BD", "#08519C"
 
 #: Units carry their actor block (`actor_block` in units.parquet, declared per kind in the scenario's
 #: `kind_defaults`). For run directories written before that, the MINUSMA blocks with the unit kinds that
-#: belong to each (MODEL.md §2; Rietjens & Ruffa 2019, Figure 1); kinds not listed fall back on their component
+#: belong to each (docs/ODD.md §2; Rietjens & Ruffa 2019, Figure 1); kinds not listed fall back on their component
 #: (see `actor_block`). The order of this table is also the display order of these blocks.
 ACTOR_BLOCKS: dict[str, tuple[str, ...]] = {
     "Force & sector HQ": ("force_hq", "sector_hq", "u3"),

@@ -1,4 +1,4 @@
-"""Reading run and sweep directories (MODEL.md §4) defensively, without importing the model.
+"""Reading run and sweep directories (docs/contract.md) defensively, without importing the model.
 
 A missing file is `None`, never an exception; an unreadable file raises `InputError` with one line that
 names the file, so that a caller can skip the figure that needed it.

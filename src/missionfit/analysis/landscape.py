@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 
 from missionfit.analysis.style import COLUMN_WIDTH, PAGE_WIDTH, label, new_figure, publication_style
 
-#: The fit knobs of MODEL.md §4, as summary.parquet columns.
+#: The fit knobs of docs/contract.md, as summary.parquet columns.
 FIT_KNOBS = ("fit.strategic", "fit.cultural", "fit.operational")
 
 

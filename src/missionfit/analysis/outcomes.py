@@ -10,7 +10,7 @@ from missionfit.analysis.io import metric_value
 from missionfit.analysis.stats import mean_ci
 from missionfit.analysis.style import COLUMN_WIDTH, LABELS, OKABE_ITO, new_figure, publication_style
 
-#: Mandate lines in display order (MODEL.md §2).
+#: Mandate lines in display order (docs/ODD.md §2).
 LINES = ("security", "protection_of_civilians", "political_process", "state_authority", "humanitarian")
 
 

@@ -103,7 +103,7 @@ EXPERIMENT_QUESTIONS = {
         "and through which intelligence flows, compared with the mission as observed?"
     ),
     "fit_grid": (
-        "Is fit a weakest link (MODEL.md §7, pattern 5): does low fit on any one dimension hold goal "
+        "Is fit a weakest link (docs/ODD.md §1, pattern 5): does low fit on any one dimension hold goal "
         "realization down even when the other two are perfect?"
     ),
     "sensitivity": (

@@ -123,7 +123,7 @@ def paired_differences(
 
     Rows are paired on `pair_on`: the replicate, plus any other swept column (e.g. a fit level) so that
     an arm is compared with the baseline of the same configuration. Replicate *r* of every arm sees the same
-    ground-truth events (MODEL.md §6), so the CI comes from the paired differences.
+    ground-truth events (docs/ODD.md §4.9), so the CI comes from the paired differences.
 
     Args:
         summary: One row per job × replicate.

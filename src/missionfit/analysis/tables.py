@@ -302,7 +302,7 @@ def fit_tables(sweep_dir: Path, out: Path) -> list[Path]:
     grid = pd.DataFrame(rows)
     written = [write_csv(grid, out / "fit_grid.csv")]
 
-    # Weakest link (MODEL.md §7, pattern 5): each knob at its lowest level while the others are at their highest.
+    # Weakest link (docs/ODD.md §1, pattern 5): each knob at its lowest level while the others are at their highest.
     top = {k: grid[k].max() for k in knobs}
     low = {k: grid[k].min() for k in knobs}
     at = lambda levels: grid.loc[(grid[knobs] == pd.Series(levels)).all(axis=1)].iloc[0]  # noqa: E731
@@ -350,7 +350,7 @@ def fit_tables(sweep_dir: Path, out: Path) -> list[Path]:
             source=f"{sweep_dir.name}/{SUMMARY_FILE}",
             caption="Goal realization (\\%, mean over "
             f"{n} replicates) over the fit grid ({setting(cfg)}); 0 = the mission as observed, 1 = ideal fit on "
-            "that dimension. A weakest link (MODEL.md \\S7, pattern 5) would show as low values wherever any "
+            "that dimension. A weakest link (docs/ODD.md \\S7, pattern 5) would show as low values wherever any "
             "one knob is low (see \\texttt{weakest\\_link.csv}). "
             f"Highest cell: {num(100 * corner['goal_realization'])}\\%. Intervals in \\texttt{{fit\\_grid.csv}}.",
             tab_label="tab:fit-grid",

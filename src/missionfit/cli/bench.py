@@ -1,4 +1,4 @@
-"""`missionfit-bench`: time the engine in-process and print one line (MODEL.md §4).
+"""`missionfit-bench`: time the engine in-process and print one line (docs/contract.md).
 
     missionfit units=N days=D replicates=R ms_per_replicate=X hops_per_second=Y
 

@@ -1,4 +1,4 @@
-"""Boards (MODEL.md §3.6): coordination bodies meet, offer assessments and agree on lanes."""
+"""Boards (docs/ODD.md §7.6): coordination bodies meet, offer assessments and agree on lanes."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ from missionfit.engine.transmission import new_message, send
 
 @kernel
 def meet_boards(st, s, rng, day):
-    """Coordination bodies meet (MODEL.md §3.6; p. 396, the weekly JCB).
+    """Coordination bodies meet (docs/ODD.md §7.6; p. 396, the weekly JCB).
 
     At a meeting each member offers the others the assessments it made since the last meeting, and the
     mission-level cells agree on lanes (role clarity, p. 403). A coordinating-only board leaves both to each

@@ -1,4 +1,4 @@
-"""Collection and reporting (MODEL.md §3.2-3.3): units detect indicators and report them."""
+"""Collection and reporting (docs/ODD.md §7.1-3.3): units detect indicators and report them."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ from missionfit.engine.transmission import clone_message, new_message, out_degre
 
 @inlined
 def report(net, fl, rng, u, e, t, tasked):
-    """The reporting decision of MODEL.md §3.3.
+    """The reporting decision of docs/ODD.md §7.2.
 
     A proactive unit reports; an on-request unit reports only when tasked (p. 398: "they really have to be
     tasked"; p. 397: in West-African command culture intelligence is "to find out little things for the
@@ -125,7 +125,7 @@ def next_detection(st, s, rng, e, j, end, t):
 
 @kernel
 def collect(st, s, rng, day):
-    """Units detect the indicators emitted today in the sectors their sensors cover (MODEL.md §3.2).
+    """Units detect the indicators emitted today in the sectors their sensors cover (docs/ODD.md §7.1).
 
     Detection probability comes from the sensor's coverage, its availability date (p. 401: UAV
     accreditation "took the Dutch contingent almost half a year"), the unit's effort (mandate drift, p. 395;

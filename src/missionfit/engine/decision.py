@@ -1,4 +1,4 @@
-"""Decision and use (MODEL.md §3.8): a consumer meets a piece of intelligence and uses it or not."""
+"""Decision and use (docs/ODD.md §7.9): a consumer meets a piece of intelligence and uses it or not."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ from missionfit.engine.pcg64 import random
 
 @inlined
 def decide(net, fl, rng, v, event, horizon, quality, origin, kind, t):
-    """A consumer meets a piece of intelligence and uses it or not (MODEL.md §3.8).
+    """A consumer meets a piece of intelligence and uses it or not (docs/ODD.md §7.9).
 
     It is used when relevant to the consumer's need (mandate line, horizon, sector), timely (arrives before
     the event minus the action lead time) and trusted. p. 394: ASIFU's products "became rather detached

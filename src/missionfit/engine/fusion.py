@@ -1,4 +1,4 @@
-"""Fusion (MODEL.md §3.5): intelligence branches queue what they receive, assess it and disseminate."""
+"""Fusion (docs/ODD.md §7.5): intelligence branches queue what they receive, assess it and disseminate."""
 
 from __future__ import annotations
 
@@ -128,7 +128,7 @@ def refill_budgets(st, s):
 
 @kernel
 def fuse(st, s, rng, day):
-    """Intelligence branches turn what they received into assessments, capacity-limited (MODEL.md §3.5).
+    """Intelligence branches turn what they received into assessments, capacity-limited (docs/ODD.md §7.5).
 
     p. 394: S2, G2 and U2 were "understaffed"; ASIFU "largely maintained its original focus on
     comprehensive intelligence on the mid- and long-term", so a current threat it assesses is, with

@@ -1,4 +1,4 @@
-"""Outcomes (MODEL.md §3.8): the day's events materialize, mitigated or not by the warnings used in time."""
+"""Outcomes (docs/ODD.md §7.9): the day's events materialize, mitigated or not by the warnings used in time."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Rotation (MODEL.md §2): a rotated contingent's relationships fall back to the priors."""
+"""Rotation (docs/ODD.md §2): a rotated contingent's relationships fall back to the priors."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from missionfit.engine.layout import (
 
 @kernel
 def rotate(st, s, day):
-    """Contingents rotate: a rotated unit's relationships fall back to the priors (MODEL.md §2)."""
+    """Contingents rotate: a rotated unit's relationships fall back to the priors (docs/ODD.md §2)."""
     net, trust = st.net, s.flow.trust
     period = net.roles[R_ROTATION]
     n = net.ui.shape[1]

@@ -1,4 +1,4 @@
-"""Tasking (MODEL.md §3.7): commanders and cells issue collection tasks down their command edges."""
+"""Tasking (docs/ODD.md §7.7): commanders and cells issue collection tasks down their command edges."""
 
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ def _refresh_task_until(s, w, group):
 
 @kernel
 def task(st, s, rng, day):
-    """Commanders and cells issue requests for information down their command edges (MODEL.md §3.7).
+    """Commanders and cells issue requests for information down their command edges (docs/ODD.md §7.7).
 
     Each day a tasker tasks each subordinate that can collect with probability `tasking_rate`, on a sector
     the subordinate covers and a PMESII domain of the tasker's focus. p. 395: ASIFU "did not have the

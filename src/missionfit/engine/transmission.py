@@ -1,4 +1,4 @@
-"""Transmission (MODEL.md §3.4): creating messages and sending them across edges, hop by hop."""
+"""Transmission (docs/ODD.md §7.3): creating messages and sending them across edges, hop by hop."""
 
 from __future__ import annotations
 
@@ -108,7 +108,7 @@ def clone_message(net, fl, k):
 def send(net, fl, rng, k, edge, t):
     """One hop: message `k` leaves its holder over `edge` at time `t`.
 
-    The three filters of MODEL.md §3.4, in order:
+    The three filters of docs/ODD.md §7.3, in order:
     1. the sender shares (trust above threshold, lowered by rivalry and the civil-military distance,
        pp. 394-397), unless a tasking's authority or a directive board overrides its reluctance (p. 395: ASIFU
        "did not have the authority to send out data collection tasks"; p. 396: the JCB "had no directive

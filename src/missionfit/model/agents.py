@@ -1,6 +1,6 @@
 """The units of a mission as Mesa agents.
 
-One agent per organizational unit (MODEL.md §2). An agent carries the unit's identity and every attribute
+One agent per organizational unit (docs/ODD.md §2). An agent carries the unit's identity and every attribute
 as resolved from the scenario (after interventions and fit knobs), and exposes its live state (trust,
 reports, open tasks) from the model's engine. The engine (`missionfit.engine`) runs the daily processes of
 all units at once for speed; the agents remain the units the model is made of, what the browser view and

@@ -1,4 +1,4 @@
-"""Metrics of one finished replicate (MODEL.md §4), and its tidy tables.
+"""Metrics of one finished replicate (docs/contract.md), and its tidy tables.
 
 Undefined shares (no denominator, e.g. no ASIFU in a generic scenario) are NaN, never a made-up 0.
 """
@@ -36,7 +36,7 @@ def counters(model: MissionModel) -> dict[str, int]:
 def replicate_metrics(model: MissionModel) -> dict[str, Any]:
     """Every metric of the output contract for one replicate (shares in [0, 1], or NaN if undefined).
 
-    Definitions (MODEL.md §3.8 and §4):
+    Definitions (docs/ODD.md §7.9 and §4.11):
         goal_realization_by_line[l]: severity-weighted share of line l's materialized events mitigated.
         goal_realization: mean of the lines weighted by the scenario's mandate weights (lines with events).
         fc_current_warning_rate: imminent security threats for which the FC received a current warning

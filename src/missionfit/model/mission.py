@@ -16,7 +16,7 @@ WORLD_STREAM, BEHAVIOUR_STREAM = 0, 1
 
 
 def replicate_seed_sequence(seed: int, replicate: int) -> np.random.SeedSequence:
-    """The seed sequence of replicate `replicate` of an experiment seeded with `seed` (MODEL.md §6)."""
+    """The seed sequence of replicate `replicate` of an experiment seeded with `seed` (docs/ODD.md §4.9)."""
     return np.random.SeedSequence(entropy=int(seed), spawn_key=(int(replicate),))
 
 

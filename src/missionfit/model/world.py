@@ -1,6 +1,6 @@
 """The ground truth: a stochastic stream of events in the area of operations, and their indicators.
 
-MODEL.md §2 (ground truth) and §6: the stream is drawn from its own generator, apart from every
+docs/ODD.md §2 (ground truth) and §4.9: the stream is drawn from its own generator, apart from every
 behavioural stream, so replicate r of any configuration of the same scenario meets the same world (common
 random numbers). It depends only on the sectors and event types of the scenario, on the horizon in days
 and on the world seed: fit knobs, interventions and mechanism parameters never touch it.

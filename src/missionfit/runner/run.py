@@ -1,6 +1,6 @@
 """Run one configuration: build the scenario and run its replicates (`missionfit.api`), write the run directory.
 
-Files (MODEL.md §4): `replicates.parquet`, `timeseries.parquet`, `flows.parquet`, `units.parquet`,
+Files (docs/contract.md): `replicates.parquet`, `timeseries.parquet`, `flows.parquet`, `units.parquet`,
 `fc_latency.parquet`, `config.yaml`, `provenance.json` and, last, `metrics.json`. Each is written atomically,
 so a directory holding `metrics.json` is a complete run.
 """

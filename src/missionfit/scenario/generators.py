@@ -1,6 +1,6 @@
 """Generic, mission-agnostic structures of any size: a `hierarchy` and an `edge` organization.
 
-They exist for method work and scaling (MODEL.md §5). The hierarchy is the classic staff pyramid
+They exist for method work and scaling (docs/scenarios.md). The hierarchy is the classic staff pyramid
 (collectors report up intelligence branches to one commander), the edge organization is the flat,
 peer-to-peer alternative of Alberts and Hayes's "Power to the Edge" studied with ELICIT. Both are written
 into the scenario mapping as ordinary units and edges, so the engine treats them like any mission.

@@ -31,7 +31,7 @@ DOMAINS = ("political", "military", "economic", "social", "infrastructure", "inf
 #: Time horizons of events and of intelligence products.
 HORIZONS = ("imminent", "mid", "long")
 
-#: Relation types of the command structure (MODEL.md §2).
+#: Relation types of the command structure (docs/ODD.md §2).
 EDGE_TYPES = ("command", "intel", "commander_chain", "liaison", "informal", "board")
 
 #: Components of a mission.
@@ -96,7 +96,7 @@ class SensorSpec:
 
 @dataclass
 class ConsumerSpec:
-    """A decision-maker responsible for mandate lines (MODEL.md §2, consumers and mandate lines).
+    """A decision-maker responsible for mandate lines (docs/ODD.md §2, consumers and mandate lines).
 
     Attributes:
         lines: Mandate lines it is responsible for.
@@ -373,7 +373,7 @@ class InterventionSpec:
 
 @dataclass
 class FitSpec:
-    """Fit knobs: 0 = the scenario as observed, 1 = ideal fit on that dimension (MODEL.md §4)."""
+    """Fit knobs: 0 = the scenario as observed, 1 = ideal fit on that dimension (docs/contract.md)."""
 
     strategic: float = 0.0
     cultural: float = 0.0
@@ -415,7 +415,7 @@ class MechanismSpec:
     format_boost: float = 0.5
     escalation_quality: float = 0.6
     staffing_gap: float = 1.0
-    # decision and outcome (MODEL.md §3.8)
+    # decision and outcome (docs/ODD.md §7.9)
     baseline_mitigation: float = 0.05
     max_mitigation: float = 0.75
     # ideal values reached at fit = 1

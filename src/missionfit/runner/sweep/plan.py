@@ -28,6 +28,33 @@ from missionfit.runner.validate import (
     unknown_group_option,
 )
 
+#: A value of `interventions` in a sweep that stands for the baseline, each intervention alone, and all combined,
+#: from whatever the `interventions` config group holds (a user's `--config-dir` included): a new intervention is
+#: then one new YAML file, with no list to update (`configs/experiment/counterfactuals.yaml`).
+EACH_AND_ALL = "each_and_all"
+
+
+def expand_each_and_all(params: Sequence[str], options: Sequence[str]) -> list[str]:
+    """Replace `interventions=each_and_all` in sweep parameters by the arms it stands for.
+
+    Args:
+        params: Sweep parameters as `key=value` strings (`hydra.sweeper.params` and the command line's).
+        options: The names of the `interventions` config group, in any order.
+
+    Returns:
+        The parameters, with `interventions=[],[a],[b],...,[a,b,...]` in place of the token (names sorted; no
+        combined arm when there is only one intervention).
+    """
+    names = sorted(options)
+    arms = ["[]", *(f"[{n}]" for n in names)] + ([f"[{','.join(names)}]"] if len(names) > 1 else [])
+    out = []
+    for param in params:
+        key, sep, value = param.partition("=")
+        if sep and key.strip() == "interventions" and value.strip() == EACH_AND_ALL:
+            param = f"{key}={','.join(arms)}"
+        out.append(param)
+    return out
+
 
 def design_from_cfg(cfg: DictConfig) -> Design:
     """Build the design of a config's `design` node (deterministic: the sweeper and every job agree).
