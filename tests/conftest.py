@@ -18,6 +18,25 @@ from missionfit.runner.config import register_configs
 ROOT = Path(__file__).resolve().parents[1]
 PY = sys.executable
 
+#: Files that are not part of the repository (the source paper, the Geo-PKO v2.3 rows, the naive Mesa reference
+#: of the benchmark) live next to the checkout in `../shared`, or where MISSIONFIT_SHARED_DIR points (a worktree
+#: or a clone elsewhere).
+SHARED_DIR = Path(os.environ.get("MISSIONFIT_SHARED_DIR") or ROOT.parent / "shared")
+#: Set by CI (`.ci/run`): a test marked `needs_shared` fails instead of skipping when its file is missing, so
+#: that the checks against the paper and the Geo-PKO data cannot silently stop running.
+REQUIRE_SHARED = os.environ.get("MISSIONFIT_REQUIRE_SHARED", "") not in ("", "0")
+
+
+def pytest_runtest_setup(item):
+    """Skip (or, under MISSIONFIT_REQUIRE_SHARED=1, fail) a `needs_shared` test whose shared file is missing."""
+    for mark in item.iter_markers("needs_shared"):
+        missing = [rel for rel in mark.args if not (SHARED_DIR / rel).exists()]
+        if missing:
+            reason = f"shared file(s) not found under {SHARED_DIR}: {', '.join(missing)}"
+            if REQUIRE_SHARED:
+                pytest.fail(f"{reason} (MISSIONFIT_REQUIRE_SHARED is set)", pytrace=False)
+            pytest.skip(f"{reason} (set MISSIONFIT_SHARED_DIR to where they are)")
+
 
 @pytest.fixture(autouse=True, scope="session")
 def _register_configs():

@@ -86,8 +86,7 @@ def test_every_scenario_intervention_pair_composes(compose_cfg, scenario, interv
 def test_minusma_with_every_intervention_builds(compose_cfg, scenario):
     from missionfit.scenario import build_scenario
 
-    if not INTERVENTIONS:
-        pytest.skip("no intervention files yet")
+    assert INTERVENTIONS, f"no intervention files in {CONFIGS / 'interventions'}"
     cfg = compose_cfg([f"scenario={scenario}", f"interventions=[{','.join(INTERVENTIONS)}]"])
     plain = OmegaConf.to_container(cfg, resolve=True)
     compiled = build_scenario(
@@ -101,9 +100,7 @@ def test_minusma_with_every_intervention_builds(compose_cfg, scenario):
 
 def test_contract_interventions_exist():
     missing = [n for n in CONTRACT_INTERVENTIONS if n not in INTERVENTIONS]
-    if len(missing) == len(CONTRACT_INTERVENTIONS):
-        pytest.skip("intervention files not written yet")
-    assert not missing
+    assert not missing, f"contract interventions without a file in {CONFIGS / 'interventions'}: {missing}"
 
 
 @pytest.mark.parametrize("experiment", EXPERIMENTS)

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+import copy
 import warnings
+from functools import cache
 from pathlib import Path
 
+import numpy as np
 import pytest
 import yaml
 from omegaconf import OmegaConf
 
+from conftest import SHARED_DIR
 from missionfit.cli import import_geopko
 from missionfit.importers import geopko
+from missionfit.scenario import build_scenario
 from missionfit.scenario.schema import InterventionSpec, ScenarioSpec, UnitSpec
 
 REPO = Path(__file__).resolve().parents[1]
-#: The shared Geo-PKO v2.3 MINUSMA files live next to the repository (``../shared/data/geopko``).
-GEOPKO_DIR = REPO.parent / "shared" / "data" / "geopko"
+#: The shared Geo-PKO v2.3 MINUSMA files live next to the repository (``../shared/data/geopko``): the tests of
+#: the real rows skip without them and fail in CI (conftest.py, MISSIONFIT_REQUIRE_SHARED).
+GEOPKO_DIR = SHARED_DIR / "data" / "geopko"
 SCENARIO_DIR = REPO / "configs" / "scenario"
 INTERVENTION_DIR = REPO / "configs" / "interventions"
 YEARS = (2014, 2015, 2018)
@@ -30,9 +36,8 @@ INTERVENTIONS = (
     "uav_fast_accreditation",
 )
 
-needs_geopko = pytest.mark.skipif(
-    not (GEOPKO_DIR / "TCCMap_v.2.3_MINUSMA.csv").is_file(),
-    reason=f"Geo-PKO v2.3 MINUSMA files not found at {GEOPKO_DIR} (shared data not mounted)",
+needs_geopko = pytest.mark.needs_shared(
+    *(f"data/geopko/{table}_v.2.3_MINUSMA.csv" for table in ("TCCMap", "TTMap", "FrontMap"))
 )
 
 TCC = """mission,year,location,latitude,longitude,No.TCC,year.overview
@@ -255,10 +260,16 @@ def test_front_map_hq_locations_agree_with_sector_table(year: int):
 # the MINUSMA scenario files
 
 
-def _scenario(year: int) -> dict:
+@cache
+def _parsed_scenario(year: int) -> dict:
+    """A scenario file through its schema, parsed once per test process (OmegaConf's parser is slow)."""
     path = SCENARIO_DIR / f"minusma_{year}.yaml"
     cfg = OmegaConf.merge(OmegaConf.structured(ScenarioSpec), OmegaConf.load(path))
     return OmegaConf.to_container(cfg)
+
+
+def _scenario(year: int) -> dict:
+    return copy.deepcopy(_parsed_scenario(year))  # building may change the dict it is given
 
 
 def _intervention(name: str) -> dict:
@@ -318,31 +329,54 @@ def test_scenario_file_is_consistent(year: int):
     assert asifu_boss == ({"u2"} if year >= 2018 else {"force_hq"})
 
 
-def _builder():
-    scenario_mod = pytest.importorskip("missionfit.scenario")
-    build = getattr(scenario_mod, "build_scenario", None)
-    if build is None:
-        pytest.skip("missionfit.scenario.build_scenario not available")
-    return build
+def _units_added(name: str, year: int) -> int:
+    """Units an intervention adds: three liaison-officer teams; the JCB where the year has none."""
+    return {"liaison_officers": 3, "jcb_directive": 0 if year >= 2015 else 1}.get(name, 0)
+
+
+#: What a year already has, its intervention cannot add: the UAVs are accredited from 2015 on (docs/scenarios.md),
+#: and 2018 is 2015 with U2 and ASIFU integrated.
+ALREADY_IN_THE_YEAR = {("uav_fast_accreditation", 2015), ("uav_fast_accreditation", 2018), ("integrate_u2_asifu", 2018)}
+
+
+def _changed_arrays(a, b) -> list[str]:
+    """Names of the compiled arrays that differ between two builds of a scenario (any shape or value)."""
+    changed = []
+    for key in sorted(set(a.arrays) | set(b.arrays)):
+        x, y = a.arrays.get(key), b.arrays.get(key)
+        if isinstance(x, np.ndarray) or isinstance(y, np.ndarray):
+            same = np.array_equal(np.asarray(x), np.asarray(y), equal_nan=True)
+        else:
+            same = repr(x) == repr(y)
+        if not same:
+            changed.append(key)
+    return changed
 
 
 @pytest.mark.parametrize("year", YEARS)
 def test_scenario_with_all_interventions_builds(year: int):
-    build = _builder()
-    base = build(_scenario(year))
-    everything = build(_scenario(year), interventions={n: _intervention(n) for n in INTERVENTIONS})
-    # three liaison-officer teams, plus the JCB where the year has none
-    assert everything.n_units == base.n_units + 3 + (0 if year >= 2015 else 1)
+    base = build_scenario(_scenario(year))
+    everything = build_scenario(_scenario(year), interventions={n: _intervention(n) for n in INTERVENTIONS})
+    assert everything.n_units == base.n_units + sum(_units_added(n, year) for n in INTERVENTIONS)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("year", YEARS)
 def test_each_intervention_applies_alone(year: int):
-    build = _builder()
-    base = build(_scenario(year))
+    """Each intervention, alone, adds exactly its units and changes what the engine runs (no silent no-op patch),
+    except where the year already has what it brings."""
+    base = build_scenario(_scenario(year))
     for name in INTERVENTIONS:
-        compiled = build(_scenario(year), interventions={name: _intervention(name)})
-        assert compiled.n_units >= base.n_units, name
+        compiled = build_scenario(_scenario(year), interventions={name: _intervention(name)})
+        assert compiled.n_units == base.n_units + _units_added(name, year), name
+        changed = _changed_arrays(base, compiled) + [
+            k for k in set(base.mechanisms) | set(compiled.mechanisms)
+            if base.mechanisms.get(k) != compiled.mechanisms.get(k)
+        ]
+        if (name, year) in ALREADY_IN_THE_YEAR:
+            assert not changed, f"{name} was expected to change nothing in minusma_{year}: {changed}"
+        else:
+            assert changed, f"{name} changes nothing in minusma_{year}"
 
 
 def test_intervention_files_have_package_line_and_source():

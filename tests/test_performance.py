@@ -12,11 +12,11 @@ import gc
 import re
 import sys
 import tracemalloc
-from pathlib import Path
 
 import numpy as np
 import pytest
 
+from conftest import SHARED_DIR
 from missionfit import engine
 from missionfit.cli import bench
 from missionfit.model import MissionModel
@@ -24,7 +24,8 @@ from missionfit.model.replicate import run_replicate
 from missionfit.model.world import stable_argsort
 from model_runs import compiled
 
-NAIVE = Path(__file__).resolve().parents[2] / "shared" / "bench" / "naive_mesa_reference.py"
+NAIVE_FILE = "bench/naive_mesa_reference.py"
+NAIVE = SHARED_DIR / NAIVE_FILE
 LINE = re.compile(
     r"^missionfit units=(\d+) days=(\d+) replicates=(\d+) ms_per_replicate=(\d+\.\d) hops_per_second=(\d+)$"
 )
@@ -48,7 +49,7 @@ def test_bench_prints_the_contract_line(capsys):
     assert float(m[4]) > 0 and int(m[5]) > 0
 
 
-@pytest.mark.skipif(not NAIVE.exists(), reason="naive reference not present")
+@pytest.mark.needs_shared(NAIVE_FILE)
 def test_bench_naive_prints_both_lines_and_the_ratio(capsys):
     assert bench.main(["--days", "10", "--replicates", "1", "--repeats", "1", "--naive", str(NAIVE)]) == 0
     out = capsys.readouterr().out.splitlines()

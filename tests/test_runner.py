@@ -8,8 +8,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import ROOT
-
 CONTRACT_METRICS = [
     "goal_realization",
     "goal_realization_by_line",
@@ -38,7 +36,6 @@ RUN_FILES = [
     "config.yaml",
     "provenance.json",
 ]
-HAS_MINUSMA = (ROOT / "configs" / "scenario" / "minusma_2015.yaml").is_file()
 
 
 def only_run_dir(base: Path) -> Path:
@@ -112,7 +109,6 @@ def check_run_dir(run: Path, replicates: int) -> dict:
     return metrics
 
 
-@pytest.mark.skipif(not HAS_MINUSMA, reason="configs/scenario/minusma_2015.yaml not written yet")
 def test_no_arguments_runs_minusma_2015(cli, tmp_path):
     res = cli()
     assert res.returncode == 0, res.stderr
