@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import os
 import subprocess
 import sys
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 from hydra import compose, initialize_config_dir
 from hydra.core.global_hydra import GlobalHydra
+from omegaconf import DictConfig
 
 from missionfit.paths import config_dir
 from missionfit.runner.config import register_configs
@@ -105,17 +107,29 @@ def user_config_dir(tmp_path) -> Path:
     return d
 
 
+#: Configs composed from the repository's config dir, by (overrides, return_hydra_config): composing parses the
+#: scenario's YAML with OmegaConf's pure-Python loader and merges it into the schema, seconds for a MINUSMA year,
+#: and several tests compose the same selection. Each caller gets its own copy, free to change.
+_COMPOSED: dict[tuple[tuple[str, ...], bool], DictConfig] = {}
+
+
 @pytest.fixture()
 def compose_cfg():
     """Compose the app's config like `missionfit` does (optionally with an extra config dir)."""
 
     def _compose(overrides=(), extra_dir: Path | None = None, return_hydra_config: bool = False):
         ov = list(overrides)
+        key = (tuple(ov), return_hydra_config)
+        if extra_dir is None and key in _COMPOSED:
+            return copy.deepcopy(_COMPOSED[key])
         if extra_dir is not None:
             ov.insert(0, f"hydra.searchpath=[file://{extra_dir}]")
         GlobalHydra.instance().clear()
         with initialize_config_dir(config_dir=str(config_dir()), version_base="1.3"):
-            return compose(config_name="config", overrides=ov, return_hydra_config=return_hydra_config)
+            cfg = compose(config_name="config", overrides=ov, return_hydra_config=return_hydra_config)
+        if extra_dir is None:
+            _COMPOSED[key] = copy.deepcopy(cfg)
+        return cfg
 
     yield _compose
     GlobalHydra.instance().clear()

@@ -15,6 +15,7 @@ import tracemalloc
 
 import numpy as np
 import pytest
+import yaml
 
 from conftest import SHARED_DIR
 from missionfit import engine
@@ -22,6 +23,7 @@ from missionfit.cli import bench
 from missionfit.model import MissionModel
 from missionfit.model.replicate import run_replicate
 from missionfit.model.world import stable_argsort
+from missionfit.scenario.loading import load, scenario_file
 from model_runs import compiled
 
 NAIVE_FILE = "bench/naive_mesa_reference.py"
@@ -110,7 +112,9 @@ def test_work_grows_linearly_with_units():
 
 def test_more_than_63_sectors_run():
     """Tasking picks from a list of covered sectors, so a mission may have any number of sectors."""
-    sc = compiled("hierarchy", n_units=1700)  # 68 sectors of about 25 units
+    # 68 sectors of 4 - 5 units (not 1700 units at the default 25 a sector: the sector count is what matters)
+    generator = {**yaml.safe_load(scenario_file("hierarchy").read_text(encoding="utf-8"))["generator"], "sectors": 68}
+    sc = load("hierarchy", overrides={"n_units": 300, "generator": generator})
     assert len(sc.sectors) > 63
     m = MissionModel(scenario=sc, seed=0, replicate=0, days=5)
     m.run()
