@@ -16,6 +16,9 @@ warnings.filterwarnings("ignore", message=r"(?s).*validated against ConfigStore 
 pytestmark = pytest.mark.filterwarnings(r"ignore:(?s).*validated against ConfigStore schema:UserWarning")
 
 CONFIGS = config_dir()
+#: For tests of the Hydra, experiment and launcher configs, where the scenario does not matter: the generated
+#: hierarchy's file is a few lines, while composing a MINUSMA year parses and checks a hundred units.
+ANY_SCENARIO = "scenario=hierarchy"
 SCENARIOS = sorted(p.stem for p in (CONFIGS / "scenario").glob("*.yaml"))
 INTERVENTIONS = sorted(p.stem for p in (CONFIGS / "interventions").glob("*.yaml"))
 EXPERIMENTS = sorted(p.stem for p in (CONFIGS / "experiment").glob("*.yaml"))
@@ -49,7 +52,7 @@ def test_default_config_keys(compose_cfg):
 
 
 def test_hydra_dirs_do_not_collide(compose_cfg):
-    cfg = compose_cfg(return_hydra_config=True)
+    cfg = compose_cfg([ANY_SCENARIO], return_hydra_config=True)
     raw = OmegaConf.to_container(cfg.hydra, resolve=False)
     assert "%f" in raw["run"]["dir"] and raw["run"]["dir"].startswith("results/runs/")
     assert "%f" in raw["sweep"]["dir"] and "${experiment_name}" in raw["sweep"]["dir"]
@@ -105,13 +108,13 @@ def test_contract_interventions_exist():
 
 @pytest.mark.parametrize("experiment", EXPERIMENTS)
 def test_every_experiment_composes(compose_cfg, experiment):
-    cfg = compose_cfg([f"experiment={experiment}"], return_hydra_config=True)
+    cfg = compose_cfg([ANY_SCENARIO, f"experiment={experiment}"], return_hydra_config=True)
     assert cfg.experiment_name.startswith(experiment.split("_")[0][:4]) or cfg.experiment_name
     assert str(cfg.hydra.sweep.dir).startswith(f"results/sweeps/{cfg.experiment_name}_")
 
 
 def test_experiment_values_win_over_config_yaml(compose_cfg):
-    cfg = compose_cfg(["experiment=counterfactuals"], return_hydra_config=True)
+    cfg = compose_cfg([ANY_SCENARIO, "experiment=counterfactuals"], return_hydra_config=True)
     assert cfg.experiment_name == "counterfactuals"
     assert cfg.sim.replicates == 30
     arms = cfg.hydra.sweeper.params["interventions"]
@@ -124,7 +127,7 @@ def test_experiment_values_win_over_config_yaml(compose_cfg):
 def test_design_experiments(compose_cfg, experiment, method):
     from missionfit.runner.sweep import design_from_cfg
 
-    cfg = compose_cfg([f"experiment={experiment}"])
+    cfg = compose_cfg([ANY_SCENARIO, f"experiment={experiment}"])
     assert cfg.design.method == method
     design = design_from_cfg(cfg)
     if method == "grid":
@@ -137,7 +140,7 @@ def test_design_experiments(compose_cfg, experiment, method):
 def test_sensitivity_morris(compose_cfg):
     from missionfit.runner.sweep import design_from_cfg
 
-    cfg = compose_cfg(["experiment=sensitivity", "sensitivity.method=morris", "sensitivity.n=4"])
+    cfg = compose_cfg([ANY_SCENARIO, "experiment=sensitivity", "sensitivity.method=morris", "sensitivity.n=4"])
     assert cfg.design.method == "morris"
     assert cfg.experiment_name == "sensitivity_morris"
     assert design_from_cfg(cfg).X.shape == (4 * 4, 3)
@@ -154,7 +157,7 @@ def test_sensitivity_morris(compose_cfg):
     ],
 )
 def test_launchers_compose(compose_cfg, launcher, target):
-    cfg = compose_cfg([f"hydra/launcher={launcher}"], return_hydra_config=True)
+    cfg = compose_cfg([ANY_SCENARIO, f"hydra/launcher={launcher}"], return_hydra_config=True)
     assert cfg.hydra.launcher._target_.endswith(target)
     if launcher == "ray":
         assert cfg.hydra.launcher.ray.init.include_dashboard is False
@@ -215,6 +218,6 @@ def test_every_scenario_passes_the_unit_schema(compose_cfg):
 
 def test_schema_rejects_bad_override(compose_cfg):
     with pytest.raises(ConfigCompositionException):
-        compose_cfg(["sim.days=many"])
+        compose_cfg([ANY_SCENARIO, "sim.days=many"])
     with pytest.raises(ConfigCompositionException):
-        compose_cfg(["fit.cultural=high"])
+        compose_cfg([ANY_SCENARIO, "fit.cultural=high"])
