@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import os
 import subprocess
 import sys
@@ -11,12 +12,32 @@ from pathlib import Path
 import pytest
 from hydra import compose, initialize_config_dir
 from hydra.core.global_hydra import GlobalHydra
+from omegaconf import DictConfig
 
 from missionfit.paths import config_dir
 from missionfit.runner.config import register_configs
 
 ROOT = Path(__file__).resolve().parents[1]
 PY = sys.executable
+
+#: Files that are not part of the repository (the source paper, the Geo-PKO v2.3 rows, the naive Mesa reference
+#: of the benchmark) live next to the checkout in `../shared`, or where MISSIONFIT_SHARED_DIR points (a worktree
+#: or a clone elsewhere).
+SHARED_DIR = Path(os.environ.get("MISSIONFIT_SHARED_DIR") or ROOT.parent / "shared")
+#: Set by CI (`.ci/run`): a test marked `needs_shared` fails instead of skipping when its file is missing, so
+#: that the checks against the paper and the Geo-PKO data cannot silently stop running.
+REQUIRE_SHARED = os.environ.get("MISSIONFIT_REQUIRE_SHARED", "") not in ("", "0")
+
+
+def pytest_runtest_setup(item):
+    """Skip (or, under MISSIONFIT_REQUIRE_SHARED=1, fail) a `needs_shared` test whose shared file is missing."""
+    for mark in item.iter_markers("needs_shared"):
+        missing = [rel for rel in mark.args if not (SHARED_DIR / rel).exists()]
+        if missing:
+            reason = f"shared file(s) not found under {SHARED_DIR}: {', '.join(missing)}"
+            if REQUIRE_SHARED:
+                pytest.fail(f"{reason} (MISSIONFIT_REQUIRE_SHARED is set)", pytrace=False)
+            pytest.skip(f"{reason} (set MISSIONFIT_SHARED_DIR to where they are)")
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -86,17 +107,29 @@ def user_config_dir(tmp_path) -> Path:
     return d
 
 
+#: Configs composed from the repository's config dir, by (overrides, return_hydra_config): composing parses the
+#: scenario's YAML with OmegaConf's pure-Python loader and merges it into the schema, seconds for a MINUSMA year,
+#: and several tests compose the same selection. Each caller gets its own copy, free to change.
+_COMPOSED: dict[tuple[tuple[str, ...], bool], DictConfig] = {}
+
+
 @pytest.fixture()
 def compose_cfg():
     """Compose the app's config like `missionfit` does (optionally with an extra config dir)."""
 
     def _compose(overrides=(), extra_dir: Path | None = None, return_hydra_config: bool = False):
         ov = list(overrides)
+        key = (tuple(ov), return_hydra_config)
+        if extra_dir is None and key in _COMPOSED:
+            return copy.deepcopy(_COMPOSED[key])
         if extra_dir is not None:
             ov.insert(0, f"hydra.searchpath=[file://{extra_dir}]")
         GlobalHydra.instance().clear()
         with initialize_config_dir(config_dir=str(config_dir()), version_base="1.3"):
-            return compose(config_name="config", overrides=ov, return_hydra_config=return_hydra_config)
+            cfg = compose(config_name="config", overrides=ov, return_hydra_config=return_hydra_config)
+        if extra_dir is None:
+            _COMPOSED[key] = copy.deepcopy(cfg)
+        return cfg
 
     yield _compose
     GlobalHydra.instance().clear()

@@ -1,4 +1,8 @@
-"""Cached model runs shared by the model tests (a plain module, not a test file)."""
+"""Cached model runs shared by the model tests (a plain module, not a test file).
+
+Each test process builds a configuration once and runs each (configuration, replicate) once: the pattern,
+intervention, model and performance tests ask for the same baseline runs again and again.
+"""
 
 from __future__ import annotations
 
@@ -28,6 +32,13 @@ def runs(name: str, interventions: tuple[str, ...] = (), fit: tuple[float, float
     """Metrics of `replicates` replicates (cached across tests)."""
     sc = compiled(name, interventions, fit, mechanisms)
     return tuple(run_replicate(sc, seed=seed, replicate=r, days=days).metrics for r in range(replicates))
+
+
+@cache
+def outputs(name: str, interventions: tuple[str, ...] = (), replicates: int = 8, days: int = 180, seed: int = 0):
+    """Whole replicate results (metrics and the run directory's tables: flows, timeseries, fc_latency, ...)."""
+    sc = compiled(name, interventions)
+    return tuple(run_replicate(sc, seed=seed, replicate=r, days=days) for r in range(replicates))
 
 
 def values(metrics: tuple[dict, ...], key: str) -> np.ndarray:

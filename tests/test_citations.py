@@ -3,8 +3,8 @@
 The docstrings, configs and docs cite Rietjens & Ruffa (2019) by journal page (pp. 383-407) and quote it. This
 checks each quotation that sits next to its page (`p. 394: "a trust sport"`, `"..." (p. 390)`) against the
 paper's text: every fragment of the quotation (split at "..." and at editorial "[...]") must occur in the paper
-on a cited page. The paper is not part of the repository; it lives next to it (``../shared/reference``), and
-these tests skip where it is not mounted.
+on a cited page. The paper is not part of the repository; it lives next to it (``../shared/reference``, see
+`conftest.SHARED_DIR`): these tests skip where it is not mounted, and fail in CI (MISSIONFIT_REQUIRE_SHARED=1).
 """
 
 from __future__ import annotations
@@ -15,10 +15,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-REPO = Path(__file__).resolve().parents[1]
-PAPER = REPO.parent / "shared" / "reference" / "000_1a2a17a144468052.txt"
+from conftest import SHARED_DIR
 
-pytestmark = pytest.mark.skipif(not PAPER.is_file(), reason=f"the source paper is not mounted at {PAPER}")
+REPO = Path(__file__).resolve().parents[1]
+PAPER_FILE = "reference/000_1a2a17a144468052.txt"
+PAPER = SHARED_DIR / PAPER_FILE
+
+pytestmark = pytest.mark.needs_shared(PAPER_FILE)
 
 #: The first words of each journal page in the paper's text (page 383 starts the text). The text has no page
 #: numbers of its own beyond the first; these anchors were read off the page breaks (each page's footnotes,

@@ -2,29 +2,28 @@
 
 from __future__ import annotations
 
+import copy
 import warnings
+from functools import cache
 from pathlib import Path
 
+import numpy as np
 import pytest
 import yaml
 from omegaconf import OmegaConf
 
+from conftest import SHARED_DIR
 from missionfit.cli import import_geopko
 from missionfit.importers import geopko
 from missionfit.importers.mapping import GeoPkoMapping, load_mapping
+from missionfit.scenario import build_scenario
 from missionfit.scenario.loading import read_scenario
 from missionfit.scenario.schema import InterventionSpec, ScenarioSpec, UnitSpec
 
 REPO = Path(__file__).resolve().parents[1]
-#: The shared Geo-PKO v2.3 MINUSMA files live beside the repository (or beside the folder of its worktrees).
-GEOPKO_DIR = next(
-    (
-        d
-        for d in (base / "shared" / "data" / "geopko" for base in (REPO.parent, REPO.parent.parent))
-        if (d / "TCCMap_v.2.3_MINUSMA.csv").is_file()
-    ),
-    REPO.parent / "shared" / "data" / "geopko",
-)
+#: The shared Geo-PKO v2.3 MINUSMA files live next to the repository (``../shared/data/geopko``): the tests of
+#: the real rows skip without them and fail in CI (conftest.py, MISSIONFIT_REQUIRE_SHARED).
+GEOPKO_DIR = SHARED_DIR / "data" / "geopko"
 MINUSMA = load_mapping(REPO / "configs" / "importers" / "geopko_minusma.yaml")
 SCENARIO_DIR = REPO / "configs" / "scenario"
 INTERVENTION_DIR = REPO / "configs" / "interventions"
@@ -32,9 +31,8 @@ YEARS = (2014, 2015, 2018)
 #: Every intervention of the config folder (a new intervention is one new file, found here).
 INTERVENTIONS = tuple(sorted(p.stem for p in INTERVENTION_DIR.glob("*.yaml")))
 
-needs_geopko = pytest.mark.skipif(
-    not (GEOPKO_DIR / "TCCMap_v.2.3_MINUSMA.csv").is_file(),
-    reason=f"Geo-PKO v2.3 MINUSMA files not found at {GEOPKO_DIR} (shared data not mounted)",
+needs_geopko = pytest.mark.needs_shared(
+    *(f"data/geopko/{table}_v.2.3_MINUSMA.csv" for table in ("TCCMap", "TTMap", "FrontMap"))
 )
 
 TCC = """mission,year,location,latitude,longitude,No.TCC,year.overview
@@ -291,10 +289,15 @@ def test_front_map_hq_locations_agree_with_sector_table(year: int):
 # the MINUSMA scenario files
 
 
-def _scenario(year: int) -> dict:
-    """The composed scenario of a year (its `extends:` and `patches:` resolved), typed by the schema."""
+@cache
+def _parsed_scenario(year: int) -> dict:
+    """The composed scenario of a year (`extends:` and `patches:` resolved), typed by the schema, parsed once."""
     cfg = OmegaConf.merge(OmegaConf.structured(ScenarioSpec), read_scenario(f"minusma_{year}"))
     return OmegaConf.to_container(cfg)
+
+
+def _scenario(year: int) -> dict:
+    return copy.deepcopy(_parsed_scenario(year))  # building may change the dict it is given
 
 
 def _intervention(name: str) -> dict:
@@ -354,19 +357,35 @@ def test_scenario_file_is_consistent(year: int):
     assert asifu_boss == ({"u2"} if year >= 2018 else {"force_hq"})
 
 
-def _builder():
-    scenario_mod = pytest.importorskip("missionfit.scenario")
-    build = getattr(scenario_mod, "build_scenario", None)
-    if build is None:
-        pytest.skip("missionfit.scenario.build_scenario not available")
-    return build
+def _units_added(name: str, year: int) -> int:
+    """Units an intervention adds to a year: those of its `add_units` the year does not have yet."""
+    have = {u["id"] for u in _parsed_scenario(year)["units"]}
+    return len({u["id"] for u in _intervention(name).get("add_units") or []} - have)
+
+
+#: What a year already has, its intervention cannot add: the UAVs are accredited from 2015 on (docs/scenarios.md),
+#: and 2018 is 2015 with U2 and ASIFU integrated.
+ALREADY_IN_THE_YEAR = {("uav_fast_accreditation", 2015), ("uav_fast_accreditation", 2018), ("integrate_u2_asifu", 2018)}
+
+
+def _changed_arrays(a, b) -> list[str]:
+    """Names of the compiled arrays that differ between two builds of a scenario (any shape or value)."""
+    changed = []
+    for key in sorted(set(a.arrays) | set(b.arrays)):
+        x, y = a.arrays.get(key), b.arrays.get(key)
+        if isinstance(x, np.ndarray) or isinstance(y, np.ndarray):
+            same = np.array_equal(np.asarray(x), np.asarray(y), equal_nan=True)
+        else:
+            same = repr(x) == repr(y)
+        if not same:
+            changed.append(key)
+    return changed
 
 
 @pytest.mark.parametrize("year", YEARS)
 def test_scenario_with_all_interventions_builds(year: int):
-    build = _builder()
-    base = build(_scenario(year))
-    everything = build(_scenario(year), interventions={n: _intervention(n) for n in INTERVENTIONS})
+    base = build_scenario(_scenario(year))
+    everything = build_scenario(_scenario(year), interventions={n: _intervention(n) for n in INTERVENTIONS})
     # every unit an intervention adds, once, where the year does not have it (e.g. the JCB before 2015)
     added = {u["id"] for n in INTERVENTIONS for u in _intervention(n).get("add_units") or []}
     assert [u["id"] for u in everything.units[: base.n_units]] == [u["id"] for u in base.units]
@@ -377,11 +396,20 @@ def test_scenario_with_all_interventions_builds(year: int):
 @pytest.mark.slow
 @pytest.mark.parametrize("year", YEARS)
 def test_each_intervention_applies_alone(year: int):
-    build = _builder()
-    base = build(_scenario(year))
+    """Each intervention, alone, adds exactly its units and changes what the engine runs (no silent no-op patch),
+    except where the year already has what it brings."""
+    base = build_scenario(_scenario(year))
     for name in INTERVENTIONS:
-        compiled = build(_scenario(year), interventions={name: _intervention(name)})
-        assert compiled.n_units >= base.n_units, name
+        compiled = build_scenario(_scenario(year), interventions={name: _intervention(name)})
+        assert compiled.n_units == base.n_units + _units_added(name, year), name
+        changed = _changed_arrays(base, compiled) + [
+            k for k in set(base.mechanisms) | set(compiled.mechanisms)
+            if base.mechanisms.get(k) != compiled.mechanisms.get(k)
+        ]
+        if (name, year) in ALREADY_IN_THE_YEAR:
+            assert not changed, f"{name} was expected to change nothing in minusma_{year}: {changed}"
+        else:
+            assert changed, f"{name} changes nothing in minusma_{year}"
 
 
 def test_intervention_files_have_package_line_and_source():

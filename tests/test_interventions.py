@@ -18,10 +18,14 @@ CLAIMS = [
     ("integrate_u2_asifu", "minusma_2015", "asifu_use_rate_fc", +1, "the FC uses ASIFU's products more"),
     ("jcb_directive", "minusma_2015", "duplication", -1, "a directive board cuts duplicated analysis"),
     ("liaison_officers", "minusma_2015", "fc_current_warning_rate", +1, "links to the main force warn the FC"),
-    ("cross_cultural_training", "minusma_2015", "mean_trust", +1, "trust across groups rises"),
+    # not `mean_trust`: the patch raises the cross-group trust priors, so that metric would only echo its input
+    ("cross_cultural_training", "minusma_2015", "goal_realization", +1,
+     "more trusted, better written reports across the Western-African divide mitigate more"),
     ("joint_database", "minusma_2015", "jmac_receipt_from_sf_isr", +1, "SOLTG/ISR reports reach JMAC"),
     ("asifu_tasking_authority", "minusma_2015", "asifu_current_warning_rate", +1, "ASIFU learns of threats in time"),
-    ("uav_fast_accreditation", "minusma_2014", "observations", +1, "UAVs collect from the first day"),
+    # not `observations`: more sensor-days observe more by construction; the claim is what the imagery does
+    ("uav_fast_accreditation", "minusma_2014", "asifu_current_warning_rate", +1,
+     "UAV imagery from the first day lets ASIFU learn of threats in time"),
 ]
 
 

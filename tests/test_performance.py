@@ -12,19 +12,22 @@ import gc
 import re
 import sys
 import tracemalloc
-from pathlib import Path
 
 import numpy as np
 import pytest
+import yaml
 
+from conftest import SHARED_DIR
 from missionfit import engine
 from missionfit.cli import bench
 from missionfit.model import MissionModel
 from missionfit.model.replicate import run_replicate
 from missionfit.model.world import stable_argsort
+from missionfit.scenario.loading import load, scenario_file
 from model_runs import compiled
 
-NAIVE = Path(__file__).resolve().parents[2] / "shared" / "bench" / "naive_mesa_reference.py"
+NAIVE_FILE = "bench/naive_mesa_reference.py"
+NAIVE = SHARED_DIR / NAIVE_FILE
 LINE = re.compile(
     r"^missionfit units=(\d+) days=(\d+) replicates=(\d+) ms_per_replicate=(\d+\.\d) hops_per_second=(\d+)$"
 )
@@ -48,7 +51,7 @@ def test_bench_prints_the_contract_line(capsys):
     assert float(m[4]) > 0 and int(m[5]) > 0
 
 
-@pytest.mark.skipif(not NAIVE.exists(), reason="naive reference not present")
+@pytest.mark.needs_shared(NAIVE_FILE)
 def test_bench_naive_prints_both_lines_and_the_ratio(capsys):
     assert bench.main(["--days", "10", "--replicates", "1", "--repeats", "1", "--naive", str(NAIVE)]) == 0
     out = capsys.readouterr().out.splitlines()
@@ -109,7 +112,9 @@ def test_work_grows_linearly_with_units():
 
 def test_more_than_63_sectors_run():
     """Tasking picks from a list of covered sectors, so a mission may have any number of sectors."""
-    sc = compiled("hierarchy", n_units=1700)  # 68 sectors of about 25 units
+    # 68 sectors of 4 - 5 units (not 1700 units at the default 25 a sector: the sector count is what matters)
+    generator = {**yaml.safe_load(scenario_file("hierarchy").read_text(encoding="utf-8"))["generator"], "sectors": 68}
+    sc = load("hierarchy", overrides={"n_units": 300, "generator": generator})
     assert len(sc.sectors) > 63
     m = MissionModel(scenario=sc, seed=0, replicate=0, days=5)
     m.run()

@@ -8,7 +8,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import ROOT
 from missionfit import contract
 
 CONTRACT_METRICS = [
@@ -30,7 +29,6 @@ CONTRACT_METRICS = [
     "wall_seconds",
 ]
 RUN_FILES = contract.RUN_FILES
-HAS_MINUSMA = (ROOT / "configs" / "scenario" / "minusma_2015.yaml").is_file()
 
 
 def only_run_dir(base: Path) -> Path:
@@ -104,7 +102,6 @@ def check_run_dir(run: Path, replicates: int) -> dict:
     return metrics
 
 
-@pytest.mark.skipif(not HAS_MINUSMA, reason="configs/scenario/minusma_2015.yaml not written yet")
 def test_no_arguments_runs_minusma_2015(cli, tmp_path):
     res = cli()
     assert res.returncode == 0, res.stderr
@@ -172,17 +169,37 @@ BAD_INPUTS = [
 ]
 
 
-@pytest.mark.parametrize(("args", "expected"), BAD_INPUTS, ids=[" ".join(a) for a, _ in BAD_INPUTS])
-def test_bad_input_is_one_line(cli, tmp_path, user_config_dir, args, expected):
-    res = cli("--config-dir", user_config_dir, "sim.replicates=1", "sim.days=5", *args)
-    assert res.returncode != 0
-    lines = [line for line in res.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1, res.stderr
+def _check_one_error_line(stderr: str, stdout: str, expected: list[str], run_dir: Path) -> None:
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, stderr
     assert lines[0].startswith("missionfit: error: "), lines[0]
     for text in expected:
         assert text in lines[0], (text, lines[0])
-    assert "Traceback" not in res.stderr + res.stdout
-    assert not list(tmp_path.rglob("metrics.json"))
+    assert "Traceback" not in stderr + stdout
+    assert not list(run_dir.rglob("metrics.json"))
+
+
+@pytest.mark.parametrize(("args", "expected"), BAD_INPUTS, ids=[" ".join(a) for a, _ in BAD_INPUTS])
+def test_bad_input_is_one_line(capsys, monkeypatch, tmp_path, user_config_dir, args, expected):
+    """The command's entry point, in-process (a fresh process costs seconds of imports per case; the two
+    subprocess tests below check that nothing before `main` adds a traceback)."""
+    from missionfit.cli import app
+    from missionfit.runner import validate
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(validate, "EXTRA_CONFIG_DIRS", [])  # `main` registers --config-dir there
+    with pytest.raises(SystemExit) as exited:
+        app.main(["--config-dir", str(user_config_dir), "sim.replicates=1", "sim.days=5", *args])
+    assert exited.value.code not in (0, None)
+    out = capsys.readouterr()
+    _check_one_error_line(out.err, out.out, expected, tmp_path)
+
+
+@pytest.mark.parametrize(("args", "expected"), [BAD_INPUTS[0], BAD_INPUTS[-2]], ids=["scenario", "override"])
+def test_bad_input_is_one_line_in_a_fresh_process(cli, tmp_path, user_config_dir, args, expected):
+    res = cli("--config-dir", user_config_dir, "sim.replicates=1", "sim.days=5", *args)
+    assert res.returncode != 0
+    _check_one_error_line(res.stderr, res.stdout, expected, tmp_path)
 
 
 def test_bad_scenario_error_names_file_key_value(cli, tmp_path, user_config_dir):

@@ -11,12 +11,12 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
 import yaml
 
+from conftest import SHARED_DIR
 from missionfit.cli import import_geopko
 from missionfit.paths import config_dir
 from missionfit.scenario import ScenarioError, build_scenario
@@ -26,23 +26,12 @@ from missionfit.scenario.patches import _edge_key, apply_intervention, merge_sce
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).parent / "data"
 YEARS = (2014, 2015, 2018)
-#: The shared Geo-PKO v2.3 MINUSMA files (not shipped): $GEOPKO_DIR, or `shared/data/geopko` beside the repository
-#: or beside the folder of its worktrees.
-GEOPKO_DIR = next(
-    (
-        d
-        for d in [
-            *([Path(os.environ["GEOPKO_DIR"])] if os.environ.get("GEOPKO_DIR") else []),
-            *(base / "shared" / "data" / "geopko" for base in (ROOT.parent, ROOT.parent.parent)),
-        ]
-        if (d / "TCCMap_v.2.3_MINUSMA.csv").is_file()
-    ),
-    ROOT.parent / "shared" / "data" / "geopko",
-)
+#: The shared Geo-PKO v2.3 MINUSMA files (not shipped; conftest.py finds them, MISSIONFIT_SHARED_DIR overrides):
+#: the tests of the real rows skip without them and fail in CI (MISSIONFIT_REQUIRE_SHARED).
+GEOPKO_DIR = SHARED_DIR / "data" / "geopko"
 
-needs_geopko = pytest.mark.skipif(
-    not (GEOPKO_DIR / "TCCMap_v.2.3_MINUSMA.csv").is_file(),
-    reason=f"Geo-PKO v2.3 MINUSMA files not found at {GEOPKO_DIR} (shared data not mounted)",
+needs_geopko = pytest.mark.needs_shared(
+    *(f"data/geopko/{table}_v.2.3_MINUSMA.csv" for table in ("TCCMap", "TTMap", "FrontMap"))
 )
 
 

@@ -152,6 +152,8 @@ def _comparable(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.drop(columns=VOLATILE).sort_values(["job", "replicate"]).reset_index(drop=True)
 
 
+# slow lane: a launcher end to end (two full sweeps); the basic launcher's sweeps stay in the fast lane
+@pytest.mark.slow
 def test_joblib_matches_basic_launcher(cli, user_config_dir, tmp_path):
     args = ["interventions=[],[more_trust]", "fit.cultural=0,1"]
     assert sweep(cli, user_config_dir, tmp_path / "serial", *args).returncode == 0
@@ -179,6 +181,8 @@ def test_collect_rebuilds_summary(cli, user_config_dir, tmp_path):
     assert (out / "comparison.parquet").is_file()
 
 
+# slow lane: a sampled design end to end; its sampling is checked in-process (test_configs, test_stats)
+@pytest.mark.slow
 def test_lhs_design_in_batches(cli, user_config_dir, tmp_path):
     out = tmp_path / "lhs"
     res = sweep(cli, user_config_dir, out, "experiment=lhs", "design.n=5", "design.batch_size=2")
@@ -197,6 +201,8 @@ def test_lhs_design_in_batches(cli, user_config_dir, tmp_path):
         assert name.split(".")[-1] in cfg
 
 
+# slow lane: a design end to end; design_from_cfg is checked in-process (test_configs.test_design_experiments)
+@pytest.mark.slow
 def test_fit_grid_one_point_per_job(cli, user_config_dir, tmp_path):
     out = tmp_path / "grid1"
     res = sweep(
@@ -214,6 +220,8 @@ def test_fit_grid_one_point_per_job(cli, user_config_dir, tmp_path):
     assert summary[["fit.strategic", "fit.cultural", "fit.operational"]].drop_duplicates().shape[0] == 8
 
 
+# slow lane: two sensitivity designs end to end (SALib sampling and analysis are checked in test_stats)
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("method", "columns"),
     [("sobol", ["S1", "S1_conf", "ST", "ST_conf"]), ("morris", ["mu_star", "mu_star_conf", "sigma"])],
@@ -281,6 +289,8 @@ def test_ray_launcher(cli, user_config_dir, tmp_path):
     pd.testing.assert_frame_equal(_comparable(summary), _comparable(pd.read_parquet(serial / "summary.parquet")))
 
 
+# slow lane: one more sweep end to end; CRN and seeds across jobs are checked in the fast grid sweep
+@pytest.mark.slow
 def test_seed_sweep(cli, user_config_dir, tmp_path):
     out = tmp_path / "seeds"
     assert sweep(cli, user_config_dir, out, "seed=1,2", "sim.replicates=2").returncode == 0
