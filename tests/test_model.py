@@ -197,3 +197,24 @@ def test_rotation_resets_trust_to_priors():
     assert drifted.sum() >= 5, "too little drift before the rotation to test the reset"
     assert not (after[drifted] == before[drifted]).any(), "a drifted pair kept its value through the rotation"
     assert (after[drifted] == prior[drifted]).mean() > 0.5
+
+
+def test_stepping_after_a_bulk_run_simulates_the_next_day_only():
+    # `run` simulates days in compiled code without firing Mesa's per-day step events; a later `step()` must
+    # then advance exactly one day (it used to replay the skipped events: day 5 -> 11, time 6)
+    sc = compiled("hierarchy")
+    bulk = MissionModel(scenario=sc, seed=3, replicate=1, days=30)
+    bulk.run(5)
+    bulk.step()
+    assert (bulk.day, bulk.time) == (6, 6.0)
+    stepped = MissionModel(scenario=sc, seed=3, replicate=1, days=30)
+    for _ in range(6):
+        stepped.step()
+    assert (stepped.day, stepped.time, stepped.steps) == (6, 6.0, 6)
+    np.testing.assert_array_equal(bulk.engine_state.flow.counters, stepped.engine_state.flow.counters)
+    np.testing.assert_array_equal(bulk.engine_state.flow.trust, stepped.engine_state.flow.trust)
+    bulk.run_for(3)  # Mesa's own clock advance after a bulk run
+    for _ in range(3):
+        stepped.step()
+    assert bulk.day == stepped.day == 9
+    np.testing.assert_array_equal(bulk.engine_state.day_record, stepped.engine_state.day_record)

@@ -144,7 +144,15 @@ class MissionModel(mesa.Model):
         self.time = float(self.day)
 
     def step(self) -> None:
-        """Simulate one day."""
+        """Simulate one day (Mesa calls this once per unit of its clock: `model.step()`, `run_for`, `run_until`).
+
+        Days that `run` simulated in bulk are skipped. Mesa 3.5 queues one step event per unit of time from its
+        construction on, and `run` does not fire them (it would cost a Python call per day); so when the clock
+        next advances, the events of those days come due first and must do nothing. Event number `self.steps`
+        stands for day `self.steps - 1`: it was already simulated when `self.day` is past it.
+        """
+        if self.day >= self.steps:
+            return
         if self.day >= self.days:
             raise RuntimeError(f"the model was built for {self.days} days")
         self._ensure_capacity()
