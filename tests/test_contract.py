@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 from hydra import compose, initialize_config_dir
 from hydra.core.global_hydra import GlobalHydra
 from omegaconf import OmegaConf
@@ -214,7 +215,12 @@ def test_provenance_carries_versions_and_the_scenario_hash(real_run):
     assert prov["contract_version"] == contract.CONTRACT_VERSION
     assert prov["package_version"] == provenance.package_version("missionfit")
     assert re.fullmatch(r"sha256:[0-9a-f]{64}", prov["scenario_hash"])
-    assert prov["scenario_hash"] == provenance.scenario_hash(cfg["scenario"], cfg["interventions"])
+    # the hash of the scenario as run: composed (`extends:` resolved), as the run's config.yaml records it
+    recorded = yaml.safe_load((run / contract.CONFIG_FILE).read_text())
+    assert prov["scenario_hash"] == provenance.scenario_hash(recorded["scenario"], recorded["interventions"])
+    assert prov["scenario_hash"] != provenance.scenario_hash(cfg["scenario"], cfg["interventions"]) or not (
+        cfg["scenario"].get("extends")
+    )  # not the file's unresolved keys
 
 
 def test_scenario_hash_follows_content_not_key_order():

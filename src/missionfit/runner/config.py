@@ -69,6 +69,9 @@ def _partial(cls: type, name: str | None = None) -> type:
     node.__doc__ = f"`{cls.__module__}.{cls.__name__}` with every field unset unless a config file sets it."
     if name is None:
         _PARTIAL[cls] = node
+    # a module attribute, so that pickle finds the class by name in another process (submitit and Ray send the
+    # composed config to their workers; this module builds the same classes there on import)
+    globals()[node.__name__] = node
     return node
 
 
