@@ -70,7 +70,7 @@ def test_pattern4_duplication_falls_with_coordination():
 
 
 def test_pattern5_weakest_link():
-    """p. 388: "an insufficient fit in one area can lead to the failure of an alliance"."""
+    """p. 390: "an insufficient fit in one area can lead to the failure of an alliance"."""
     perfect = runs("minusma_2015", fit=(1.0, 1.0, 1.0), replicates=R)
     observed = runs("minusma_2015", fit=(0.0, 0.0, 0.0), replicates=R)
     for dim in range(3):
