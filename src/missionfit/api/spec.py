@@ -25,7 +25,7 @@ from missionfit.paths import display_path
 from missionfit.scenario.build import build_scenario
 from missionfit.scenario.compiler import CompiledScenario
 from missionfit.scenario.errors import ScenarioError
-from missionfit.scenario.loading import available, compose_scenario, read_config_file, read_intervention, scenario_file
+from missionfit.scenario.loading import available, compose_file, read_intervention, scenario_file
 
 #: The keys of a spec; `sources` may be left out.
 SPEC_KEYS = ("scenario", "interventions", "sources")
@@ -86,7 +86,7 @@ def scenario_spec(
         interventions = [interventions]
     path = _first_found("scenario", name, roots, scenario_file)
     # `extends:` and `patches:` resolved as the runner does, with Hydra's search order (built-in, then the user's)
-    composed = compose_scenario(read_config_file(path), roots[::-1], source=str(path), _chain=(path.resolve(),))
+    composed = compose_file(path, roots[::-1])
     spec: dict[str, Any] = {"scenario": composed, "interventions": {}, "sources": {"scenario": str(path)}}
     for iv in dict.fromkeys(interventions):  # a name given twice is one selection, as in the config group
         patch, iv_path = _first_found("interventions", iv, roots, read_intervention)

@@ -132,8 +132,12 @@ def read_scenario(name: str, root: Path | None = None) -> dict[str, Any]:
         root: Another config directory (as `--config-dir`); files it `extends` are looked up in the built-in
             directory, then there (the order of Hydra's search path).
     """
-    path = scenario_file(name, root)
-    return compose_scenario(read_config_file(path), _dirs(root), source=str(path), _chain=(path.resolve(),))
+    return compose_file(scenario_file(name, root), _dirs(root))
+
+
+def compose_file(path: Path, search_dirs: Sequence[str | Path]) -> dict[str, Any]:
+    """The composed mapping of the scenario file at `path`, its `extends` looked up in `search_dirs` in order."""
+    return compose_scenario(read_config_file(path), search_dirs, source=str(path), _chain=(path.resolve(),))
 
 
 def read_intervention(name: str, root: Path | None = None) -> tuple[dict[str, Any], Path]:
