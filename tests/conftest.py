@@ -1,4 +1,4 @@
-"""Shared fixtures of the runner tests: config composition, a user config dir, and the CLI as a subprocess."""
+"""Shared fixtures of the runner tests: config composition, a user config dir, and the console scripts."""
 
 from __future__ import annotations
 
@@ -135,25 +135,97 @@ def compose_cfg():
     GlobalHydra.instance().clear()
 
 
-def run_cli(args, *, cwd: Path, timeout: float = 300, script: str = "app"):
-    """Run `missionfit` (or `missionfit-collect`) as a subprocess; returns the CompletedProcess."""
+def run_cli(args, *, cwd: Path, timeout: float = 300, script: str = "app", fresh_process: bool | None = None):
+    """Run a console script (`missionfit`, `missionfit-collect`, ...) on `args`; returns a CompletedProcess.
+
+    By default the command's `main(argv)` runs in this test process, with stdout and stderr captured, in `cwd`,
+    and a `SystemExit` becomes the return code, as the console script's would. That spares each call about
+    three seconds of interpreter start-up, imports and loading the compiled engine from its cache. The tests
+    whose subject is the fresh process (no traceback before `main`, start-up, signals) pass
+    `fresh_process=True`; `MISSIONFIT_TEST_FRESH_PROCESS=1` runs every call as a subprocess.
+    """
+    if fresh_process is None:
+        fresh_process = os.environ.get("MISSIONFIT_TEST_FRESH_PROCESS", "") not in ("", "0")
     env = dict(os.environ)
     env.pop("HYDRA_FULL_ERROR", None)
-    return subprocess.run(
-        [PY, "-m", f"missionfit.cli.{script}", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
+    if fresh_process:
+        return subprocess.run(
+            [PY, "-m", f"missionfit.cli.{script}", *args],
+            cwd=cwd,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+    return _run_in_process([str(a) for a in args], cwd=cwd, script=script)
+
+
+def _run_in_process(args: list[str], *, cwd: Path, script: str) -> subprocess.CompletedProcess:
+    """`missionfit.cli.<script>.main(args)` in this process, as `run_cli` describes."""
+    import contextlib
+    import importlib
+    import io
+    import traceback
+
+    from missionfit.runner import validate
+
+    main = importlib.import_module(f"missionfit.cli.{script}").main
+    out, err = io.StringIO(), io.StringIO()
+    here, full_error = os.getcwd(), os.environ.pop("HYDRA_FULL_ERROR", None)
+    saved_argv = sys.argv
+    os.chdir(cwd)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = main(args) or 0
+            except SystemExit as exc:
+                code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+                if not isinstance(exc.code, int | None):
+                    print(exc.code, file=sys.stderr)
+            except BaseException:  # noqa: BLE001 - an uncaught error is what a console script prints and exits 1 on
+                traceback.print_exc()
+                code = 1
+    finally:
+        os.chdir(here)
+        sys.argv = saved_argv
+        if full_error is not None:
+            os.environ["HYDRA_FULL_ERROR"] = full_error
+        GlobalHydra.instance().clear()
+        validate.EXTRA_CONFIG_DIRS.clear()  # `--config-dir` of this call must not leak into the next one
+    return subprocess.CompletedProcess([script, *args], int(code), out.getvalue(), err.getvalue())
 
 
 @pytest.fixture()
 def cli(tmp_path):
     """Call the CLI in a temporary working directory: `cli(*args, cwd=None, script="app")`."""
 
-    def _cli(*args, cwd: Path | None = None, script: str = "app", timeout: float = 300):
-        return run_cli([str(a) for a in args], cwd=cwd or tmp_path, script=script, timeout=timeout)
+    def _cli(*args, cwd: Path | None = None, script: str = "app", timeout: float = 300, fresh_process=None):
+        return run_cli(
+            [str(a) for a in args], cwd=cwd or tmp_path, script=script, timeout=timeout, fresh_process=fresh_process
+        )
 
     return _cli
+
+
+@pytest.fixture(scope="session")
+def drawn_sensitivity_grid(tmp_path_factory):
+    """A synthetic sensitivity sweep on which `missionfit-figures DIR --no-report` has run, once per worker.
+
+    Shared by the figure command's test and the report's test of the same sweep (tests/test_figures.py,
+    tests/test_report.py, both in the `drawn_sensitivity_grid` xdist group, so on one worker): drawing its three
+    figures costs seconds, and the report then embeds them without drawing them again.
+
+    Returns:
+        (sweep dir, the command's exit code, its stdout, whether report.md existed right after it).
+    """
+    import contextlib
+    import io
+
+    import synthetic
+    from missionfit.cli.figures import main
+
+    grid = synthetic.write_sweep(tmp_path_factory.mktemp("grid") / "sens", "sensitivity", n=2, job_files=False)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = main([str(grid), "--no-report"])
+    return grid, code, out.getvalue(), (grid / "report.md").exists()

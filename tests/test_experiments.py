@@ -19,6 +19,7 @@ import pandas as pd
 import pytest
 
 import synthetic
+from conftest import run_cli
 from missionfit.analysis.stats import paired_differences
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -163,12 +164,8 @@ def test_outputs_are_git_ignored():
 
 
 def tables(kind: str, d: Path, out: Path) -> list[str]:
-    res = subprocess.run(
-        [sys.executable, "-m", "missionfit.cli.tables", kind, str(d), str(out)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    # in-process (the command's `main`); test_tables_missing_input_is_one_line runs it as a fresh process
+    res = run_cli([kind, str(d), str(out)], cwd=d, script="tables")
     assert res.returncode == 0, res.stderr
     return sorted(p.name for p in out.iterdir())
 

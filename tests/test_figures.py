@@ -497,11 +497,16 @@ def test_command_on_sweep_dir(tmp_path, capsys):
         assert (sweep / "figures" / f"{name}.pdf").is_file() and (sweep / "figures" / f"{name}.png").is_file()
     assert "skipped fit_landscape:" in out and "skipped sensitivity_sobol: no sensitivity.parquet" in out
     assert (sweep / "report.md").is_file()
-    grid = synthetic.write_sweep(tmp_path / "grid", "sensitivity", n=2, job_files=False)
-    assert main([str(grid), "--no-report"]) == 0
+
+
+@pytest.mark.xdist_group("drawn_sensitivity_grid")
+def test_command_without_report_on_a_sensitivity_grid(drawn_sensitivity_grid):
+    grid, code, out, report_written = drawn_sensitivity_grid
+    assert code == 0
     for name in ("fit_landscape", "sensitivity_sobol", "sensitivity_morris"):
-        assert (grid / "figures" / f"{name}.pdf").is_file()
-    assert not (grid / "report.md").exists()
+        assert (grid / "figures" / f"{name}.pdf").is_file() and (grid / "figures" / f"{name}.png").is_file()
+        assert f"wrote   {name}" in out
+    assert not report_written
 
 
 def test_fit_landscape_on_synthetic_grid(tmp_path):

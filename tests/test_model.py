@@ -98,6 +98,43 @@ def test_stepping_equals_the_batch_path():
     np.testing.assert_array_equal(stepped.engine_state.flow.trust, batch.engine_state.flow.trust)
 
 
+@pytest.mark.parametrize("name,ivs", CASES)
+def test_the_batch_path_without_mesa_equals_the_mesa_model(name, ivs):
+    """`run_replicate` runs `BatchSimulation` (no Mesa, no agents): the same draws and tables as `MissionModel`."""
+    import json
+
+    from missionfit.model import BatchSimulation, flows_table, replicate_metrics, timeseries_table
+
+    sc = compiled(name, ivs)
+    mesa_model = MissionModel(scenario=sc, seed=3, replicate=2, days=60)
+    mesa_model.run()
+    batch = BatchSimulation(scenario=sc, seed=3, replicate=2, days=60)
+    batch.run()
+    assert not hasattr(batch, "units") and batch.day == mesa_model.day == 60
+    np.testing.assert_array_equal(batch.engine_state.flow.counters, mesa_model.engine_state.flow.counters)
+    np.testing.assert_array_equal(batch.engine_state.flow.trust, mesa_model.engine_state.flow.trust)
+    assert json.dumps(replicate_metrics(batch), sort_keys=True, default=str) == json.dumps(
+        replicate_metrics(mesa_model), sort_keys=True, default=str
+    )
+    assert timeseries_table(batch).equals(timeseries_table(mesa_model))
+    assert flows_table(batch).equals(flows_table(mesa_model))
+    # and both continue with the same behaviour stream
+    assert batch.rng.random() == mesa_model.rng.random()
+
+
+def test_a_batch_run_does_not_import_mesa():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from missionfit.model.replicate import run_replicate; from missionfit.scenario import load;"
+        "run_replicate(load('hierarchy'), seed=0, replicate=0, days=5); print('mesa' in sys.modules)"
+    )
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.strip() == "False"
+
+
 def test_common_random_numbers_across_configurations():
     """Every configuration of a scenario meets the same world in replicate r (MODEL.md §6)."""
     base = runs("minusma_2015", replicates=4)

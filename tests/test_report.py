@@ -49,8 +49,9 @@ def test_report_of_an_interventions_sweep(tmp_path):
     assert all((sweep / p.replace(".png", ".pdf")).is_file() for p in images)
 
 
-def test_report_of_a_fit_grid_and_sensitivity(tmp_path):
-    sweep = synthetic.write_sweep(tmp_path / "sens", "sensitivity", n=2, job_files=False)
+@pytest.mark.xdist_group("drawn_sensitivity_grid")
+def test_report_of_a_fit_grid_and_sensitivity(drawn_sensitivity_grid):
+    sweep = drawn_sensitivity_grid[0]  # its figures were drawn by `missionfit-figures --no-report`
     text = write_report(sweep).read_text()
     assert "Is fit a weakest link" in text
     for key in ("fit.strategic", "fit.cultural", "fit.operational"):

@@ -197,7 +197,7 @@ def test_bad_input_is_one_line(capsys, monkeypatch, tmp_path, user_config_dir, a
 
 @pytest.mark.parametrize(("args", "expected"), [BAD_INPUTS[0], BAD_INPUTS[-2]], ids=["scenario", "override"])
 def test_bad_input_is_one_line_in_a_fresh_process(cli, tmp_path, user_config_dir, args, expected):
-    res = cli("--config-dir", user_config_dir, "sim.replicates=1", "sim.days=5", *args)
+    res = cli("--config-dir", user_config_dir, "sim.replicates=1", "sim.days=5", *args, fresh_process=True)
     assert res.returncode != 0
     _check_one_error_line(res.stderr, res.stdout, expected, tmp_path)
 

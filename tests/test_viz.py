@@ -144,7 +144,26 @@ def test_model_params_match_the_model():
 WIDGET_SCENARIO = "hierarchy"
 
 
-def test_page_renders_panels_and_controls():
+@pytest.fixture()
+def plain_network_panel(monkeypatch):
+    """Draw the network panel as a small placeholder figure, for tests of the controls and warnings around it.
+
+    Drawing a structure costs seconds per render (MINUSMA after a Reset); the panel itself is checked by
+    test_network_figure and, inside the page, by test_step_changes_the_panels.
+    """
+    from matplotlib.figure import Figure
+
+    from missionfit.viz import components
+
+    def placeholder(model):
+        fig = Figure(figsize=(2, 1))
+        fig.text(0.1, 0.5, f"{model.scenario_name}, day {model.day}")
+        return fig
+
+    monkeypatch.setattr(components, "network_figure", placeholder)
+
+
+def test_page_renders_panels_and_controls(plain_network_panel):
     rc = render_app(VizMissionModel(scenario_name=WIDGET_SCENARIO, days=30))
     assert len(rc.find(ipywidgets.Image).widgets) == len(COMPONENTS) == 3  # network + two plots
     for label in ("Reset", "Step"):
@@ -169,15 +188,14 @@ def test_step_changes_the_panels():
     rc = render_app(m)
     before = images(rc)
     button(rc, "Step").click()
-    button(rc, "Step").click()
-    assert m.day == 2
+    assert m.day == 1
     after = images(rc)
-    assert all(a != b for a, b in zip(before, after, strict=True)), "every panel should change after two days"
-    assert len(m.datacollector.get_model_vars_dataframe()) == 3
+    assert all(a != b for a, b in zip(before, after, strict=True)), "every panel should change after a day"
+    assert len(m.datacollector.get_model_vars_dataframe()) == 2
     rc.close()
 
 
-def test_reset_builds_the_model_from_the_controls():
+def test_reset_builds_the_model_from_the_controls(plain_network_panel):
     RecordingModel.created.clear()
     rc = render_app(RecordingModel(scenario_name=WIDGET_SCENARIO, days=30))
     selects = {w.label: w for w in rc.find(v.Select).widgets}
@@ -219,8 +237,13 @@ def test_grid_layout():
     assert grid_layout(0) == []
 
 
+@pytest.mark.slow
 def test_page_component_renders():
-    """The app as `solara run missionfit.viz.app` serves it: one model per session."""
+    """The app as `solara run missionfit.viz.app` serves it: one model per session (minusma_2015, the default).
+
+    Slow lane: the browser test (test_viz_browser.py) serves and renders this same page; the fast lane renders
+    the page around a given model (test_page_renders_panels_and_controls).
+    """
     _, rc = solara.render(Page(), handle_error=False)
     assert len(rc.find(ipywidgets.Image).widgets) == 3
     rc.close()
@@ -240,7 +263,7 @@ def test_cli_defaults_to_loopback():
     assert 0 < viz_cli.free_port() < 65536
 
 
-def test_interventions_that_do_not_apply_are_left_out_with_the_reason():
+def test_interventions_that_do_not_apply_are_left_out_with_the_reason(plain_network_panel):
     m = VizMissionModel(scenario_name="hierarchy", interventions=["jcb_directive", "aligned_procedures"], days=10)
     assert m.interventions == ("aligned_procedures",)
     assert set(m.rejected_interventions) == {"jcb_directive"}

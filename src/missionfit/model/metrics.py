@@ -14,7 +14,7 @@ from missionfit import engine as E
 from missionfit.scenario import schema
 
 if TYPE_CHECKING:
-    from missionfit.model.mission import MissionModel
+    from missionfit.model.simulation import Simulation as MissionModel
 
 
 def _share(num: float, den: float) -> float:

@@ -5,64 +5,12 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from missionfit import engine
-from missionfit.engine import pcg64
 from missionfit.model.agents import Unit
-from missionfit.model.world import World, generate_world
+from missionfit.model.simulation import Simulation, check_days, streams
 from missionfit.scenario import CompiledScenario
 
-#: Spawn keys of the two streams derived from (seed, replicate): the world and the behaviour.
-WORLD_STREAM, BEHAVIOUR_STREAM = 0, 1
 
-
-def replicate_seed_sequence(seed: int, replicate: int) -> np.random.SeedSequence:
-    """The seed sequence of replicate `replicate` of an experiment seeded with `seed` (docs/ODD.md §4.9)."""
-    return np.random.SeedSequence(entropy=int(seed), spawn_key=(int(replicate),))
-
-
-def streams(seed: int, replicate: int) -> tuple[np.random.SeedSequence, np.random.SeedSequence]:
-    """The world (ground truth) and behaviour seed sequences of one replicate, independent of each other."""
-    # the children `replicate_seed_sequence(seed, replicate).spawn(2)` would give, built directly
-    key = (int(replicate),)
-    world = np.random.SeedSequence(entropy=int(seed), spawn_key=key + (WORLD_STREAM,))
-    behaviour = np.random.SeedSequence(entropy=int(seed), spawn_key=key + (BEHAVIOUR_STREAM,))
-    return world, behaviour
-
-
-def make_static(sc: CompiledScenario, world: World) -> engine.Static:
-    """Bundle the scenario's arrays and one world into the engine's read-only inputs."""
-    a = sc.arrays
-    if sc.engine_net is None:
-        sc.engine_net = engine.pack_net(a, sc.mechanisms)
-    net = engine.Net(
-        **sc.engine_net,
-        evi=np.array([world.sector, world.line, world.domain, world.horizon], dtype=np.int64).reshape(
-            engine.N_EVENT_INT_ROWS, -1
-        ),
-        evf=np.array([world.time, world.severity, world.outcome_draw], dtype=np.float64).reshape(
-            engine.N_EVENT_FLOAT_ROWS, -1
-        ),
-    )
-    return engine.Static(
-        net=net,
-        cover_ptr=a["cover_ptr"],
-        cover_prob=a["cover_prob"],
-        cover_prob_tasked=a["cover_prob_tasked"],
-        cover_slot=a["cover_slot"],
-        cover_unit=a["cover_unit"],
-        cover_available=a["cover_available"],
-        cover_group=a["cover_group"],
-        cover_none_bound=a["cover_none_bound"],
-        unit_sector_ptr=a["unit_sector_ptr"],
-        unit_sectors=a["unit_sectors"],
-        unit_cell_group=a["unit_cell_group"],
-        trust_prior=sc.trust_prior,
-        ind_time=world.indicator_time,
-        ind_event=world.indicator_event,
-    )
-
-
-class MissionModel(mesa.Model):
+class MissionModel(Simulation, mesa.Model):
     """A mission over a rotation: one Mesa step is one day.
 
     Args:
@@ -82,66 +30,14 @@ class MissionModel(mesa.Model):
     """
 
     def __init__(self, *, scenario: CompiledScenario, seed: int = 0, replicate: int = 0, days: int = 180):
-        if not isinstance(days, (int, np.integer)) or isinstance(days, bool) or days <= 0:
-            raise ValueError(f"days must be a positive integer, got {days!r}")
-        world_seq, behaviour_seq = streams(seed, replicate)
-        super().__init__(rng=np.random.default_rng(behaviour_seq))
-        self.mission = scenario  # (not `self.scenario`: Mesa 3.5 reserves that for its own Scenario)
-        self.seed_value = int(seed)
-        self.replicate = int(replicate)
-        self.days = int(days)
-        self.world = generate_world(
-            scenario.sectors, scenario.event_types, self.days, np.random.default_rng(world_seq),
-            scenario.arrays["world_tables"],
-        )
-        self.engine_static = make_static(scenario, self.world)
-        # about two messages per indicator are typical; growth (a copy) is rare beyond that
-        capacity = 4096 + 8 * scenario.n_units + 4 * self.world.indicator_time.size
-        self.engine_state = engine.new_state(self.engine_static, scenario.arrays["n_branches"], capacity, self.days)
-        # a first guess of the busiest day, refined from the day records as the run goes
-        self._max_daily = 64 + int(4 * self.world.indicator_time.size / self.days)
+        days = check_days(days)
+        mesa.Model.__init__(self, rng=np.random.default_rng(streams(seed, replicate)[1]))
+        self._set_up(scenario, seed, replicate, days)
         self.units: list[Unit] = [Unit(self, i, spec) for i, spec in enumerate(scenario.units)]
-        self.day = 0
 
     def unit(self, unit_id: str) -> Unit:
         """The agent of a unit id."""
         return self.units[self.mission.index_of(unit_id)]
-
-    def _ensure_capacity(self, days: int = 1) -> None:
-        """Grow message and queue storage ahead of need: room for `days` days at 3x the busiest day so far.
-
-        The headroom (`engine.HEADROOM_*`) is the one `engine.run_days` keeps.
-        """
-        st = self.engine_state
-        used = engine.used(st)
-        room = engine.HEADROOM_BUSIEST_DAYS * days * self._max_daily + engine.HEADROOM_MARGIN
-        while used + room > engine.capacity(st):
-            st = engine.grow_state(st)
-        self.engine_state = st
-
-    def run(self, days: int | None = None) -> None:
-        """Fast path for batch runs: simulate `days` more days (default: to the horizon) in compiled code.
-
-        Equivalent to stepping day by day (same draws, same results), without the per-step overhead: one
-        compiled call runs to the end unless the message stores need to grow first (then it returns, the
-        stores are doubled, and it goes on). The Mesa clock (`self.time`) is advanced to the last simulated
-        day.
-        """
-        last = self.days if days is None else min(self.days, self.day + int(days))
-        while self.day < last:
-            st = self.engine_state
-            stream = pcg64.state_of(self.rng)
-            reached = engine.run_days(self.engine_static, st, stream, self.day, last, self._max_daily)
-            pcg64.store(self.rng, stream)
-            if st.flow.counters[engine.C_OVERFLOW]:  # cannot happen with the margin kept; fail loudly
-                raise RuntimeError("message capacity exceeded during a run; rerun with a larger margin")
-            if reached > self.day:
-                created = st.day_record[self.day : reached, engine.D_CREATED]
-                self._max_daily = max(self._max_daily, int(created.max()))
-                self.day = reached
-            if self.day < last:
-                self.engine_state = engine.grow_state(st)
-        self.time = float(self.day)
 
     def step(self) -> None:
         """Simulate one day (Mesa calls this once per unit of its clock: `model.step()`, `run_for`, `run_until`).
@@ -153,15 +49,4 @@ class MissionModel(mesa.Model):
         """
         if self.day >= self.steps:
             return
-        if self.day >= self.days:
-            raise RuntimeError(f"the model was built for {self.days} days")
-        self._ensure_capacity()
-        counters = self.engine_state.flow.counters
-        created = counters[engine.C_CREATED]
-        stream = pcg64.state_of(self.rng)
-        ok = engine.step_day(self.engine_static, self.engine_state, stream, self.day)
-        pcg64.store(self.rng, stream)
-        if not ok:  # cannot happen with the margin above; fail loudly rather than lose reports
-            raise RuntimeError("message capacity exceeded during a day")
-        self._max_daily = max(self._max_daily, int(self.engine_state.flow.counters[engine.C_CREATED] - created))
-        self.day += 1
+        self.step_day()

@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 
 from missionfit.model.metrics import fc_latency_table, flows_table, replicate_metrics, timeseries_table
-from missionfit.model.mission import MissionModel, replicate_seed_sequence
+from missionfit.model.simulation import BatchSimulation, replicate_seed_sequence
 from missionfit.scenario import CompiledScenario
 
 __all__ = ["ReplicateResult", "run_replicate", "replicate_seed_sequence", "days_must_be_positive"]
@@ -39,9 +39,13 @@ def days_must_be_positive(days: Any) -> int:
 
 
 def run_replicate(compiled: CompiledScenario, *, seed: int, replicate: int, days: int) -> ReplicateResult:
-    """Run one replicate of a compiled scenario; a pure function of its arguments."""
+    """Run one replicate of a compiled scenario; a pure function of its arguments.
+
+    It runs the engine without Mesa (`BatchSimulation`): the same draws and results as `MissionModel`, without
+    importing Mesa or building the unit agents, which nothing in a batch run reads.
+    """
     days = days_must_be_positive(days)
-    model = MissionModel(scenario=compiled, seed=seed, replicate=replicate, days=days)
+    model = BatchSimulation(scenario=compiled, seed=seed, replicate=replicate, days=days)
     model.run()
     return ReplicateResult(
         metrics=replicate_metrics(model),
