@@ -229,3 +229,27 @@ def drawn_sensitivity_grid(tmp_path_factory):
     with contextlib.redirect_stdout(out):
         code = main([str(grid), "--no-report"])
     return grid, code, out.getvalue(), (grid / "report.md").exists()
+
+
+@pytest.fixture(scope="session")
+def drawn_interventions_sweep(tmp_path_factory):
+    """A synthetic interventions sweep on which `missionfit-figures DIR` has run (figures and report.md), once.
+
+    Shared by the figure command's test and the report's test of that sweep (the `drawn_interventions_sweep`
+    xdist group), as `drawn_sensitivity_grid` is.
+
+    Returns:
+        (sweep dir, the command's exit code, its stdout, the text of the report.md it wrote).
+    """
+    import contextlib
+    import io
+
+    import synthetic
+    from missionfit.cli.figures import main
+
+    sweep = synthetic.write_sweep(tmp_path_factory.mktemp("ivs") / "sweep", "interventions", n=4)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = main([str(sweep)])
+    report = sweep / "report.md"
+    return sweep, code, out.getvalue(), report.read_text() if report.is_file() else None

@@ -489,14 +489,15 @@ def test_command_on_run_dir(tmp_path, capsys):
     assert not (run / "report.md").exists()
 
 
-def test_command_on_sweep_dir(tmp_path, capsys):
-    sweep = synthetic.write_sweep(tmp_path / "sweep", "interventions", n=4)
-    assert main([str(sweep)]) == 0
-    out = capsys.readouterr().out
+@pytest.mark.xdist_group("drawn_interventions_sweep")
+def test_command_on_sweep_dir(drawn_interventions_sweep):
+    sweep, code, out, report = drawn_interventions_sweep
+    assert code == 0
     for name in ("forest", "timeseries_by_arm"):
         assert (sweep / "figures" / f"{name}.pdf").is_file() and (sweep / "figures" / f"{name}.png").is_file()
+        assert f"wrote   {name}" in out
     assert "skipped fit_landscape:" in out and "skipped sensitivity_sobol: no sensitivity.parquet" in out
-    assert (sweep / "report.md").is_file()
+    assert report is not None and "figures/forest.png" in report
 
 
 @pytest.mark.xdist_group("drawn_sensitivity_grid")

@@ -21,11 +21,13 @@ def sections(text: str) -> list[str]:
     return re.findall(r"^## (.+)$", text, flags=re.M)
 
 
-def test_report_of_an_interventions_sweep(tmp_path):
-    sweep = synthetic.write_sweep(tmp_path / "sweep", "interventions", n=4)
+@pytest.mark.xdist_group("drawn_interventions_sweep")
+def test_report_of_an_interventions_sweep(drawn_interventions_sweep):
+    sweep = drawn_interventions_sweep[0]  # `missionfit-figures` drew its figures, then wrote the report
     path = write_report(sweep)
     assert path == sweep / "report.md"
     text = path.read_text()
+    assert text == drawn_interventions_sweep[3]  # what the command wrote
     assert sections(text) == ["Question", "Configuration", "Results", "Figures"]
     assert "Which of the paper's recommendations raise goal realization" in text  # from multirun.yaml
     assert "| Scenario | minusma_2015 |" in text
@@ -42,11 +44,28 @@ def test_report_of_an_interventions_sweep(tmp_path):
     # paired comparison with CIs
     assert "### Paired comparison with the baseline" in text
     assert re.search(r"\| Integrate U2 and ASIFU \| Goal realization \| \+\d\.\d{3} \[", text)
-    # the figures, drawn because none existed, embedded with relative paths that exist
+    # the figures, embedded with relative paths that exist
     images = re.findall(r"!\[[^\]]*\]\((figures/[^)]+\.png)\)", text)
     assert "figures/forest.png" in images and "figures/timeseries_by_arm.png" in images
     assert all((sweep / p).is_file() for p in images)
     assert all((sweep / p.replace(".png", ".pdf")).is_file() for p in images)
+
+
+@pytest.mark.xdist_group("drawn_sensitivity_grid")
+def test_report_draws_the_figures_only_when_none_exist(tmp_path, monkeypatch):
+    from missionfit.analysis import report
+
+    drawn = []
+    monkeypatch.setattr(report, "render_sweep", lambda d: drawn.append(d))
+    sweep = synthetic.write_sweep(tmp_path / "sweep", "interventions", n=2)
+    write_report(sweep)
+    assert drawn == [sweep]
+    (sweep / "figures").mkdir()
+    (sweep / "figures" / "forest.png").write_bytes(b"png")
+    write_report(sweep)
+    assert drawn == [sweep]  # one figure is there: nothing is drawn
+    write_report(sweep, make_figures=False)
+    assert drawn == [sweep]
 
 
 @pytest.mark.xdist_group("drawn_sensitivity_grid")
