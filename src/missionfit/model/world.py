@@ -37,6 +37,10 @@ class World(NamedTuple):
     outcome_draw: np.ndarray
     indicator_time: np.ndarray
     indicator_event: np.ndarray
+    # the v2 information content (docs/design/v2-core.md §3; `missionfit.model.information`), None in a v1 world
+    is_false: np.ndarray | None = None  # 1 for a false event (a rumour or deception): it never materializes
+    facet_truth: np.ndarray | None = None  # [event, facet]: the true value (-1: a false event, or no such facet)
+    prevention_draw: np.ndarray | None = None  # a posture prevents the event when this falls below its effect
 
 
 def generate_world(
