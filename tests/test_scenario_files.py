@@ -1,7 +1,8 @@
 """The MINUSMA scenario files have one source of truth: a structure, generated contingents and documented patches.
 
 - Each year composes (`extends:` + `patches:`) to exactly the mapping the years had before they were split
-  (`tests/data/minusma_<year>_mapping.json`, frozen from df4914c), order included: order drives random draws.
+  (`tests/data/minusma_<year>_mapping.json`, frozen from df4914c; since then only the v2 core's force planning
+  cell, its kind and its two intel edges were added, on purpose), order included: order drives random draws.
 - The Hydra app composes the same mapping as `missionfit.scenario.load`.
 - The contingent files are what `missionfit-import-geopko` makes of the Geo-PKO CSVs today (byte for byte).
 - The 2018 patch is the `integrate_u2_asifu` intervention, up to the positions of its edges.
@@ -55,8 +56,9 @@ def _comparable(mapping: dict) -> dict:
     """A composed year without the keys added after the snapshots (`VOCABULARY_KEYS`, the v2 keys), in place.
 
     A snapshot is `_comparable(read_scenario(f"minusma_{year}"))`, written with
-    `json.dumps(..., indent=1, ensure_ascii=False)` and a final newline: regenerate it that way only when the
-    composed year changes on purpose (e.g. a unit is added), and say so in the commit.
+    `json.dumps(..., indent=1, ensure_ascii=False)` and a final newline, with the mappings' keys in the order of
+    the previous snapshot (key order does not count, so this only keeps the diff small): regenerate it that way
+    only when the composed year changes on purpose (e.g. a unit is added), and say so in the commit.
     """
     for key in V2_TOP_KEYS:
         mapping.pop(key, None)

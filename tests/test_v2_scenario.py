@@ -115,6 +115,19 @@ def test_minusma_consumers():
     assert a["consumer_planning"][of_kind("force_hq")].tolist() == [0]
 
 
+@pytest.mark.parametrize("year", [2014, 2015, 2018])
+def test_minusma_force_planning_cell(year: int):
+    sc = load(f"minusma_{year}")
+    i = sc.index_of("force_planning")
+    a = sc.arrays
+    assert a["is_consumer"][i] and a["consumer_planning"][i] == 1 and a["consumer_capacity"][i] == 1
+    assert a["consumer_lead"][i] == 3.0 and a["analysts"][i] == 0  # its own consumer, not a fusion branch
+    assert sc.units[i]["consumer"]["horizons"] == ["mid", "long"]
+    into = {(e["source"], e["type"]) for e in sc.edges if e["target"] == "force_planning"}
+    assert into == {("u2", "intel"), ("asifu_hq", "intel")}
+    assert i != a["fc"]
+
+
 def test_per_entry_arrays_line_up_with_cover_unit():
     spec = _spec()
     spec["information"] = {"sector_error": {"b": {"uav": 0.2}}}
