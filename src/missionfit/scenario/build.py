@@ -28,7 +28,7 @@ from missionfit.scenario.generators import expand
 from missionfit.scenario.patches import _MECH_DEFAULTS, apply_intervention
 from missionfit.scenario.resolve import _merge, _normalise_spec, _resolve_unit
 from missionfit.scenario.rivalry import rivalry_matrix
-from missionfit.scenario.validate import _validate
+from missionfit.scenario.validate import _validate, check_v2_mechanisms
 
 
 def _trust_prior(units: list[dict[str, Any]], trust: Mapping[str, Any]) -> np.ndarray:
@@ -142,6 +142,7 @@ def build_scenario(
         if k not in mech:
             cfg_ck.fail("mechanisms", k, "unknown mechanism parameter")
         mech[k] = v
+    check_v2_mechanisms(mech, cfg_ck)
     for k, v in mech.items():
         cfg_ck.non_negative(f"mechanisms.{k}", v)
     for k in PROBABILITY_MECHANISMS:
@@ -177,6 +178,7 @@ def build_scenario(
         trust_prior=prior,
         rivalry=rivalry,
         rotation_days=int(spec["rotation_days"]),
+        information=spec["information"],
     )
     compiled.arrays = compile_arrays(compiled)
     return compiled

@@ -7,6 +7,8 @@ the civil-military distance), sensor detection probabilities per sector, and rol
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, NamedTuple
@@ -50,6 +52,8 @@ class CompiledScenario:
         interventions: Names of the interventions applied.
         trust_prior: Trust prior matrix, `trust_prior[i, j]` = unit i's trust in unit j.
         rivalry: Rivalry matrix in [0, 1].
+        rotation_days: Days between contingent rotations (0 = none during the run).
+        information: The scenario's `information:` block (`schema.InformationSpec` as a mapping; v2 core).
         arrays: Per-unit, per-sensor and per-edge arrays for the engine.
         engine_net: The same arrays packed into the engine's layout (set on first use).
     """
@@ -66,6 +70,7 @@ class CompiledScenario:
     trust_prior: np.ndarray
     rivalry: np.ndarray
     rotation_days: int = 180
+    information: dict[str, Any] = field(default_factory=lambda: dataclasses.asdict(schema.InformationSpec()))
     arrays: dict[str, np.ndarray] = field(default_factory=dict)
     #: The scenario's part of the engine's `Net`, packed by `missionfit.engine.pack_net` when the first
     #: replicate is built and shared read-only by every later one.
@@ -148,15 +153,47 @@ class WorldTables(NamedTuple):
     line: np.ndarray
     domain: np.ndarray
     horizon: np.ndarray
+    # v2 core (docs/design/v2-core.md §3), not read by the v1 world generator
+    false_rates: np.ndarray  # false events per day, per sector: false_event_share x event_rate
+    type_facet_mask: np.ndarray  # per event type, bit f set if the type has facet f
+    values_per_facet: int
 
 
-def world_tables(sectors: list[dict], event_types: list[dict]) -> WorldTables:
-    """The arrays of `WorldTables` for a scenario's sectors and event types."""
+def _information(information: Mapping[str, Any] | None) -> dict[str, Any]:
+    """An information block with the schema's defaults filled in."""
+    base = dataclasses.asdict(schema.InformationSpec())
+    return {**base, **dict(information or {})}
+
+
+def type_facet_masks(event_types: list[dict], information: Mapping[str, Any] | None = None) -> np.ndarray:
+    """Per event type, the bit mask of its facets (bit f = `information.facets[f]`; `facets: None` = all)."""
+    facets = _information(information)["facets"]
+    code = {f: i for i, f in enumerate(facets)}
+    return np.array(
+        [_mask(facets if t.get("facets") is None else t["facets"], code) for t in event_types], dtype=np.int64
+    )
+
+
+def world_tables(
+    sectors: list[dict], event_types: list[dict], information: Mapping[str, Any] | None = None
+) -> WorldTables:
+    """The arrays of `WorldTables` for a scenario's sectors, event types and information block.
+
+    Args:
+        sectors: Sector specs (`event_rate`).
+        event_types: Event type specs.
+        information: The `information:` block (`schema.InformationSpec`); `None` takes the schema's defaults.
+
+    Returns:
+        The tables.
+    """
+    info = _information(information)
+    rates = np.array([float(s["event_rate"]) for s in sectors])
     shares = np.array([float(t["share"]) for t in event_types])
     cdf = (shares / shares.sum()).cumsum()
     cdf /= cdf[-1]
     return WorldTables(
-        rates=np.array([float(s["event_rate"]) for s in sectors]),
+        rates=rates,
         kind_cdf=cdf,
         severity_lo=np.array([t["severity"][0] for t in event_types], dtype=float),
         severity_hi=np.array([t["severity"][1] for t in event_types], dtype=float),
@@ -166,6 +203,9 @@ def world_tables(sectors: list[dict], event_types: list[dict]) -> WorldTables:
         line=np.array([LINE_CODE[t["line"]] for t in event_types], dtype=np.int64),
         domain=np.array([DOMAIN_CODE[t["domain"]] for t in event_types], dtype=np.int64),
         horizon=np.array([HORIZON_CODE[t["horizon"]] for t in event_types], dtype=np.int64),
+        false_rates=float(info["false_event_share"]) * rates,
+        type_facet_mask=type_facet_masks(event_types, info),
+        values_per_facet=int(info["values_per_facet"]),
     )
 
 
@@ -268,6 +308,62 @@ def _collect_coverage(a: dict[str, Any], ptr: list[int], members: list[int], pro
     }
 
 
+def _information_arrays(
+    sc: CompiledScenario, a: dict[str, Any], sensor_type: list[str], report_writing: np.ndarray
+) -> dict[str, Any]:
+    """The information block (docs/design/v2-core.md §2.1-2.2) as arrays for the v2 engine.
+
+    Per coverage entry (aligned with `cover_unit`, `cover_prob`): the facets its sensor's profile yields, the
+    chance of yielding each, and its error, the profile's (or the sector's override) scaled by the unit's
+    report-writing skill, `error * (1 + error_skill * (0.5 - report_writing))`, clipped to [0, 0.95]. Per
+    unit: the consumer's capacity (0 for a unit that is no consumer), action threshold and planning flag.
+    The v1 engine reads none of these.
+    """
+    info = _information(sc.information)
+    facets = list(info["facets"])
+    code = {f: i for i, f in enumerate(facets)}
+    profiles = info["sensor_profiles"]
+    n_dom = len(DOMAIN_CODE)
+    out: dict[str, Any] = {
+        "n_facets": len(facets),
+        "facet_is_meta": np.array([f in info["metadata_facets"] for f in facets], dtype=np.int8),
+        "values_per_facet": int(info["values_per_facet"]),
+        "facets_needed": np.array([int(info["facets_needed"][h]) for h in schema.HORIZONS], dtype=np.int64),
+        "type_facet_mask": type_facet_masks(sc.event_types, info),
+        "false_event_share": float(info["false_event_share"]),
+        "false_event_expiry_days": float(info["false_event_expiry_days"]),
+    }
+    # the entries of cell c = sector * n_domains + domain lie in cover_ptr[c]:cover_ptr[c + 1]
+    entry_sector = np.repeat(np.arange(a["cover_ptr"].size - 1), np.diff(a["cover_ptr"])) // n_dom
+    sector_ids = [s["id"] for s in sc.sectors]
+    override = info.get("sector_error") or {}
+    types = [sensor_type[k] for k in a["cover_sensor"].tolist()]
+    out["cover_yield_mask"] = np.array([_mask(profiles[t]["facets"], code) for t in types], dtype=np.int64)
+    out["cover_yield_prob"] = np.array([float(profiles[t]["yield"]) for t in types], dtype=np.float64)
+    base = np.array(
+        [
+            float(override.get(sector_ids[sec], {}).get(t, profiles[t]["error"]))
+            for t, sec in zip(types, entry_sector.tolist(), strict=True)
+        ],
+        dtype=np.float64,
+    )
+    skill = 1.0 + float(info["error_skill"]) * (0.5 - report_writing[a["cover_unit"]])
+    out["cover_error"] = np.clip(base * skill, 0.0, 0.95)
+    consumer = [u["consumer"] for u in sc.units]
+    is_consumer = a["is_consumer"]
+    out["consumer_capacity"] = np.array(
+        [int(c["capacity"]) if ok else 0 for c, ok in zip(consumer, is_consumer, strict=True)], dtype=np.int64
+    )
+    out["consumer_action_threshold"] = np.array(
+        [float(c["action_threshold"]) if ok else 1.0 for c, ok in zip(consumer, is_consumer, strict=True)],
+        dtype=np.float64,
+    )
+    out["consumer_planning"] = np.array(
+        [bool(c["planning"]) if ok else False for c, ok in zip(consumer, is_consumer, strict=True)], dtype=np.int8
+    )
+    return out
+
+
 def _first_with_role(units: list[dict[str, Any]], role: str, echelon: str | None = None) -> int:
     """Index of the first unit (declaration order) holding `role` at `echelon`, or -1 if there is none."""
     return next((i for i, u in enumerate(units) if has_role(u, role, echelon)), -1)
@@ -342,7 +438,7 @@ def compile_arrays(sc: CompiledScenario) -> dict[str, Any]:
     a["n_branches"] = int(branches.size)
 
     # sensors, and per sector the sensors that cover it with their detection probability at full effort
-    s_unit, s_cov, s_dom, s_avail, s_lang, s_sectors = [], [], [], [], [], []
+    s_unit, s_cov, s_dom, s_avail, s_lang, s_sectors, s_type = [], [], [], [], [], [], []
     for i, u in enumerate(units):
         for s in u["sensors"]:
             if s["coverage"] <= 0:
@@ -354,6 +450,7 @@ def compile_arrays(sc: CompiledScenario) -> dict[str, Any]:
             s_avail.append(s["available_day"])
             s_lang.append(bool(s["needs_language"]))
             s_sectors.append([sector_code[x] for x in covered])
+            s_type.append(s["type"])
     n_sectors = len(sector_ids)
     sector_lang = [lang_mask(s.get("languages", [])) for s in sc.sectors]
     unit_lang = [lang_mask(u["languages"]) for u in units]
@@ -404,7 +501,8 @@ def compile_arrays(sc: CompiledScenario) -> dict[str, Any]:
     a["unit_cell_group"] = unit_cell_group
 
     # what the world generator needs of the sectors and event types
-    a["world_tables"] = world_tables(sc.sectors, sc.event_types)
+    a["world_tables"] = world_tables(sc.sectors, sc.event_types, sc.information)
+    a.update(_information_arrays(sc, a, s_type, writing))
 
     # edges, sorted by (type, source) for a CSR adjacency per type
     order = sorted(range(len(edges)), key=lambda k: (EDGE_TYPE_CODE[edges[k]["type"]], index[edges[k]["source"]]))

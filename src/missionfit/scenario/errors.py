@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import numbers
 from typing import Any
 
 
@@ -32,6 +34,49 @@ class Checker:
         """Fail unless `value` is a non-negative number."""
         if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
             self.fail(key, value, "must be a non-negative number")
+
+    def number(
+        self,
+        key: str,
+        value: Any,
+        low: float = -math.inf,
+        high: float = math.inf,
+        *,
+        open_low: bool = False,
+        open_high: bool = False,
+    ) -> None:
+        """Fail unless `value` is a finite number between `low` and `high` (NaN and infinity always fail).
+
+        Args:
+            key: The key, as the error names it.
+            value: The value to check.
+            low: Lower bound (inclusive unless `open_low`).
+            high: Upper bound (inclusive unless `open_high`).
+            open_low: Exclude `low` itself.
+            open_high: Exclude `high` itself.
+        """
+        ok = isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
+        if ok:
+            ok = (value > low if open_low else value >= low) and (value < high if open_high else value <= high)
+        if not ok:
+            lo = "-inf" if low == -math.inf else f"{low:g}"
+            hi = "inf" if high == math.inf else f"{high:g}"
+            left = "(" if open_low or low == -math.inf else "["
+            right = ")" if open_high or high == math.inf else "]"
+            interval = f"{left}{lo}, {hi}{right}"
+            self.fail(key, value, f"must be a finite number in {interval}")
+
+    def integer(self, key: str, value: Any, low: int | None = None, high: int | None = None) -> None:
+        """Fail unless `value` is an integer (not a bool) between `low` and `high`, both inclusive."""
+        ok = isinstance(value, numbers.Integral) and not isinstance(value, bool)
+        if ok and ((low is not None and value < low) or (high is not None and value > high)):
+            ok = False
+        if not ok:
+            if high is None:
+                bounds = f" >= {low}" if low is not None else ""
+            else:
+                bounds = f" in {low}..{high}"
+            self.fail(key, value, f"must be an integer{bounds}")
 
     def one_of(self, key: str, value: Any, allowed: tuple[str, ...] | set[str]) -> None:
         """Fail unless `value` is one of `allowed`."""

@@ -110,6 +110,10 @@ def _normalise_spec(raw: Mapping[str, Any], ck: Checker) -> dict[str, Any]:
     spec = _merge(base, {k: v for k, v in raw.items() if v is not None})
     spec["trust"] = _merge(dataclasses.asdict(schema.TrustSpec()), raw.get("trust") or {})
     spec["generator"] = _merge(dataclasses.asdict(schema.GeneratorSpec()), raw.get("generator") or {})
+    information = raw.get("information") or {}
+    if not isinstance(information, Mapping):
+        ck.fail("information", information, "must be a mapping (schema.InformationSpec)")
+    spec["information"] = _merge(dataclasses.asdict(schema.InformationSpec()), dict(information))
     spec["units"] = [dict(u) for u in spec.get("units") or []]
     spec["sectors"] = [_merge(dataclasses.asdict(schema.SectorSpec()), dict(x)) for x in spec["sectors"] or []]
     spec["event_types"] = [

@@ -40,6 +40,21 @@ COMPONENTS = ("military", "police", "civilian", "external")
 #: Known procedure families; a mismatch between two ends of an edge costs quality and reliability.
 PROCEDURES = ("nato", "un", "none")
 
+#: Most facets an event may have (the engine keeps a facet set in one small bit mask; docs/design/v2-core.md §2.1).
+MAX_FACETS = 6
+
+
+def _default_sensor_profiles() -> dict[str, dict[str, Any]]:
+    """The design's sensor profiles (docs/design/v2-core.md §2.1; stylized, priors in docs/validation.md §10.4)."""
+    return {
+        "patrol": {"facets": ["what", "where"], "yield": 0.8, "error": 0.15},
+        "humint": {"facets": ["who", "what"], "yield": 0.8, "error": 0.25},
+        "uav": {"facets": ["what", "where", "when"], "yield": 0.9, "error": 0.10},
+        "helicopter": {"facets": ["what", "where", "when"], "yield": 0.8, "error": 0.15},
+        "riverine": {"facets": ["what", "where"], "yield": 0.8, "error": 0.15},
+        "security_network": {"facets": ["who", "what"], "yield": 0.7, "error": 0.25},
+    }
+
 
 @dataclass
 class ReportingCultureSpec:
@@ -103,12 +118,19 @@ class ConsumerSpec:
         horizons: Product horizons it can use (imminent = current intelligence).
         lead_days: Action lead time: a warning must arrive this long before the event to be usable.
         sector_scoped: Only responsible for events in its own sector (sector commanders).
+        capacity: Simultaneous actions (v2 core): a sector's quick-reaction force, the force reserve, ...;
+            an integer >= 0, where 0 means the consumer never acts (it can still be aware).
+        action_threshold: Confidence at which a facet counts toward an actionable picture (v2 core), in (0.5, 1).
+        planning: A planning consumer turns a mid- or long-horizon actionable picture into posture (v2 core).
     """
 
     lines: list[str] = field(default_factory=list)
     horizons: list[str] = field(default_factory=lambda: ["imminent"])
     lead_days: float = 0.5
     sector_scoped: bool = False
+    capacity: int = 1
+    action_threshold: float = 0.75
+    planning: bool = False
 
 
 @dataclass
@@ -229,6 +251,8 @@ class EventTypeSpec:
         severity: Uniform range [low, high].
         warning_days: Range of how long before the event its indicators appear.
         indicators: Observable indicators emitted before it materializes.
+        facets: The facets of the information block it has (a subset of `InformationSpec.facets`, v2 core);
+            `None` means all of them.
     """
 
     id: str = "???"
@@ -239,6 +263,38 @@ class EventTypeSpec:
     severity: list[float] = field(default_factory=lambda: [1.0, 1.0])
     warning_days: list[float] = field(default_factory=lambda: [0.5, 2.0])
     indicators: int = 2
+    facets: list[str] | None = None
+
+
+@dataclass
+class InformationSpec:
+    """What an event is made of and how sensors see it: facets, false events, errors (v2 core).
+
+    docs/design/v2-core.md §2.1. None of these is moved by a fit knob; `error_skill` acts through
+    `report_writing`, which the cultural knob moves. Prior ranges: docs/validation.md §10.4.
+
+    Attributes:
+        facets: Facet names, 1..`MAX_FACETS`; their order is the engine's facet index.
+        metadata_facets: Facets stripped by sanitization (p. 400 "(e.g. time, location)").
+        values_per_facet: Categorical values per facet (an integer >= 2).
+        facets_needed: Facets an actionable picture needs, per event horizon (integers >= 1).
+        false_event_share: False events per true event, per sector (>= 0).
+        false_event_expiry_days: A false event "resolves" this long after its apparent time (> 0).
+        error_skill: `s` in `error * (1 + s * (0.5 - report_writing))`, in [0, 1.5].
+        sensor_profiles: Per sensor type, `{facets, yield, error}`: the facets it yields, the chance of
+            yielding each (in [0, 1]) and the chance that a yielded value is wrong (in [0, 1)).
+        sector_error: Optional `{sector: {sensor type: error}}` overriding a profile's error in a sector.
+    """
+
+    facets: list[str] = field(default_factory=lambda: ["who", "what", "where", "when"])
+    metadata_facets: list[str] = field(default_factory=lambda: ["where", "when"])
+    values_per_facet: int = 4
+    facets_needed: dict[str, int] = field(default_factory=lambda: {"imminent": 3, "mid": 2, "long": 1})
+    false_event_share: float = 0.15
+    false_event_expiry_days: float = 3.0
+    error_skill: float = 0.5
+    sensor_profiles: dict[str, dict[str, Any]] = field(default_factory=_default_sensor_profiles)
+    sector_error: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
 @dataclass
@@ -309,6 +365,8 @@ class ScenarioSpec:
             merge entry by entry, keeping their order; other lists are replaced).
         patches: Name -> patch in the intervention language (`InterventionSpec`, without `mechanisms`),
             applied in order after the merge: how a year differs from the structure it extends.
+        information: Facets, sensor profiles and false events of the v2 core (`InformationSpec`); the v1
+            engine does not read it.
     """
 
     name: str = "???"
@@ -325,6 +383,7 @@ class ScenarioSpec:
     units: list[UnitSpec] = field(default_factory=list)
     edges: list[EdgeSpec] = field(default_factory=list)
     trust: TrustSpec = field(default_factory=TrustSpec)
+    information: InformationSpec = field(default_factory=InformationSpec)
     generator: GeneratorSpec = field(default_factory=GeneratorSpec)
     extends: list[str] = field(default_factory=list)
     patches: dict[str, InterventionSpec] = field(default_factory=dict)
@@ -395,7 +454,7 @@ class MechanismSpec:
     board_trust_gain: float = 0.01
     # classification (p. 400: "UN-classified" network, sanitized INTREPs)
     sanitize_delay_days: float = 0.5
-    sanitize_quality_loss: float = 0.4
+    sanitize_quality_loss: float = 0.4  # v1 only: the v2 engine strips metadata facets instead
     # channel penalties
     tech_delay: float = 2.0
     tech_loss: float = 0.3
@@ -411,15 +470,26 @@ class MechanismSpec:
     # fusion
     product_cycle_days: float = 7.0
     fusion_delay_days: float = 0.25
-    fusion_gain: float = 0.3
+    fusion_gain: float = 0.3  # v1 only: the v2 engine fuses distinct origins (assessment_threshold)
     format_boost: float = 0.5
-    escalation_quality: float = 0.6
+    escalation_quality: float = 0.6  # v1 only: the v2 engine replaces it by escalation_facet_loss
     staffing_gap: float = 1.0
     # decision and outcome (docs/ODD.md §7.9)
     baseline_mitigation: float = 0.05
     max_mitigation: float = 0.75
     # ideal values reached at fit = 1
     ideal_trust: float = 0.85
+    # v2 core (docs/design/v2-core.md §2.3); read only by the v2 engine, which replaces fusion_gain,
+    # sanitize_quality_loss and escalation_quality with them (those stay until the v1 engine is retired)
+    assessment_threshold: float = 0.7
+    max_updates_per_event: int = 3
+    action_busy_days: float = 1.0
+    mitigation_completeness_exponent: float = 1.0
+    mitigation_accuracy_weight: float = 0.75
+    mitigation_lead_half_days: float = 0.5
+    posture_effect: float = 0.15
+    posture_days: float = 30.0
+    escalation_facet_loss: float = 0.4
 
 
 @dataclass

@@ -31,6 +31,141 @@ _SENSOR_FIELDS = {f.name for f in dataclasses.fields(schema.SensorSpec)}
 _CONSUMER_FIELDS = {f.name for f in dataclasses.fields(schema.ConsumerSpec)}
 _UNIT_FIELDS = {f.name for f in dataclasses.fields(schema.UnitSpec)}
 _EDGE_FIELDS = {f.name for f in dataclasses.fields(schema.EdgeSpec)}
+_INFORMATION_FIELDS = {f.name for f in dataclasses.fields(schema.InformationSpec)}
+_PROFILE_FIELDS = ("facets", "yield", "error")
+
+#: Admissible values of the v2 core's mechanism parameters (docs/design/v2-core.md §2.3), as
+#: `(low, high, open_low, open_high)`, or `"int>=1"`. These are the domains where the mechanism is defined, so
+#: that an ablation (e.g. `posture_effect: 0`) stays valid; the calibration priors inside them are in
+#: docs/validation.md §10.4.
+V2_MECHANISM_RANGES: dict[str, tuple[float, float, bool, bool] | str] = {
+    "assessment_threshold": (0.5, 1.0, True, True),
+    "max_updates_per_event": "int>=1",
+    "action_busy_days": (0.0, float("inf"), True, False),
+    "mitigation_completeness_exponent": (0.0, float("inf"), True, False),
+    "mitigation_accuracy_weight": (0.0, 1.0, False, False),
+    "mitigation_lead_half_days": (0.0, float("inf"), True, False),
+    "posture_effect": (0.0, 1.0, False, False),
+    "posture_days": (0.0, float("inf"), True, False),
+    "escalation_facet_loss": (0.0, 1.0, False, False),
+}
+
+#: Largest `values_per_facet`: the engine stores a facet's value in an int8.
+MAX_VALUES_PER_FACET = 127
+
+
+def check_v2_mechanisms(mech: dict[str, Any], ck: Checker) -> None:
+    """Range checks of the v2 core's mechanism parameters (`V2_MECHANISM_RANGES`), NaN and infinity refused.
+
+    Args:
+        mech: Mechanism parameters after the scenario's interventions and the command-line overrides.
+        ck: Reports the first bad value.
+
+    Raises:
+        ScenarioError: One line naming the key and the value.
+    """
+    for key, rng in V2_MECHANISM_RANGES.items():
+        if rng == "int>=1":
+            ck.integer(f"mechanisms.{key}", mech[key], 1)
+        else:
+            low, high, open_low, open_high = rng
+            ck.number(f"mechanisms.{key}", mech[key], low, high, open_low=open_low, open_high=open_high)
+
+
+def _facet_list(key: str, value: Any, facets: list[str], ck: Checker) -> None:
+    """Fail unless `value` is a list of distinct facet names from `facets`."""
+    if not isinstance(value, list):
+        ck.fail(key, value, "must be a list of facet names")
+    for f in value:
+        if f not in facets:
+            ck.fail(key, f, f"unknown facet (information.facets: {', '.join(facets)})")
+    if len(set(value)) != len(value):
+        ck.fail(key, value, "facet named twice")
+
+
+def _validate_information(spec: dict[str, Any], units: list[dict[str, Any]], ck: Checker) -> None:
+    """The `information:` block, event types' facets and units' sensor types (docs/design/v2-core.md §2.1)."""
+    info = spec["information"]
+    extra = set(info) - _INFORMATION_FIELDS
+    if extra:
+        ck.fail("information", sorted(extra)[0], "unknown information key")
+    facets = info["facets"]
+    if not isinstance(facets, list) or not 1 <= len(facets) <= schema.MAX_FACETS:
+        ck.fail("information.facets", facets, f"must be a list of 1..{schema.MAX_FACETS} facet names")
+    for f in facets:
+        if not isinstance(f, str) or not f:
+            ck.fail("information.facets", f, "a facet name must be a non-empty string")
+    if len(set(facets)) != len(facets):
+        ck.fail("information.facets", facets, "facet named twice")
+    _facet_list("information.metadata_facets", info["metadata_facets"], facets, ck)
+    ck.integer("information.values_per_facet", info["values_per_facet"], 2, MAX_VALUES_PER_FACET)
+    ck.number("information.false_event_share", info["false_event_share"], 0.0)
+    ck.number("information.false_event_expiry_days", info["false_event_expiry_days"], 0.0, open_low=True)
+    ck.number("information.error_skill", info["error_skill"], 0.0, 1.5)
+
+    n_facets = {}
+    for i, et in enumerate(spec["event_types"]):
+        if et.get("facets") is None:
+            n_facets[i] = len(facets)
+        else:
+            _facet_list(f"event_types[{i}].facets", et["facets"], facets, ck)
+            if not et["facets"]:
+                ck.fail(f"event_types[{i}].facets", et["facets"], "an event type needs at least one facet")
+            order = [f for f in facets if f in et["facets"]]
+            if et["facets"] != order:
+                ck.fail(f"event_types[{i}].facets", et["facets"], "must keep the order of information.facets")
+            n_facets[i] = len(et["facets"])
+    needed = info["facets_needed"]
+    if not isinstance(needed, dict):
+        ck.fail("information.facets_needed", needed, "must map each horizon to a number of facets")
+    for h, v in needed.items():
+        ck.one_of("information.facets_needed", h, set(schema.HORIZONS))
+        ck.integer(f"information.facets_needed.{h}", v, 1, len(facets))
+        for i, et in enumerate(spec["event_types"]):
+            if et["horizon"] == h and v > n_facets[i]:
+                ck.fail(
+                    f"information.facets_needed.{h}", v,
+                    f"more than the {n_facets[i]} facets of event type {et['id']} (event_types[{i}])",
+                )
+    for h in schema.HORIZONS:
+        if h not in needed:
+            ck.fail("information.facets_needed", h, "missing horizon")
+
+    profiles = info["sensor_profiles"]
+    if not isinstance(profiles, dict):
+        ck.fail("information.sensor_profiles", profiles, "must map each sensor type to {facets, yield, error}")
+    for typ, prof in profiles.items():
+        k = f"information.sensor_profiles.{typ}"
+        if not isinstance(prof, dict):
+            ck.fail(k, prof, "must be {facets, yield, error}")
+        extra = set(prof) - set(_PROFILE_FIELDS)
+        if extra:
+            ck.fail(k, sorted(extra)[0], "unknown sensor profile key (facets, yield, error)")
+        for attr in _PROFILE_FIELDS:
+            if attr not in prof:
+                ck.fail(k, attr, "missing sensor profile key")
+        _facet_list(k + ".facets", prof["facets"], facets, ck)
+        ck.number(k + ".yield", prof["yield"], 0.0, 1.0)
+        ck.number(k + ".error", prof["error"], 0.0, 1.0, open_high=True)
+    sector_ids = {s["id"] for s in spec["sectors"]}
+    sector_error = info["sector_error"]
+    if not isinstance(sector_error, dict):
+        ck.fail("information.sector_error", sector_error, "must map sector -> {sensor type: error}")
+    for sec, row in sector_error.items():
+        ck.one_of("information.sector_error", sec, sector_ids)
+        if not isinstance(row, dict):
+            ck.fail(f"information.sector_error.{sec}", row, "must map sensor type -> error")
+        for typ, err in row.items():
+            if typ not in profiles:
+                ck.fail(f"information.sector_error.{sec}", typ, "unknown sensor type (no sensor profile)")
+            ck.number(f"information.sector_error.{sec}.{typ}", err, 0.0, 1.0, open_high=True)
+    for i, u in enumerate(units):
+        for j, s in enumerate(u["sensors"]):
+            if s["type"] not in profiles:
+                ck.fail(
+                    f"units[{i}].sensors[{j}].type (id {u['id']})", s["type"],
+                    "unknown sensor type (no information.sensor_profiles entry)",
+                )
 
 
 def _check_vocabulary(key: str, attrs: dict[str, Any], ck: Checker, where: str = "") -> None:
@@ -133,6 +268,13 @@ def _validate(spec: dict[str, Any], units: list[dict[str, Any]], ck: Checker) ->
             for h in c["horizons"]:
                 ck.one_of(f"{k}.consumer.horizons", h, set(schema.HORIZONS))
             ck.non_negative(f"{k}.consumer.lead_days", c["lead_days"])
+            ck.integer(f"{k}.consumer.capacity (id {u['id']})", c["capacity"], 0)
+            ck.number(
+                f"{k}.consumer.action_threshold (id {u['id']})", c["action_threshold"], 0.5, 1.0,
+                open_low=True, open_high=True,
+            )
+            if not isinstance(c["planning"], bool):
+                ck.fail(f"{k}.consumer.planning (id {u['id']})", c["planning"], "must be true or false")
     for i, u in enumerate(units):
         for r in u["rivals"]:
             if r not in seen:
@@ -166,6 +308,7 @@ def _validate(spec: dict[str, Any], units: list[dict[str, Any]], ck: Checker) ->
         cycle = None
     if cycle:
         ck.fail("edges (type command)", " -> ".join([a for a, _ in cycle] + [cycle[0][0]]), "command cycle")
+    _validate_information(spec, units, ck)
     trust = spec["trust"]
     for key in ("default", "same_group", "same_contributor"):
         ck.unit_interval(f"trust.{key}", trust[key])
