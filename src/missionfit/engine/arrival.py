@@ -6,6 +6,7 @@ from missionfit.engine.decision import decide
 from missionfit.engine.fusion import enqueue
 from missionfit.engine.heap import heap_pop
 from missionfit.engine.jit import inlined, kernel
+from missionfit.engine.knowing import absorb_summary, consider, picture
 from missionfit.engine.layout import (
     ASSESSMENT,
     B_DECONFLICTED,
@@ -20,19 +21,31 @@ from missionfit.engine.layout import (
     ES_ASIFU_KNOWN,
     M_BORN,
     M_CLASS,
+    M_CONF0,
     M_DST,
     M_EDGE,
     M_EVENT,
     M_HORIZON,
     M_KIND,
+    M_MASK,
     M_ORIGIN,
+    M_PATH,
+    M_PAYLEN,
+    M_PAYLOAD,
     M_QUALITY,
     M_READY,
     M_SENDER,
     M_SFROOT,
     M_STATUS,
     M_TTL,
+    M_VAL0,
+    MAX_FACETS,
     MAX_TTL,
+    PATH_BOARD,
+    PATH_COMMANDER_CHAIN,
+    PATH_INFORMAL,
+    PATH_INTEL_LINE,
+    PATH_LIAISON,
     R_ASIFU,
     R_JMAC,
     R_U2,
@@ -47,6 +60,18 @@ from missionfit.engine.layout import (
     U_SLOT,
 )
 from missionfit.engine.transmission import new_message, out_degree, send_along
+
+#: The path code of a raw report by the type of the edge it arrived on (docs/design/v2-core.md §6.1), in edge
+#: type order: command, intel, commander chain, liaison, informal, board.
+EDGE_PATH = (PATH_INTEL_LINE, PATH_INTEL_LINE, PATH_COMMANDER_CHAIN, PATH_LIAISON, PATH_INFORMAL, PATH_BOARD)
+
+
+@inlined
+def path_of(mi, k, etype):
+    """What message `k` counts as: an assessment by its producer's role, a raw report by its last hop."""
+    if mi[k, M_KIND] == ASSESSMENT and mi[k, M_PATH] >= 0:
+        return mi[k, M_PATH]
+    return EDGE_PATH[etype]
 
 
 @inlined
@@ -77,22 +102,36 @@ def arrive(net, fl, rng, k):
             fl.sf_reached[sfroot] |= SF_REACHED_U2_OR_ASIFU
     if v == net.roles[R_ASIFU] and t < fl.esf[ES_ASIFU_KNOWN, e]:
         fl.esf[ES_ASIFU_KNOWN, e] = t
+    path = path_of(mi, k, etype)
     if is_consumer:
         decide(net, fl, rng, v, e, mi[k, M_HORIZON], mf[k, M_QUALITY], origin, mi[k, M_KIND], t)
+        if not is_branch:
+            row = picture(net, fl, v, e, t)
+            if row >= 0 and absorb_summary(
+                fl, row, mi[k, M_VAL0 : M_VAL0 + MAX_FACETS], mf[k, M_CONF0 : M_CONF0 + MAX_FACETS], mi[k, M_MASK]
+            ):
+                consider(net, fl, v, e, row, t, path)
     if is_branch:
         from_peer = mi[k, M_KIND] == ASSESSMENT and ui[U_PEER, origin] != 0 and origin != v
         if etype == BOARD and net.ei[E_DIRECTIVE, edge]:
             fl.bi[ui[U_SLOT, v], e] |= B_DECONFLICTED
-        enqueue(net, fl, v, e, mf[k, M_QUALITY], mf[k, M_BORN], t, mi[k, M_SFROOT], from_peer)
+        enqueue(
+            net, fl, v, e, mf[k, M_QUALITY], mf[k, M_BORN], t, mi[k, M_SFROOT], from_peer, mi[k, M_PAYLOAD],
+            mi[k, M_PAYLEN], mi[k, M_MASK], path,
+        )
     if etype == COMMANDER_CHAIN and is_consumer and out_degree(net, v, COMMANDER_CHAIN) > 0:
         # the commander passes it up his own chain: "if you are unlucky the Sector commander reports it to
         # the Force Commander" (p. 399)
         up = new_message(
             net, fl, e, origin, RAW, mi[k, M_HORIZON], mf[k, M_QUALITY], mi[k, M_CLASS], mf[k, M_BORN], 0,
-            mi[k, M_SFROOT],
+            mi[k, M_SFROOT], mi[k, M_PAYLOAD], mi[k, M_PAYLEN], PATH_COMMANDER_CHAIN,
         )
         if up >= 0:
             mi[up, M_SENDER] = v
+            mi[up, M_MASK] = mi[k, M_MASK]
+            for f in range(MAX_FACETS):
+                mi[up, M_VAL0 + f] = mi[k, M_VAL0 + f]
+                mf[up, M_CONF0 + f] = mf[k, M_CONF0 + f]
             if send_along(net, fl, rng, up, v, COMMANDER_CHAIN, t, -1) == 0:
                 mi[up, M_STATUS] = DELIVERED
                 fl.counters[C_DELIVERED] += 1

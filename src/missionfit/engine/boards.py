@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from missionfit.engine.fusion import role_path
 from missionfit.engine.jit import kernel
 from missionfit.engine.layout import (
     AL_EVENT,
@@ -30,7 +31,8 @@ from missionfit.engine.layout import (
     U_THRESHOLD,
 )
 from missionfit.engine.pcg64 import random
-from missionfit.engine.transmission import new_message, send
+from missionfit.engine.pictures import find
+from missionfit.engine.transmission import new_message, payload_of_picture, send, summary_from_picture
 
 
 @kernel
@@ -68,12 +70,19 @@ def meet_boards(st, s, rng, day):
             j = s.assessment_log[AL_NEXT, j]
             if net.evf[EV_TIME, e] <= day or (slot_b >= 0 and fl.bi[slot_b, e] & B_ASSESSED):
                 continue
+            row = find(fl.pic_keys, fl.pic_slots, a * net.evf.shape[1] + e)
+            if row < 0:
+                continue
+            pay, paylen = payload_of_picture(fl, row)  # board messages keep their provenance (issue 16 §2)
+            if pay < 0:
+                return
             k = new_message(
                 net, fl, e, a, ASSESSMENT, fl.bi[slot_a, e] & B_HORIZON, s.bf[slot_a, e],
-                net.ui[U_SECURITY, a], float(day), 0, -1,
+                net.ui[U_SECURITY, a], float(day), 0, -1, pay, paylen, role_path(net, a),
             )
             if k < 0:
                 return
+            summary_from_picture(fl, k, row)
             send(net, fl, rng, k, edge, float(day))
         s.board_cursor[edge] = last
         if slot_b >= 0 and net.ui[U_PEER, a] and net.ui[U_PEER, b]:

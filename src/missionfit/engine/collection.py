@@ -3,25 +3,37 @@
 from __future__ import annotations
 
 from missionfit.engine.decision import decide
+from missionfit.engine.facets import draw_observation
 from missionfit.engine.fusion import enqueue
 from missionfit.engine.jit import inlined, kernel
+from missionfit.engine.knowing import absorb_summary, consider, picture
 from missionfit.engine.layout import (
     C_DELIVERED,
     C_IND_CUR,
+    C_NOBS,
     C_NSF,
     C_OBS,
     C_OBS_REPORTED,
+    C_OVERFLOW,
     COMMANDER_CHAIN,
     DELIVERED,
     EV_DOMAIN,
+    EV_FALSE,
     EV_HORIZON,
+    EV_KIND,
     EV_SECTOR,
+    IN_VALUES,
     INFORMAL,
     INTEL,
     LIAISON,
+    M_MASK,
     M_STATUS,
+    MAX_FACETS,
     N_DOMAINS,
     P_ESCALATION,
+    P_ESCALATION_FACETS,
+    PATH_COMMANDER_CHAIN,
+    PATH_OWN,
     RAW,
     U_ANALYSTS,
     U_BYPASS,
@@ -33,11 +45,43 @@ from missionfit.engine.layout import (
     U_SFISR,
 )
 from missionfit.engine.pcg64 import random
-from missionfit.engine.transmission import clone_message, new_message, out_degree, send_along
+from missionfit.engine.transmission import (
+    ALL_FACETS,
+    clone_message,
+    new_message,
+    out_degree,
+    payload_of_observation,
+    send_along,
+    summary_from_observation,
+)
 
 
 @inlined
-def report(net, fl, rng, u, e, t, tasked):
+def observe(net, fl, rng, u, e, t, yield_mask, yield_prob, error):
+    """Unit `u`'s detection of event `e` at `t` as an observation (docs/design/v2-core.md §4.1).
+
+    Returns the observation's id, or -1 if it yields no facet (nothing to say) or the pool is full.
+    """
+    k = fl.counters[C_NOBS]
+    if k >= fl.obs_origin.size:
+        fl.counters[C_OVERFLOW] = 1
+        return -1
+    values = fl.obs_value[k]
+    n = draw_observation(
+        rng, net.truth[e], net.type_mask[net.evi[EV_KIND, e]], yield_mask, yield_prob, error, net.info[IN_VALUES],
+        net.evi[EV_FALSE, e] != 0, values,
+    )
+    if n == 0:
+        return -1
+    fl.counters[C_NOBS] = k + 1
+    fl.obs_origin[k] = u
+    for f in range(MAX_FACETS):
+        fl.obs_conf[k, f] = 1.0 - error if values[f] >= 0 else 0.0
+    return k
+
+
+@inlined
+def report(net, fl, rng, u, e, t, tasked, yield_mask, yield_prob, error):
     """The reporting decision of docs/ODD.md §7.2.
 
     A proactive unit reports; an on-request unit reports only when tasked (p. 398: "they really have to be
@@ -48,19 +92,28 @@ def report(net, fl, rng, u, e, t, tasked):
     """
     ui, uf = net.ui, net.uf
     fl.counters[C_OBS] += 1
+    obs = observe(net, fl, rng, u, e, t, yield_mask, yield_prob, error)
+    if obs < 0:
+        return  # a detection that yields no facet says nothing
     quality = uf[U_QUALITY, u]
     sfroot = -1
     if ui[U_SFISR, u]:
         sfroot = fl.counters[C_NSF]
         fl.counters[C_NSF] += 1
         fl.sf_reached[sfroot] = 0
+    pay = payload_of_observation(fl, obs)
+    if pay < 0:
+        return
     if uf[U_ANALYSTS, u] > 0:
         # a unit with its own analysis cell (e.g. the ISR company's all-source cell) fuses what it sees
         fl.counters[C_OBS_REPORTED] += 1
-        enqueue(net, fl, u, e, quality, t, t, sfroot, False)
+        enqueue(net, fl, u, e, quality, t, t, sfroot, False, pay, 1, ALL_FACETS, PATH_OWN)
         return
     if ui[U_CONSUMER, u]:
         decide(net, fl, rng, u, e, net.evi[EV_HORIZON, e], quality, u, RAW, t)
+        row = picture(net, fl, u, e, t)
+        if row >= 0 and absorb_summary(fl, row, fl.obs_value[obs], fl.obs_conf[obs], ALL_FACETS):
+            consider(net, fl, u, e, row, t, PATH_OWN)
     p_report = uf[U_RESPONSIVE, u] if tasked else uf[U_PROACTIVE, u]
     if random(rng) >= p_report:
         return
@@ -70,9 +123,18 @@ def report(net, fl, rng, u, e, t, tasked):
     ):
         channel = COMMANDER_CHAIN
         quality *= net.params[P_ESCALATION]
-    k = new_message(net, fl, e, u, RAW, net.evi[EV_HORIZON, e], quality, ui[U_SECURITY, u], t, tasked, sfroot)
+    k = new_message(
+        net, fl, e, u, RAW, net.evi[EV_HORIZON, e], quality, ui[U_SECURITY, u], t, tasked, sfroot, pay, 1,
+        PATH_COMMANDER_CHAIN if channel == COMMANDER_CHAIN else -1,
+    )
     if k < 0:
         return
+    summary_from_observation(fl, k, obs)
+    if channel == COMMANDER_CHAIN:
+        # facets lost along the phone chain (p. 399): each with `escalation_facet_loss`
+        for f in range(MAX_FACETS):
+            if fl.obs_value[obs, f] >= 0 and random(rng) < net.params[P_ESCALATION_FACETS]:
+                fl.mi[k, M_MASK] &= ~(1 << f)
     sent = send_along(net, fl, rng, k, u, channel, t, -1)
     for etype in (INFORMAL, LIAISON):
         if out_degree(net, u, etype) > 0:
@@ -145,7 +207,10 @@ def collect(st, s, rng, day):
         j = next_detection(st, s, rng, e, st.cover_ptr[cell], last, t)
         while j < last:
             s.observed[e, st.cover_slot[j]] = True
-            report(net, fl, rng, st.cover_unit[j], e, t, s.task_until[st.cover_group[j]] >= t)
+            report(
+                net, fl, rng, st.cover_unit[j], e, t, s.task_until[st.cover_group[j]] >= t, st.cover_yield_mask[j],
+                st.cover_yield_prob[j], st.cover_error[j],
+            )
             j = next_detection(st, s, rng, e, j + 1, last, t)
         i += 1
     fl.counters[C_IND_CUR] = i

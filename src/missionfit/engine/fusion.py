@@ -5,6 +5,7 @@ from __future__ import annotations
 from missionfit.engine.decision import decide
 from missionfit.engine.heap import stable_order
 from missionfit.engine.jit import inlined, kernel
+from missionfit.engine.knowing import consider, merge_evidence, picture, refuse
 from missionfit.engine.layout import (
     AL_BRANCH,
     AL_EVENT,
@@ -30,15 +31,25 @@ from missionfit.engine.layout import (
     INFORMAL,
     INTEL,
     LIAISON,
-    LONG,
-    N_QUEUE_ROWS,
-    P_CYCLE,
+    N_QUEUE_FLOAT_ROWS,
+    N_QUEUE_INT_ROWS,
+    P_ASSESS_THRESHOLD,
     P_FUSION,
     P_FUSION_DELAY,
+    P_MAX_UPDATES,
+    PATH_ALL_SOURCE,
+    PATH_INTEL_LINE,
+    PATH_MISSION_ANALYSIS,
+    PATH_OTHER_ANALYSIS,
+    PI_UPDATES,
     Q_BORN,
     Q_EVENT,
     Q_FROM_PEER,
     Q_KEY,
+    Q_MASK,
+    Q_PATH,
+    Q_PAYLEN,
+    Q_PAYLOAD,
     Q_QUALITY,
     Q_SFROOT,
     Q_TIME,
@@ -50,18 +61,31 @@ from missionfit.engine.layout import (
     U_CONSUMER,
     U_FOCUS_DOM,
     U_FOCUS_H,
+    U_FUSION_ROLE,
     U_PEER,
     U_SECURITY,
     U_SFISR,
     U_SLOT,
 )
-from missionfit.engine.pcg64 import random
-from missionfit.engine.transmission import new_message, send
+from missionfit.engine.transmission import new_message, payload_of_picture, send, summary_from_picture
 
 
 @inlined
-def enqueue(net, fl, b, event, quality, born, t, sfroot, from_peer):
-    """A fusion branch receives something to analyse."""
+def role_path(net, b):
+    """The path code of fusion unit `b`'s assessments (docs/design/v2-core.md §6.1)."""
+    role = net.ui[U_FUSION_ROLE, b]
+    if role == 2:
+        return PATH_ALL_SOURCE
+    if role == 3:
+        return PATH_MISSION_ANALYSIS
+    if role == 1:
+        return PATH_INTEL_LINE
+    return PATH_OTHER_ANALYSIS
+
+
+@inlined
+def enqueue(net, fl, b, event, quality, born, t, sfroot, from_peer, payload, paylen, mask, path):
+    """A fusion branch receives something to analyse: the evidence slice (`payload`, `paylen`, `mask`)."""
     q = fl.counters[C_NQUEUE]
     if q >= fl.qi.shape[1]:
         fl.counters[C_OVERFLOW] = 1
@@ -71,6 +95,10 @@ def enqueue(net, fl, b, event, quality, born, t, sfroot, from_peer):
     fl.qi[Q_EVENT, q] = event
     fl.qi[Q_SFROOT, q] = sfroot
     fl.qi[Q_FROM_PEER, q] = from_peer
+    fl.qi[Q_PAYLOAD, q] = payload
+    fl.qi[Q_PAYLEN, q] = paylen
+    fl.qi[Q_MASK, q] = mask
+    fl.qi[Q_PATH, q] = path
     fl.qf[Q_QUALITY, q] = quality
     fl.qf[Q_BORN, q] = born
     fl.qf[Q_TIME, q] = t
@@ -81,18 +109,27 @@ def enqueue(net, fl, b, event, quality, born, t, sfroot, from_peer):
 
 
 @inlined
-def disseminate(net, fl, rng, b, event, horizon, quality, born, sfroot, t):
-    """Send a branch's assessment to everyone it reports to: its intel, informal and liaison out-edges."""
+def disseminate(net, fl, rng, b, event, horizon, quality, born, sfroot, t, row):
+    """Send a branch's assessment (its picture `row`) to everyone it reports to: intel, informal, liaison edges."""
     fl.counters[C_ASSESS] += 1
+    fl.pic_i[PI_UPDATES, row] += 1
     if sfroot < 0 and net.ui[U_SFISR, b]:
         sfroot = fl.counters[C_NSF]
         fl.counters[C_NSF] += 1
         fl.sf_reached[sfroot] = 0
+    pay, paylen = payload_of_picture(fl, row)
+    if pay < 0:
+        return
+    path = role_path(net, b)
     for etype in (INTEL, INFORMAL, LIAISON):
         for edge in range(net.adj_ptr[etype, b], net.adj_ptr[etype, b + 1]):
-            k = new_message(net, fl, event, b, ASSESSMENT, horizon, quality, net.ui[U_SECURITY, b], born, 0, sfroot)
+            k = new_message(
+                net, fl, event, b, ASSESSMENT, horizon, quality, net.ui[U_SECURITY, b], born, 0, sfroot, pay, paylen,
+                path,
+            )
             if k < 0:
                 return
+            summary_from_picture(fl, k, row)
             send(net, fl, rng, k, edge, t)
     if net.ui[U_CONSUMER, b]:
         decide(net, fl, rng, b, event, horizon, quality, b, ASSESSMENT, t)
@@ -166,38 +203,50 @@ def fuse(st, s, rng, day):
         start = max(qf[Q_TIME, q], float(day))
         if net.evf[EV_TIME, e] <= start:
             continue  # overtaken by events
-        if fl.bi[slot, e] & B_ASSESSED:
-            if qf[Q_QUALITY, q] > s.bf[slot, e]:
-                s.bf[slot, e] = qf[Q_QUALITY, q]
-            continue
-        if not qi[Q_FROM_PEER, q] and ((fl.bi[slot, e] & B_DECONFLICTED) or s.lanes[slot, net.evi[EV_DOMAIN, e]]):
+        assessed = fl.bi[slot, e] & B_ASSESSED
+        if assessed and qf[Q_QUALITY, q] > s.bf[slot, e]:
+            s.bf[slot, e] = qf[Q_QUALITY, q]
+        if not assessed and not qi[Q_FROM_PEER, q] and (
+            (fl.bi[slot, e] & B_DECONFLICTED) or s.lanes[slot, net.evi[EV_DOMAIN, e]]
+        ):
             continue  # a board gave this event, or this domain, to another cell
         if s.budget[b] < 1.0:
             qf[Q_KEY, q] = -1.0
             continue
+        row = picture(net, fl, b, e, start)
+        if row < 0 or not merge_evidence(fl, row, qi[Q_PAYLOAD, q], qi[Q_PAYLEN, q], qi[Q_MASK, q]):
+            continue  # nothing new: the same evidence again (a relay, a copy, an assessment built on it)
+        # v2: merging new evidence costs analyst time; the branch disseminates when a facet newly reaches the
+        # assessment threshold, at most `max_updates_per_event` times (docs/design/v2-core.md §4.3)
         s.budget[b] -= 1.0
         made += 1
+        crossed = refuse(net, fl, b, row, net.params[P_ASSESS_THRESHOLD])
         t_out = start + net.params[P_FUSION_DELAY]
-        fl.bi[slot, e] |= B_ASSESSED
-        if ui[U_PEER, b]:
-            fl.esi[ES_PEER_ASSESSED, e] = 1
-            if not (fl.bi[slot, e] & B_RECEIVED_PEER):
-                fl.esi[ES_INDEPENDENT, e] += 1
+        if ui[U_CONSUMER, b]:
+            consider(net, fl, b, e, row, t_out, role_path(net, b))
+        elif b == net.roles[R_ASIFU]:
+            consider(net, fl, b, e, row, t_out, role_path(net, b))
+        if crossed == 0 or fl.pic_i[PI_UPDATES, row] >= net.params[P_MAX_UPDATES]:
+            continue
         horizon = net.evi[EV_HORIZON, e]
-        if horizon == IMMINENT and random(rng) < uf[U_FOCUS_H, b]:
-            horizon = LONG
-            t_out += net.params[P_CYCLE]
         quality = qf[Q_QUALITY, q] + (1.0 - qf[Q_QUALITY, q]) * net.params[P_FUSION]
-        fl.bi[slot, e] |= horizon  # (the horizon bits are still zero: a branch assesses an event once)
-        s.bf[slot, e] = quality
-        log_assessment(s, b, e)
-        disseminate(net, fl, rng, b, e, horizon, quality, qf[Q_BORN, q], qi[Q_SFROOT, q], t_out)
+        if not assessed:
+            fl.bi[slot, e] |= B_ASSESSED
+            if ui[U_PEER, b]:
+                fl.esi[ES_PEER_ASSESSED, e] = 1
+                if not (fl.bi[slot, e] & B_RECEIVED_PEER):
+                    fl.esi[ES_INDEPENDENT, e] += 1
+            fl.bi[slot, e] |= horizon  # (the horizon bits are still zero: set once, at the first assessment)
+            s.bf[slot, e] = quality
+            log_assessment(s, b, e)
+        disseminate(net, fl, rng, b, e, horizon, quality, qf[Q_BORN, q], qi[Q_SFROOT, q], t_out, row)
     # keep only what waits for capacity
     w = 0
     for q in range(nq):
         if qf[Q_KEY, q] < 0.0:
-            for r in range(N_QUEUE_ROWS):
+            for r in range(N_QUEUE_INT_ROWS):
                 qi[r, w] = qi[r, q]
+            for r in range(N_QUEUE_FLOAT_ROWS):
                 qf[r, w] = qf[r, q]
             w += 1
     fl.counters[C_NQUEUE] = w

@@ -37,18 +37,21 @@ HEADROOM_BUSIEST_DAYS, HEADROOM_MARGIN = 3, 2048
 # unit rows: floats `uf` and ints `ui`
 UNIT_FLOAT_ROWS = (
     "analysts", "proactive", "responsive", "bypass", "threshold", "focus_horizon", "tasking_rate",
-    "report_quality", "consumer_lead",
+    "report_quality", "consumer_lead", "consumer_action_threshold",
 )
-U_ANALYSTS, U_PROACTIVE, U_RESPONSIVE, U_BYPASS, U_THRESHOLD, U_FOCUS_H, U_TASKING, U_QUALITY, U_LEAD = range(9)
+(
+    U_ANALYSTS, U_PROACTIVE, U_RESPONSIVE, U_BYPASS, U_THRESHOLD, U_FOCUS_H, U_TASKING, U_QUALITY, U_LEAD,
+    U_ACTION_THRESHOLD,
+) = range(10)
 UNIT_INT_ROWS = (
     "sector", "security", "focus_domains", "rotation_day", "consumer_lines", "consumer_horizons",
     "consumer_scoped", "is_consumer", "is_peer", "is_sf_isr", "is_s2", "g2_of", "branch_slot",
-    "unit_sector_count",
+    "unit_sector_count", "consumer_capacity", "capacity_start", "consumer_planning", "fusion_role",
 )
 (
     U_SECTOR, U_SECURITY, U_FOCUS_DOM, U_ROTATION, U_LINES, U_HORIZONS, U_SCOPED, U_CONSUMER, U_PEER, U_SFISR,
-    U_S2, U_G2OF, U_SLOT, U_NSECTORS,
-) = range(14)
+    U_S2, U_G2OF, U_SLOT, U_NSECTORS, U_CAPACITY, U_CAP_START, U_PLANNING, U_FUSION_ROLE,
+) = range(18)
 # edge rows
 EDGE_INT_ROWS = ("edge_src", "edge_dst", "edge_type", "edge_board_period", "edge_directive")
 E_SRC, E_DST, E_TYPE, E_PERIOD, E_DIRECTIVE = range(5)
@@ -58,24 +61,55 @@ E_LATENCY, E_OK, E_QUALITY, E_SHARE, E_AUTHORITY = range(5)
 EDGE_COUNT_COLUMNS = ("hops", "delivered", "withheld", "sanitized", "lost")
 EC_HOPS, EC_DELIVERED, EC_WITHHELD, EC_SANITIZED, EC_LOST = range(len(EDGE_COUNT_COLUMNS))
 # event rows: floats `evf` and ints `evi`
-EV_TIME, EV_SEVERITY, EV_DRAW = range(3)
-N_EVENT_FLOAT_ROWS = 3
-EV_SECTOR, EV_LINE, EV_DOMAIN, EV_HORIZON = range(4)
-N_EVENT_INT_ROWS = 4
+EV_TIME, EV_SEVERITY, EV_DRAW, EV_PREVENT = range(4)
+N_EVENT_FLOAT_ROWS = 4
+EV_SECTOR, EV_LINE, EV_DOMAIN, EV_HORIZON, EV_KIND, EV_FALSE = range(6)
+N_EVENT_INT_ROWS = 6
 # message fields: the columns of `mi` (ints) and `mf` (floats), which hold one message per row
+# v2 (docs/design/v2-core.md §4.2): the evidence behind a message is a slice `M_PAYLOAD`, `M_PAYLEN` of the
+# payload pool (shared by clones and relays), `M_MASK` the facets it still carries (sanitization and escalation
+# clear bits), `M_PATH` the path code of §6.1 of what it is; per facet its asserted value (`M_VAL0 + f`) and
+# confidence (`M_CONF0 + f`, a float field)
 (M_EVENT, M_ORIGIN, M_SENDER, M_DST, M_EDGE, M_KIND, M_HORIZON, M_CLASS, M_STATUS, M_AUTHORITY, M_TTL,
- M_SFROOT) = range(12)
-N_MESSAGE_INT_FIELDS = 12
-M_QUALITY, M_READY, M_BORN = range(3)
-N_MESSAGE_FLOAT_FIELDS = 3
+ M_SFROOT, M_PAYLOAD, M_PAYLEN, M_MASK, M_PATH, M_VAL0) = range(17)
+MAX_FACETS = 6  # (as `missionfit.engine.facets.MAX_FACETS`)
+N_MESSAGE_INT_FIELDS = M_VAL0 + MAX_FACETS
+M_QUALITY, M_READY, M_BORN, M_CONF0 = range(4)
+N_MESSAGE_FLOAT_FIELDS = M_CONF0 + MAX_FACETS
 # fusion queue rows: ints `qi` and floats `qf`, one item per column
-Q_UNIT, Q_EVENT, Q_SFROOT, Q_FROM_PEER = range(4)
+Q_UNIT, Q_EVENT, Q_SFROOT, Q_FROM_PEER, Q_PAYLOAD, Q_PAYLEN, Q_MASK, Q_PATH = range(8)
+N_QUEUE_INT_ROWS = 8
 Q_QUALITY, Q_BORN, Q_TIME, Q_KEY = range(4)
-N_QUEUE_ROWS = 4  # rows of `qi` and of `qf` alike
+N_QUEUE_FLOAT_ROWS = 4
 # per-event state rows: ints `esi` and floats `esf`
-ES_BEST, ES_FC_WARNED, ES_ASIFU_KNOWN = range(3)
-ES_INDEPENDENT, ES_PEER_ASSESSED, ES_MITIGATED = range(3)
-N_EVENT_STATE_ROWS = 3  # rows of `esi` and of `esf` alike
+# v2: `esf` also holds the action's time and mitigation chance, the FC's and ASIFU's awareness times (judged by the
+# FC's criterion), and `esi` the acting unit, the action's path code, prevention, aware and responsible
+# consumers (in-mission)
+ES_BEST, ES_FC_WARNED, ES_ASIFU_KNOWN, ES_ACTION_TIME, ES_P_MIT, ES_FC_AWARE, ES_ASIFU_AWARE = range(7)
+N_EVENT_STATE_FLOAT_ROWS = 7
+(ES_INDEPENDENT, ES_PEER_ASSESSED, ES_MITIGATED, ES_ACTOR, ES_PATH, ES_PREVENTED, ES_N_AWARE,
+ ES_POSTURED) = range(8)
+N_EVENT_STATE_INT_ROWS = 8
+# path codes (docs/design/v2-core.md §6.1; the contract's `goal_realization_by_path` keys, in this order)
+PATH_NAMES = (
+    "baseline", "own_sensing", "commander_chain", "intel_line", "all_source_fusion", "mission_analysis",
+    "other_analysis", "board", "liaison", "informal",
+)
+(
+    PATH_BASELINE, PATH_OWN, PATH_COMMANDER_CHAIN, PATH_INTEL_LINE, PATH_ALL_SOURCE, PATH_MISSION_ANALYSIS,
+    PATH_OTHER_ANALYSIS, PATH_BOARD, PATH_LIAISON, PATH_INFORMAL,
+) = range(10)
+# fusion roles of a unit (`U_FUSION_ROLE`): which path its assessments count as
+FR_NONE, FR_INTEL_LINE, FR_ALL_SOURCE, FR_MISSION, FR_OTHER = range(5)
+# picture rows (`State.pic_i` ints, `State.pic_f` floats), beside the entries and the per-facet values
+PI_HOLDER, PI_EVENT, PI_N, PI_UPDATES, PI_PATH, PI_AWARE = range(6)
+N_PICTURE_INT_ROWS = 6
+PF_AWARE_TIME, PF_FIRST = range(2)
+N_PICTURE_FLOAT_ROWS = 2
+#: Evidence entries per picture (algorithmic; as `missionfit.engine.pictures.PICTURE_ENTRIES`).
+PICTURE_ENTRIES = 16
+# `Static.info`: the information block's integers
+IN_N_FACETS, IN_VALUES, IN_META_MASK, IN_NEED_IMMINENT, IN_NEED_MID, IN_NEED_LONG = range(6)
 # per SOLTG/ISR report, `Flow.sf_reached`: bits for the cells it reached
 SF_REACHED_JMAC, SF_REACHED_U2_OR_ASIFU = 1, 2
 # per (branch slot, event): `bi` (uint8, the horizon of the branch's assessment in the low two bits, and the
@@ -97,10 +131,16 @@ PARAM_NAMES = (
     "share_steepness", "trust_gain", "trust_loss", "withhold_noticed", "board_trust_gain",
     "sanitize_delay_days", "sanitize_quality_loss", "task_days", "product_cycle_days",
     "fusion_gain", "escalation_quality", "baseline_mitigation", "max_mitigation", "fusion_delay_days",
+    # v2 (docs/design/v2-core.md §2.3)
+    "assessment_threshold", "max_updates_per_event", "action_busy_days", "mitigation_completeness_exponent",
+    "mitigation_accuracy_weight", "mitigation_lead_half_days", "posture_effect", "posture_days",
+    "escalation_facet_loss",
 )
 (
     P_STEEP, P_GAIN, P_LOSS, P_NOTICED, P_BOARD_GAIN, P_SAN_DELAY, P_SAN_LOSS, P_TASK_DAYS,
     P_CYCLE, P_FUSION, P_ESCALATION, P_BASE_MIT, P_MAX_MIT, P_FUSION_DELAY,
+    P_ASSESS_THRESHOLD, P_MAX_UPDATES, P_BUSY_DAYS, P_MIT_EXPONENT, P_MIT_ACCURACY, P_MIT_HALF, P_POSTURE_EFFECT,
+    P_POSTURE_DAYS, P_ESCALATION_FACETS,
 ) = range(len(PARAM_NAMES))
 
 #: Counters, in this order, in `Flow.counters`.
@@ -109,12 +149,14 @@ COUNTER_NAMES = (
     "delivered", "withheld", "lost", "sanitized", "observations", "observations_reported", "tasks_issued",
     "consumer_deliveries", "consumer_relevant", "consumer_used", "asifu_to_fc_delivered", "asifu_to_fc_used",
     "s2_created", "s2_to_g2_delivered", "n_sf_reports", "event_cursor", "indicator_cursor", "overflow",
-    "assessment_log",
+    "assessment_log", "n_observations", "n_payload", "n_pictures", "actions", "false_actions", "prevented",
+    "capacity_busy_days",
 )
 (
     C_NMSG, C_NPEND, C_NQUEUE, C_CREATED, C_RAW, C_ASSESS, C_HOPS, C_DELIVERED, C_WITHHELD, C_LOST,
     C_SANITIZED, C_OBS, C_OBS_REPORTED, C_TASKS, C_CONS_DELIV, C_CONS_RELEVANT, C_CONS_USED, C_ASIFU_FC_DELIV,
     C_ASIFU_FC_USED, C_S2_CREATED, C_S2_G2, C_NSF, C_EVENT_CUR, C_IND_CUR, C_OVERFLOW, C_ASSESS_LOG,
+    C_NOBS, C_NPAY, C_NPIC, C_ACTIONS, C_FALSE_ACTIONS, C_PREVENTED, C_BUSY_MILLIDAYS,
 ) = range(len(COUNTER_NAMES))
 
 #: Columns of the per-day record (`State.day_record`, one row per day).
@@ -138,8 +180,11 @@ class Net(NamedTuple):
     adj_ptr: np.ndarray  # [edge type, unit]: CSR offsets of each unit's out-edges of a type
     params: np.ndarray
     roles: np.ndarray
+    info: np.ndarray  # the information block's integers (IN_*)
+    type_mask: np.ndarray  # per event type: bit f set if it has facet f
     evi: np.ndarray
     evf: np.ndarray
+    truth: np.ndarray  # [event, facet]: the true value (-1: a false event, or no such facet)
 
 
 class Flow(NamedTuple):
@@ -158,6 +203,24 @@ class Flow(NamedTuple):
     qi: np.ndarray
     qf: np.ndarray
     bi: np.ndarray
+    # v2 (docs/design/v2-core.md §4): observations, payload entries and pictures, all O(messages)
+    obs_origin: np.ndarray
+    obs_value: np.ndarray  # [observation, facet] (int8, -1: none)
+    obs_conf: np.ndarray  # [observation, facet] (float32)
+    pay_obs: np.ndarray  # payload pool: observation ids ...
+    pay_mask: np.ndarray  # ... and the facets of each the message carries
+    pic_keys: np.ndarray  # hash table: holder * n_events + event (-1: free) ...
+    pic_slots: np.ndarray  # ... and the picture's row
+    pic_i: np.ndarray  # [PI_*, row]
+    pic_f: np.ndarray  # [PF_*, row]
+    pic_obs: np.ndarray  # [row, entry]: evidence (observation ids) ...
+    pic_mask: np.ndarray  # ... and the facets held of each
+    pic_val: np.ndarray  # [row, facet]: the fused (fusion units) or best (others) value ...
+    pic_conf: np.ndarray  # ... and its confidence
+    busy_until: np.ndarray  # per capacity slot (consumers' slots from U_CAP_START): free again at
+    posture_until: np.ndarray  # [sector * N_DOMAINS + domain]: a posture lasts until
+    posture_path: np.ndarray  # ... and the path code of the picture that started it
+    scratch: np.ndarray  # per-value log-posterior of the facet being fused
 
 
 class Static(NamedTuple):
@@ -178,6 +241,9 @@ class Static(NamedTuple):
     trust_prior: np.ndarray
     ind_time: np.ndarray
     ind_event: np.ndarray
+    cover_yield_mask: np.ndarray  # per coverage entry: the facets its sensor's profile yields
+    cover_yield_prob: np.ndarray  # ... the chance of yielding each
+    cover_error: np.ndarray  # ... and the chance a yielded value is wrong (after the collector's skill)
 
 
 class State(NamedTuple):
@@ -213,6 +279,15 @@ def pack_net(arrays: dict, mechanisms: dict) -> dict[str, np.ndarray]:
         "ef": rows(EDGE_FLOAT_ROWS, np.float64),
         "adj_ptr": arrays["adj_ptr"],
         "params": np.array([float(mechanisms[name]) for name in PARAM_NAMES]),
+        "info": np.array(
+            [
+                arrays["n_facets"], arrays["values_per_facet"],
+                int(sum(1 << f for f, meta in enumerate(arrays["facet_is_meta"]) if meta)),
+                *[int(x) for x in arrays["facets_needed"]],
+            ],
+            dtype=np.int64,
+        ),
+        "type_mask": np.asarray(arrays["type_facet_mask"], dtype=np.int64),
         "roles": np.array(  # in R_* order
             [arrays["fc"], arrays["asifu"], arrays["jmac"], arrays["rotation_period"], arrays["u2"]], dtype=np.int64
         ),
@@ -225,8 +300,9 @@ def new_state(st: Static, n_branches: int, capacity: int, days: int) -> State:
     n = net.ui.shape[1]
     m = net.evf.shape[1]
     cap = int(capacity)
-    esf = np.zeros((N_EVENT_STATE_ROWS, m))
+    esf = np.zeros((N_EVENT_STATE_FLOAT_ROWS, m))
     esf[ES_FC_WARNED:] = np.inf
+    esf[ES_P_MIT] = -1.0  # no action
     # the message, queue and log stores are written before they are read (a slot is filled when it is
     # taken), so they are left uninitialised: no page of unused capacity is ever touched
     flow = Flow(
@@ -237,12 +313,29 @@ def new_state(st: Static, n_branches: int, capacity: int, days: int) -> State:
         counters=np.zeros(len(COUNTER_NAMES), np.int64),
         edge_counts=np.zeros((net.ei.shape[1], len(EDGE_COUNT_COLUMNS)), np.int64),
         trust=st.trust_prior.copy(),
-        esi=np.zeros((N_EVENT_STATE_ROWS, m), np.int64),
+        esi=_event_ints(m),
         esf=esf,
         sf_reached=np.empty(cap, np.int8),  # an entry is zeroed when its report is numbered
-        qi=np.empty((N_QUEUE_ROWS, cap), np.int32),
-        qf=np.empty((N_QUEUE_ROWS, cap)),
+        qi=np.empty((N_QUEUE_INT_ROWS, cap), np.int32),
+        qf=np.empty((N_QUEUE_FLOAT_ROWS, cap)),
         bi=np.zeros((n_branches, m), np.uint8),
+        obs_origin=np.empty(cap, np.int32),
+        obs_value=np.empty((cap, MAX_FACETS), np.int8),
+        obs_conf=np.empty((cap, MAX_FACETS), np.float32),
+        pay_obs=np.empty(PICTURE_ENTRIES * cap, np.int32),
+        pay_mask=np.empty(PICTURE_ENTRIES * cap, np.int16),
+        pic_keys=np.full(_table_size(cap), -1, np.int64),
+        pic_slots=np.empty(_table_size(cap), np.int64),
+        pic_i=np.empty((N_PICTURE_INT_ROWS, cap), np.int64),
+        pic_f=np.empty((N_PICTURE_FLOAT_ROWS, cap)),
+        pic_obs=np.empty((cap, PICTURE_ENTRIES), np.int32),
+        pic_mask=np.empty((cap, PICTURE_ENTRIES), np.int16),
+        pic_val=np.empty((cap, MAX_FACETS), np.int8),
+        pic_conf=np.empty((cap, MAX_FACETS), np.float32),
+        busy_until=np.full(max(1, int(net.ui[U_CAP_START].max(initial=0) + net.ui[U_CAPACITY].max(initial=0))), -1.0),
+        posture_until=np.full(N_DOMAINS * (int(net.evi[EV_SECTOR].max(initial=0)) + 1), -1.0),
+        posture_path=np.full(N_DOMAINS * (int(net.evi[EV_SECTOR].max(initial=0)) + 1), -1, np.int64),
+        scratch=np.empty(16),
     )
     bf = np.empty((n_branches, m), np.float32)
     return State(
@@ -263,6 +356,21 @@ def new_state(st: Static, n_branches: int, capacity: int, days: int) -> State:
     )
 
 
+def _event_ints(m: int) -> np.ndarray:
+    esi = np.zeros((N_EVENT_STATE_INT_ROWS, m), np.int64)
+    esi[ES_ACTOR] = -1
+    esi[ES_PATH] = -1
+    return esi
+
+
+def _table_size(cap: int) -> int:
+    """Slots of the picture table for `cap` pictures: a power of two at least twice as large."""
+    size = 1
+    while size < 2 * cap:
+        size *= 2
+    return size
+
+
 def grow_state(state: State) -> State:
     """A copy of `state` with twice the message and queue capacity."""
     fl = state.flow
@@ -277,10 +385,19 @@ def grow_state(state: State) -> State:
         out[: a.shape[0]] = a
         return out
 
+    from missionfit.engine.pictures import rehash
+
+    keys = np.full(_table_size(2 * fl.mi.shape[0]), -1, np.int64)
+    slots = np.empty(keys.size, np.int64)
+    rehash(fl.pic_keys, fl.pic_slots, keys, slots)
     flow = fl._replace(
         mi=longer(fl.mi), mf=longer(fl.mf), pending=wider(fl.pending), pending_time=wider(fl.pending_time),
         sf_reached=wider(fl.sf_reached),
         qi=wider(fl.qi), qf=wider(fl.qf),
+        obs_origin=wider(fl.obs_origin), obs_value=longer(fl.obs_value), obs_conf=longer(fl.obs_conf),
+        pay_obs=wider(fl.pay_obs), pay_mask=wider(fl.pay_mask), pic_keys=keys, pic_slots=slots,
+        pic_i=wider(fl.pic_i), pic_f=wider(fl.pic_f), pic_obs=longer(fl.pic_obs), pic_mask=longer(fl.pic_mask),
+        pic_val=longer(fl.pic_val), pic_conf=longer(fl.pic_conf),
     )
     return state._replace(
         flow=flow, assessment_log=wider(state.assessment_log), queue_order=wider(state.queue_order)
@@ -295,7 +412,12 @@ def capacity(state: State) -> int:
 def used(state: State) -> int:
     """The fullest of the growable stores."""
     c = state.flow.counters
-    return int(max(c[C_NMSG], c[C_NQUEUE], c[C_NPEND], c[C_NSF], c[C_ASSESS_LOG]))
+    return int(
+        max(
+            c[C_NMSG], c[C_NQUEUE], c[C_NPEND], c[C_NSF], c[C_ASSESS_LOG], c[C_NOBS], c[C_NPIC],
+            c[C_NPAY] // PICTURE_ENTRIES,
+        )
+    )
 
 
 

@@ -1,4 +1,4 @@
-"""Outcomes (docs/ODD.md §7.9): the day's events materialize, mitigated or not by the warnings used in time."""
+"""Outcomes (docs/design/v2-core.md §5): the day's events materialize, prevented, mitigated or not."""
 
 from __future__ import annotations
 
@@ -7,46 +7,68 @@ import numpy as np
 from missionfit.engine.jit import kernel
 from missionfit.engine.layout import (
     C_EVENT_CUR,
+    C_PREVENTED,
     D_EVENTS,
     D_FC_WARNED,
     D_IMMINENT_THREATS,
     D_SEVERITY,
     D_SEVERITY_MITIGATED,
-    ES_BEST,
     ES_FC_WARNED,
     ES_MITIGATED,
+    ES_P_MIT,
+    ES_PATH,
+    ES_PREVENTED,
+    EV_DOMAIN,
     EV_DRAW,
+    EV_FALSE,
     EV_HORIZON,
     EV_LINE,
+    EV_PREVENT,
+    EV_SECTOR,
     EV_SEVERITY,
     EV_TIME,
     IMMINENT,
     LS_MITIGATED,
     LS_TOTAL,
+    N_DOMAINS,
     P_BASE_MIT,
-    P_MAX_MIT,
+    P_POSTURE_EFFECT,
+    PATH_BASELINE,
     SECURITY,
 )
+from missionfit.engine.response import prevented
 
 
 @kernel
 def resolve_outcomes(st, s, day):
-    """Events of the day materialize; warnings used in time raise the chance of mitigation (§3.8).
+    """Events of the day materialize: prevented by a posture, mitigated by an action, or not (design §5).
 
-    p = baseline + (max - baseline) * quality of the best warning a responsible consumer used in time; the
-    event is mitigated when its world-stream draw falls below p. Without any warning the small baseline
-    remains, so the metric measures what information adds, not what presence alone achieves.
+    A false event never materializes and never enters goal realization. A true event inside a posture of its
+    sector and domain is prevented when its world-stream prevention draw falls below `posture_effect`; else it is
+    mitigated when its outcome draw falls below the chance its action fixed (`ES_P_MIT`), or below the baseline
+    without an action, so the metric measures what information adds, not what presence alone achieves.
     """
     net, fl = st.net, s.flow
     end = day + 1.0
     i = fl.counters[C_EVENT_CUR]
     base = net.params[P_BASE_MIT]
-    top = net.params[P_MAX_MIT]
     rec = s.day_record[day]
     m = net.evf.shape[1]
     while i < m and net.evf[EV_TIME, i] < end:
-        p = base + (top - base) * fl.esf[ES_BEST, i]
-        mitigated = net.evf[EV_DRAW, i] < p
+        if net.evi[EV_FALSE, i]:
+            i += 1
+            continue
+        cell = net.evi[EV_SECTOR, i] * N_DOMAINS + net.evi[EV_DOMAIN, i]
+        if prevented(fl.posture_until, cell, net.evf[EV_TIME, i], net.evf[EV_PREVENT, i], net.params[P_POSTURE_EFFECT]):
+            fl.esi[ES_PREVENTED, i] = 1
+            fl.esi[ES_PATH, i] = fl.posture_path[cell]
+            fl.counters[C_PREVENTED] += 1
+            mitigated = True
+        else:
+            p = fl.esf[ES_P_MIT, i] if fl.esf[ES_P_MIT, i] >= 0.0 else base
+            mitigated = net.evf[EV_DRAW, i] < p
+            if mitigated and fl.esf[ES_P_MIT, i] < 0.0:
+                fl.esi[ES_PATH, i] = PATH_BASELINE
         fl.esi[ES_MITIGATED, i] = mitigated
         line = net.evi[EV_LINE, i]
         sev = net.evf[EV_SEVERITY, i]

@@ -16,7 +16,10 @@ from missionfit.engine.layout import (
     C_HOPS,
     C_LOST,
     C_NMSG,
+    C_NOBS,
+    C_NPAY,
     C_NPEND,
+    C_NPIC,
     C_NQUEUE,
     C_NSF,
     C_OVERFLOW,
@@ -33,6 +36,7 @@ from missionfit.engine.layout import (
     HEADROOM_BUSIEST_DAYS,
     HEADROOM_MARGIN,
     INTEL,
+    PICTURE_ENTRIES,
 )
 from missionfit.engine.outcomes import resolve_outcomes
 from missionfit.engine.rotation import rotate
@@ -97,7 +101,10 @@ def run_days(st, s, rng, first, last, busiest):
     for day in range(first, last):
         if day > first:
             busiest = max(busiest, int(s.day_record[day - 1, D_CREATED]))
-        fullest = max(c[C_NMSG], c[C_NQUEUE], c[C_NPEND], c[C_NSF], c[C_ASSESS_LOG])
+        fullest = max(
+            c[C_NMSG], c[C_NQUEUE], c[C_NPEND], c[C_NSF], c[C_ASSESS_LOG], c[C_NOBS], c[C_NPIC],
+            c[C_NPAY] // PICTURE_ENTRIES,
+        )
         if fullest + HEADROOM_BUSIEST_DAYS * busiest + HEADROOM_MARGIN > cap:
             return day
         if not step_day(st, s, rng, day):

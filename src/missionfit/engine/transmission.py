@@ -11,6 +11,7 @@ from missionfit.engine.layout import (
     C_HOPS,
     C_LOST,
     C_NMSG,
+    C_NPAY,
     C_OVERFLOW,
     C_RAW,
     C_S2_CREATED,
@@ -29,27 +30,36 @@ from missionfit.engine.layout import (
     EC_SANITIZED,
     EC_WITHHELD,
     IN_FLIGHT,
+    IN_META_MASK,
     LOST,
     M_AUTHORITY,
     M_BORN,
     M_CLASS,
+    M_CONF0,
     M_DST,
     M_EDGE,
     M_EVENT,
     M_HORIZON,
     M_KIND,
+    M_MASK,
     M_ORIGIN,
+    M_PATH,
+    M_PAYLEN,
+    M_PAYLOAD,
     M_QUALITY,
     M_READY,
     M_SENDER,
     M_SFROOT,
     M_STATUS,
     M_TTL,
+    M_VAL0,
+    MAX_FACETS,
     P_LOSS,
     P_NOTICED,
     P_SAN_DELAY,
     P_SAN_LOSS,
     P_STEEP,
+    PI_N,
     RAW,
     U_S2,
     U_SECURITY,
@@ -58,10 +68,62 @@ from missionfit.engine.layout import (
 )
 from missionfit.engine.pcg64 import random
 
+#: Every facet bit: a message that carries all facets of its evidence.
+ALL_FACETS = (1 << MAX_FACETS) - 1
+
 
 @inlined
-def new_message(net, fl, event, origin, kind, horizon, quality, klass, born, authority, sfroot):
-    """Number a new message about `event` held by `origin`; returns its row, or -1 (and flags overflow) if full."""
+def payload_of_observation(fl, obs):
+    """A payload slice holding one observation with all its facets; returns its start (-1 if the pool is full)."""
+    p = fl.counters[C_NPAY]
+    if p >= fl.pay_obs.size:
+        fl.counters[C_OVERFLOW] = 1
+        return -1
+    fl.pay_obs[p] = obs
+    fl.pay_mask[p] = ALL_FACETS
+    fl.counters[C_NPAY] = p + 1
+    return p
+
+
+@inlined
+def payload_of_picture(fl, row):
+    """A payload slice holding a picture's evidence entries; returns (start, length), (-1, 0) if the pool is full."""
+    n = fl.pic_i[PI_N, row]
+    p = fl.counters[C_NPAY]
+    if p + n > fl.pay_obs.size:
+        fl.counters[C_OVERFLOW] = 1
+        return -1, 0
+    for i in range(n):
+        fl.pay_obs[p + i] = fl.pic_obs[row, i]
+        fl.pay_mask[p + i] = fl.pic_mask[row, i]
+    fl.counters[C_NPAY] = p + n
+    return p, n
+
+
+@inlined
+def summary_from_observation(fl, k, obs):
+    """Message `k` asserts what observation `obs` says."""
+    for f in range(MAX_FACETS):
+        fl.mi[k, M_VAL0 + f] = fl.obs_value[obs, f]
+        fl.mf[k, M_CONF0 + f] = fl.obs_conf[obs, f]
+
+
+@inlined
+def summary_from_picture(fl, k, row):
+    """Message `k` asserts a picture's values and confidences."""
+    for f in range(MAX_FACETS):
+        fl.mi[k, M_VAL0 + f] = fl.pic_val[row, f]
+        fl.mf[k, M_CONF0 + f] = fl.pic_conf[row, f]
+
+
+@inlined
+def new_message(net, fl, event, origin, kind, horizon, quality, klass, born, authority, sfroot, payload, paylen, path):
+    """Number a new message about `event` held by `origin`; returns its row, or -1 (and flags overflow) if full.
+
+    Its evidence is the payload slice (`payload`, `paylen`; -1, 0 for none), with every facet carried, and `path`
+    the path code of what it is (docs/design/v2-core.md §6.1); the caller sets what it asserts
+    (`summary_from_observation`, `summary_from_picture`).
+    """
     k = fl.counters[C_NMSG]
     if k >= fl.mi.shape[0]:
         fl.counters[C_OVERFLOW] = 1
@@ -85,6 +147,10 @@ def new_message(net, fl, event, origin, kind, horizon, quality, klass, born, aut
     mi[k, M_AUTHORITY] = authority
     mi[k, M_TTL] = 0
     mi[k, M_SFROOT] = sfroot
+    mi[k, M_PAYLOAD] = payload
+    mi[k, M_PAYLEN] = paylen
+    mi[k, M_MASK] = ALL_FACETS
+    mi[k, M_PATH] = path
     fl.mf[k, M_QUALITY] = quality
     fl.mf[k, M_READY] = born
     fl.mf[k, M_BORN] = born
@@ -97,10 +163,15 @@ def clone_message(net, fl, k):
     mi = fl.mi
     c = new_message(
         net, fl, mi[k, M_EVENT], mi[k, M_ORIGIN], mi[k, M_KIND], mi[k, M_HORIZON], fl.mf[k, M_QUALITY],
-        mi[k, M_CLASS], fl.mf[k, M_BORN], mi[k, M_AUTHORITY], mi[k, M_SFROOT],
+        mi[k, M_CLASS], fl.mf[k, M_BORN], mi[k, M_AUTHORITY], mi[k, M_SFROOT], mi[k, M_PAYLOAD], mi[k, M_PAYLEN],
+        mi[k, M_PATH],
     )
     if c >= 0:
         mi[c, M_TTL] = mi[k, M_TTL]
+        mi[c, M_MASK] = mi[k, M_MASK]
+        for f in range(MAX_FACETS):  # the same evidence (shared), the same assertions (copied)
+            mi[c, M_VAL0 + f] = mi[k, M_VAL0 + f]
+            fl.mf[c, M_CONF0 + f] = fl.mf[k, M_CONF0 + f]
     return c
 
 
@@ -144,6 +215,9 @@ def send(net, fl, rng, k, edge, t):
     if mi[k, M_CLASS] > net.ui[U_SECURITY, receiver]:
         latency += net.params[P_SAN_DELAY]
         mf[k, M_QUALITY] *= 1.0 - net.params[P_SAN_LOSS]
+        # v2: a sanitized message loses its metadata facets (p. 400: "not allowed to share the metadata (e.g.
+        # time, location) of their images"), in what it asserts and in the evidence it carries
+        mi[k, M_MASK] &= ~net.info[IN_META_MASK]
         mi[k, M_CLASS] = net.ui[U_SECURITY, receiver]
         fl.counters[C_SANITIZED] += 1
         fl.edge_counts[edge, EC_SANITIZED] += 1
@@ -153,6 +227,8 @@ def send(net, fl, rng, k, edge, t):
         fl.edge_counts[edge, EC_LOST] += 1
         return
     mf[k, M_QUALITY] *= ef[E_QUALITY, edge]
+    for f in range(MAX_FACETS):  # a language or procedure mismatch: the receiver trusts the content less
+        mf[k, M_CONF0 + f] *= ef[E_QUALITY, edge]
     mi[k, M_SENDER] = sender
     mi[k, M_DST] = receiver
     mi[k, M_EDGE] = edge

@@ -66,7 +66,8 @@ def replicate_metrics(model: MissionModel) -> dict[str, Any]:
     goal = num / den if den > 0 else float("nan")
 
     ev_time = net.evf[E.EV_TIME, ev]
-    threats = (net.evi[E.EV_HORIZON, ev] == E.IMMINENT) & (net.evi[E.EV_LINE, ev] == E.SECURITY)
+    true = net.evi[E.EV_FALSE, ev] == 0  # false events never materialize (docs/design/v2-core.md §3)
+    threats = (net.evi[E.EV_HORIZON, ev] == E.IMMINENT) & (net.evi[E.EV_LINE, ev] == E.SECURITY) & true
     n_threats = int(threats.sum())
     fc, asifu, jmac = (int(net.roles[role]) for role in (E.R_FC, E.R_ASIFU, E.R_JMAC))
     fc_rate = _share(np.sum(fl.esf[E.ES_FC_WARNED, ev][threats] < np.inf), n_threats) if fc >= 0 else np.nan
@@ -95,7 +96,10 @@ def replicate_metrics(model: MissionModel) -> dict[str, Any]:
         # operational: do channels carry what is shared, without loss or sanitization?
         "operational": 1.0 - _share(c["lost"] + c["sanitized"], carried) if carried > 0 else float("nan"),
     }
+    from missionfit.model.awareness import v2_metrics
+
     return {
+        **v2_metrics(model, threats, weights),
         "goal_realization": goal,
         "goal_realization_by_line": by_line,
         "fc_current_warning_rate": float(fc_rate),
@@ -106,7 +110,7 @@ def replicate_metrics(model: MissionModel) -> dict[str, Any]:
         "g2_receipt_from_s2": _share(c["s2_to_g2_delivered"], c["s2_created"]),
         "duplication": duplication,
         "fit_index": fit_index,
-        "events_total": c["event_cursor"],
+        "events_total": int(true.sum()),
         "imminent_threats": n_threats,
         "reports_created": c["reports_created"],
         "reports_delivered": c["delivered"],

@@ -13,7 +13,8 @@ import numpy as np
 
 from missionfit import engine
 from missionfit.engine import pcg64
-from missionfit.model.world import World, generate_world
+from missionfit.model.information import generate_world_v2
+from missionfit.model.world import World
 from missionfit.scenario import CompiledScenario
 
 #: Spawn keys of the two streams derived from (seed, replicate): the world and the behaviour.
@@ -48,12 +49,13 @@ def make_static(sc: CompiledScenario, world: World) -> engine.Static:
         sc.engine_net = engine.pack_net(a, sc.mechanisms)
     net = engine.Net(
         **sc.engine_net,
-        evi=np.array([world.sector, world.line, world.domain, world.horizon], dtype=np.int64).reshape(
-            engine.N_EVENT_INT_ROWS, -1
-        ),
-        evf=np.array([world.time, world.severity, world.outcome_draw], dtype=np.float64).reshape(
-            engine.N_EVENT_FLOAT_ROWS, -1
-        ),
+        evi=np.array(
+            [world.sector, world.line, world.domain, world.horizon, world.kind, world.is_false], dtype=np.int64
+        ).reshape(engine.N_EVENT_INT_ROWS, -1),
+        evf=np.array(
+            [world.time, world.severity, world.outcome_draw, world.prevention_draw], dtype=np.float64
+        ).reshape(engine.N_EVENT_FLOAT_ROWS, -1),
+        truth=np.ascontiguousarray(world.facet_truth),
     )
     return engine.Static(
         net=net,
@@ -71,6 +73,9 @@ def make_static(sc: CompiledScenario, world: World) -> engine.Static:
         trust_prior=sc.trust_prior,
         ind_time=world.indicator_time,
         ind_event=world.indicator_event,
+        cover_yield_mask=a["cover_yield_mask"],
+        cover_yield_prob=a["cover_yield_prob"],
+        cover_error=a["cover_error"],
     )
 
 
@@ -99,9 +104,9 @@ class Simulation:
         self.replicate = int(replicate)
         self.days = int(days)
         world_seq, _ = streams(seed, replicate)
-        self.world = generate_world(
-            scenario.sectors, scenario.event_types, self.days, np.random.default_rng(world_seq),
-            scenario.arrays["world_tables"],
+        tables = scenario.arrays["world_tables"]
+        self.world = generate_world_v2(
+            scenario.sectors, scenario.event_types, self.days, np.random.default_rng(world_seq), tables, tables
         )
         self.engine_static = make_static(scenario, self.world)
         # about two messages per indicator are typical; growth (a copy) is rare beyond that

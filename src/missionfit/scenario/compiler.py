@@ -361,6 +361,8 @@ def _information_arrays(
     out["consumer_planning"] = np.array(
         [bool(c["planning"]) if ok else False for c, ok in zip(consumer, is_consumer, strict=True)], dtype=np.int8
     )
+    # each consumer's first slot in the engine's `busy_until` (consumers' slots side by side)
+    out["capacity_start"] = np.concatenate([[0], np.cumsum(out["consumer_capacity"])[:-1]]).astype(np.int64)
     return out
 
 
@@ -432,6 +434,19 @@ def compile_arrays(sc: CompiledScenario) -> dict[str, Any]:
     a["g2_of"] = np.array(
         [g2_of_sector.get(u["sector"], -1) if s2 else -1 for u, s2 in zip(units, is_s2, strict=True)], dtype=np.int64
     )
+    # v2: which path a fusion unit's assessments count as (docs/design/v2-core.md §6.1; engine.layout FR_*)
+    def fusion_role(u: dict) -> int:
+        if float(u.get("analysts") or 0) <= 0:
+            return 0
+        if has_role(u, "all_source_fusion"):
+            return 2
+        if has_role(u, "mission_analysis"):
+            return 3
+        if has_role(u, "military_intelligence"):
+            return 1
+        return 4
+
+    a["fusion_role"] = np.array([fusion_role(u) for u in units], dtype=np.int64)
     branches = np.flatnonzero(a["analysts"] > 0)
     a["branch_slot"] = np.full(n, -1, dtype=np.int64)
     a["branch_slot"][branches] = np.arange(branches.size)

@@ -1,0 +1,119 @@
+"""The v2 metrics of one replicate (docs/design/v2-core.md §6): attribution, awareness, false alarms, capacity.
+
+Computed from the engine's per-event state and pictures after a run, in O(events + pictures).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from missionfit import engine as E
+from missionfit.scenario import schema
+
+if TYPE_CHECKING:
+    from missionfit.model.simulation import Simulation
+
+#: The quantiles of `time_to_awareness` (days before the event).
+AWARENESS_QUANTILES = (0.1, 0.5, 0.9)
+
+
+def _share(num: float, den: float) -> float:
+    return float(num) / float(den) if den > 0 else float("nan")
+
+
+def responsible_matrix(net, events: np.ndarray) -> np.ndarray:
+    """[consumer, event]: whether the in-mission consumer answers for the event (line, horizon, sector scope)."""
+    ui = net.ui
+    consumers = np.flatnonzero(ui[E.U_CONSUMER] != 0)
+    line = net.evi[E.EV_LINE, events]
+    horizon = net.evi[E.EV_HORIZON, events]
+    sector = net.evi[E.EV_SECTOR, events]
+    lines = ui[E.U_LINES, consumers][:, None]
+    horizons = ui[E.U_HORIZONS, consumers][:, None]
+    scoped = ui[E.U_SCOPED, consumers][:, None] != 0
+    home = ui[E.U_SECTOR, consumers][:, None]
+    ok = ((lines >> line) & 1).astype(bool) & ((horizons >> horizon) & 1).astype(bool)
+    return consumers, ok & (~scoped | (sector[None, :] == home))
+
+
+def v2_metrics(model: Simulation, threats: np.ndarray, weights: np.ndarray) -> dict[str, Any]:
+    """The v2 metrics of the contract (MODEL.md §4, v2 additions) for a finished replicate.
+
+    Args:
+        model: The finished simulation.
+        threats: Per materialized event (the first `event_cursor`), whether it is a true imminent security threat.
+        weights: The mandate weights per line, in `schema.MANDATE_LINES` order.
+    """
+    net, fl = model.engine_static.net, model.engine_state.flow
+    c = fl.counters
+    n_ev = int(c[E.C_EVENT_CUR])
+    ev = np.arange(n_ev)
+    true = net.evi[E.EV_FALSE, ev] == 0
+    line = net.evi[E.EV_LINE, ev]
+    severity = net.evf[E.EV_SEVERITY, ev]
+    realized = (fl.esi[E.ES_MITIGATED, ev] != 0) & true
+    path = fl.esi[E.ES_PATH, ev]
+    by_path = {name: 0.0 for name in E.PATH_NAMES}
+    harm = {}
+    w_total = 0.0
+    for i, name in enumerate(schema.MANDATE_LINES):
+        in_line = true & (line == i)
+        total = float(severity[in_line].sum())
+        harm[name] = float(severity[in_line & ~realized].sum())
+        if total <= 0 or weights[i] <= 0:
+            continue
+        w_total += weights[i]
+        for p, pname in enumerate(E.PATH_NAMES):
+            by_path[pname] += weights[i] * float(severity[in_line & realized & (path == p)].sum()) / total
+    by_path = {k: (v / w_total if w_total > 0 else float("nan")) for k, v in by_path.items()}
+    gr = sum(by_path.values()) if w_total > 0 else float("nan")
+    base, own = by_path["baseline"], by_path["own_sensing"]
+    intelligence_share = _share(gr - own - base, gr - base) if gr - base > 1e-12 else float("nan")
+
+    fc_aware = fl.esf[E.ES_FC_AWARE, ev]
+    asifu_aware = fl.esf[E.ES_ASIFU_AWARE, ev]
+    n_threats = int(threats.sum())
+    fc, asifu = int(net.roles[E.R_FC]), int(net.roles[E.R_ASIFU])
+
+    consumers, resp = responsible_matrix(net, ev[true])
+    n_resp = resp.sum(axis=0)
+    aware = fl.esi[E.ES_N_AWARE, ev[true]]
+    shared = float(np.mean(aware[n_resp > 0] / n_resp[n_resp > 0])) if np.any(n_resp > 0) else float("nan")
+
+    # time to awareness over (responsible consumer, true event) pairs: days before the event
+    n_pic = int(c[E.C_NPIC])
+    holder = fl.pic_i[E.PI_HOLDER, :n_pic]
+    event = fl.pic_i[E.PI_EVENT, :n_pic]
+    aware_pic = (fl.pic_i[E.PI_AWARE, :n_pic] != 0) & (event < n_ev)
+    aware_pic &= net.evi[E.EV_FALSE, np.minimum(event, max(n_ev - 1, 0))] == 0 if n_ev else aware_pic
+    lead = net.evf[E.EV_TIME, event[aware_pic]] - fl.pic_f[E.PF_AWARE_TIME, :n_pic][aware_pic]
+    pairs = int(n_resp.sum())
+    quantiles = (
+        {f"q{int(q * 100)}": float(np.quantile(lead, q)) for q in AWARENESS_QUANTILES}
+        if lead.size
+        else {f"q{int(q * 100)}": float("nan") for q in AWARENESS_QUANTILES}
+    )
+    quantiles["never_aware_share"] = _share(pairs - int(aware.sum()), pairs)
+    del holder
+
+    capacity = float(net.ui[E.U_CAPACITY].sum())
+    days = float(model.day)
+    busy = c[E.C_BUSY_MILLIDAYS] / 1000.0
+    return {
+        "goal_realization_by_path": by_path,
+        "intelligence_share": intelligence_share,
+        "fc_awareness_rate": _share(np.sum(fc_aware[threats] < np.inf), n_threats) if fc >= 0 else float("nan"),
+        "asifu_awareness_rate": (
+            _share(np.sum(asifu_aware[threats] < np.inf), n_threats) if asifu >= 0 and fc >= 0 else float("nan")
+        ),
+        "shared_awareness": shared,
+        "time_to_awareness": quantiles,
+        "false_alarm_rate": _share(c[E.C_FALSE_ACTIONS], c[E.C_ACTIONS]),
+        "capacity_utilisation": min(1.0, _share(busy, capacity * days)) if capacity > 0 else float("nan"),
+        "harm_by_line": harm,
+        "actions": int(c[E.C_ACTIONS]),
+        "false_events": int((~true).sum()),
+        "prevented": int(c[E.C_PREVENTED]),
+    }
