@@ -258,10 +258,78 @@ _EFFECTS = {
 }
 
 
+#: Relative weight of each attribution path in the synthetic goal realization (baseline and own sensing large).
+_PATH_WEIGHTS = {
+    "baseline": 0.30,
+    "own_sensing": 0.25,
+    "commander_chain": 0.15,
+    "intel_line": 0.10,
+    "all_source_fusion": 0.06,
+    "mission_analysis": 0.03,
+    "other_analysis": 0.02,
+    "board": 0.02,
+    "liaison": 0.03,
+    "informal": 0.04,
+}
+#: How the paper's interventions shift weight between paths in the synthetic data.
+_PATH_EFFECTS = {
+    "integrate_u2_asifu": {"all_source_fusion": 0.10, "intel_line": 0.03},
+    "jcb_directive": {"board": 0.06, "mission_analysis": 0.04},
+    "liaison_officers": {"liaison": 0.05},
+}
+
+
+def _v2_columns(row: dict, rng: np.random.Generator, interventions: tuple[str, ...]) -> dict[str, float | int]:
+    """The v2 core's metrics of one synthetic replicate (`contract.V2_METRICS`): paths sum to goal realization."""
+    gr = float(row["goal_realization"])
+    weights = dict(_PATH_WEIGHTS)
+    for i in interventions:
+        for path, extra in _PATH_EFFECTS.get(i, {}).items():
+            weights[path] += extra
+    w = np.array([weights[p] for p in contract.PATHS]) * rng.uniform(0.8, 1.2, len(contract.PATHS))
+    shares = gr * w / w.sum()
+    out: dict[str, float | int] = {
+        f"goal_realization_by_path.{p}": float(v) for p, v in zip(contract.PATHS, shares, strict=True)
+    }
+    baseline, own = shares[0], shares[1]
+    out["intelligence_share"] = float((gr - own - baseline) / (gr - baseline)) if gr > baseline else float("nan")
+    fc = float(np.clip(row["fc_current_warning_rate"] + rng.normal(0, 0.02), 0, 1))
+    q10 = float(rng.uniform(0.2, 0.6))
+    out.update(
+        {
+            "fc_awareness_rate": fc,
+            "asifu_awareness_rate": float(np.clip(fc + 0.2 + rng.normal(0, 0.02), 0, 1)),
+            "shared_awareness": float(np.clip(0.3 + rng.normal(0, 0.03), 0, 1)),
+            "time_to_awareness.q10": q10,
+            "time_to_awareness.q50": q10 + float(rng.uniform(0.8, 1.5)),
+            "time_to_awareness.q90": q10 + float(rng.uniform(3.0, 5.0)),
+            "time_to_awareness.never_aware_share": float(np.clip(0.55 + rng.normal(0, 0.03), 0, 1)),
+            "false_alarm_rate": float(np.clip(0.12 + rng.normal(0, 0.02), 0, 1)),
+            "capacity_utilisation": float(np.clip(0.6 + rng.normal(0, 0.05), 0, 1)),
+        }
+    )
+    for line in _LINES:
+        out[f"harm_by_line.{line}"] = float(rng.gamma(20.0, 10.0) * (1 - row[f"goal_realization_by_line.{line}"]))
+    out.update(
+        external_goal_realization=float(np.clip(0.25 + rng.normal(0, 0.03), 0, 1)),
+        external_awareness=float(np.clip(0.2 + rng.normal(0, 0.03), 0, 1)),
+        asifu_assessments_to_fc=int(rng.poisson(40)),
+    )
+    return out
+
+
 def replicates_table(
-    n: int = 10, seed: int = 0, interventions: tuple[str, ...] = (), fit: dict[str, float] | None = None
+    n: int = 10,
+    seed: int = 0,
+    interventions: tuple[str, ...] = (),
+    fit: dict[str, float] | None = None,
+    v2: bool = False,
 ) -> pd.DataFrame:
-    """A `replicates.parquet` table; replicate *r* shares its noise across arms (common random numbers)."""
+    """A `replicates.parquet` table; replicate *r* shares its noise across arms (common random numbers).
+
+    With `v2`, the v2 core's metrics follow (`contract.REPLICATES_V2`), drawn after the v1 ones so that those
+    keep their values.
+    """
     fit = fit or {}
     rows = []
     for r in range(n):
@@ -305,15 +373,19 @@ def replicates_table(
             tasks_issued=int(rng.poisson(800)),
             mean_trust=float(np.clip(0.54 + rng.normal(0, 0.01), 0, 1)),
         )
+        if v2:
+            row.update(_v2_columns(row, rng, interventions))
         rows.append(row)
-    return pd.DataFrame(rows, columns=list(contract.REPLICATES.names))
+    table = contract.REPLICATES_V2 if v2 else contract.REPLICATES
+    return pd.DataFrame(rows, columns=list(table.names))
 
 
 def metrics_from_replicates(rep: pd.DataFrame, wall_seconds: float = 1.0) -> dict:
     """A `metrics.json` object as the runner writes it: means, a parallel `ci95` tree, `replicates`, `wall_seconds`."""
     means: dict = {}
     cis: dict = {}
-    for name in contract.REPLICATE_METRICS:
+    v2 = all(name in rep.columns for name in contract.V2_METRICS)
+    for name in contract.replicate_metrics(include_planned=v2):
         mean, low, high = mean_ci95(rep[name].to_numpy(dtype=float))
         if "." in name:
             head, tail = name.split(".", 1)
@@ -322,7 +394,7 @@ def metrics_from_replicates(rep: pd.DataFrame, wall_seconds: float = 1.0) -> dic
         else:
             means[name], cis[name] = mean, [low, high]
     out = {**means, contract.CI_KEY: cis, "replicates": len(rep), "wall_seconds": wall_seconds}
-    return {k: out[k] for k in contract.METRICS_JSON_KEYS}
+    return {k: out[k] for k in contract.metrics_json_keys(include_planned=v2)}
 
 
 def timeseries_table(n: int = 10, days: int = 180, seed: int = 0, uplift: float = 0.0) -> pd.DataFrame:
@@ -384,6 +456,75 @@ def fc_latency_table(n: int = 10, seed: int = 0) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(contract.FC_LATENCY.names))
 
 
+def events_table(n: int = 10, seed: int = 0, interventions: tuple[str, ...] = (), per_replicate: int = 120):
+    """An `events.parquet` table (`contract.EVENTS`): one row per event and replicate, the v2 core's truth and outcome.
+
+    The events of replicate *r* are the same in every arm (common random numbers); interventions make the FC
+    aware earlier and more often.
+    """
+    uplift = sum(_EFFECTS.get(i, {}).get("fc_current_warning_rate", 0.0) for i in interventions)
+    sectors = ("east", "west", "north")
+    domains = ("armed_groups", "terrorism", "crime", "intercommunal")
+    horizons = ("imminent", "mid", "long")
+    frames = []
+    for r in range(n):
+        world = np.random.default_rng([seed, r, 13])  # the events: shared by every arm
+        behaviour = np.random.default_rng([seed, r, 17, len(interventions)])
+        m = per_replicate
+        time = np.sort(world.uniform(0, 180, m))
+        line = world.choice(_LINES, m, p=[0.4, 0.25, 0.15, 0.1, 0.1])
+        horizon = world.choice(horizons, m, p=[0.5, 0.3, 0.2])
+        is_false = world.random(m) < 0.1
+        first = time - world.exponential(6.0, m)
+        first[world.random(m) < 0.2] = np.nan
+        p_aware = np.clip(0.35 + uplift, 0, 1)
+        fc_lead = 0.5 + behaviour.exponential(2.0 + 5 * uplift, m)
+        fc_aware = np.where(behaviour.random(m) < p_aware, time - fc_lead, np.nan)
+        fc_aware = np.where(np.isfinite(first), np.maximum(fc_aware, first), np.nan)
+        asifu_aware = np.where(behaviour.random(m) < 0.55, time - 0.5 - behaviour.exponential(3.0, m), np.nan)
+        responsible = world.integers(1, 5, m)
+        aware = np.minimum(behaviour.binomial(responsible, 0.4), responsible)
+        acted = np.isfinite(fc_aware) & (horizon != "long") & (behaviour.random(m) < 0.7)
+        action_time = np.where(acted, fc_aware + behaviour.uniform(0, 0.3, m), np.nan)
+        completeness = np.where(acted, behaviour.uniform(0.3, 1.0, m), np.nan)
+        accuracy = np.where(acted, behaviour.uniform(0.5, 1.0, m), np.nan)
+        draw = world.random(m)  # the outcome draw: world stream
+        mitigated = ~is_false & (draw < np.where(acted, 0.15 + 0.6 * np.nan_to_num(completeness), 0.15))
+        prevented = ~is_false & ~mitigated & (horizon != "imminent") & (world.random(m) < 0.05)
+        paths = np.array(contract.PATHS[1:])
+        path = np.where(acted, behaviour.choice(paths, m), "baseline")
+        path = np.where(mitigated | prevented, path, "")
+        frames.append(
+            pd.DataFrame(
+                {
+                    "replicate": r,
+                    "event": np.arange(m),
+                    "time": time,
+                    "sector": world.choice(sectors, m),
+                    "line": line,
+                    "domain": world.choice(domains, m),
+                    "horizon": horizon,
+                    "severity": world.gamma(2.0, 0.5, m),
+                    "is_false": is_false,
+                    "first_indicator_time": first,
+                    "fc_aware_time": fc_aware,
+                    "asifu_aware_time": asifu_aware,
+                    "aware_consumers": aware,
+                    "responsible_consumers": responsible,
+                    "action_unit": np.where(acted, "fhq", ""),
+                    "action_time": action_time,
+                    "completeness": completeness,
+                    "accuracy": accuracy,
+                    "mitigated": mitigated,
+                    "prevented": prevented,
+                    "path": path,
+                },
+                columns=list(contract.EVENTS.names),
+            )
+        )
+    return pd.concat(frames, ignore_index=True)
+
+
 def config(interventions: tuple[str, ...] = (), fit: dict | None = None, replicates: int = 10) -> dict:
     """A resolved config, as the runner would write it."""
     return {
@@ -403,11 +544,16 @@ def write_run(
     fit: dict | None = None,
     days: int = 180,
     files: tuple[str, ...] | None = None,
+    v2: bool = False,
 ) -> Path:
-    """Write a complete synthetic run directory (or only `files`, by file name)."""
+    """Write a complete synthetic run directory (or only `files`, by file name).
+
+    With `v2`, as the v2 engine will write it: the v2 metrics in replicates.parquet and metrics.json, and
+    events.parquet; without, exactly the files and columns of a run of the current engine.
+    """
     run_dir = Path(run_dir)
     (run_dir / ".hydra").mkdir(parents=True, exist_ok=True)
-    rep = replicates_table(n, seed, interventions, {k.split(".")[-1]: v for k, v in (fit or {}).items()})
+    rep = replicates_table(n, seed, interventions, {k.split(".")[-1]: v for k, v in (fit or {}).items()}, v2=v2)
     uplift = sum(_EFFECTS.get(i, {}).get("goal_realization", 0.0) for i in interventions)
     tables = {
         contract.REPLICATES_FILE: rep,
@@ -416,6 +562,8 @@ def write_run(
         contract.UNITS_FILE: units_table(),
         contract.FC_LATENCY_FILE: fc_latency_table(n, seed),
     }
+    if v2:
+        tables[contract.EVENTS_FILE] = events_table(n, seed, interventions)
     for name, df in tables.items():
         if files is None or name in files:
             df.to_parquet(run_dir / name, index=False)
@@ -430,7 +578,9 @@ def write_run(
     return run_dir
 
 
-def write_sweep(sweep_dir: str | Path, kind: str = "interventions", n: int = 10, job_files: bool = True) -> Path:
+def write_sweep(
+    sweep_dir: str | Path, kind: str = "interventions", n: int = 10, job_files: bool = True, v2: bool = False
+) -> Path:
     """Write a synthetic sweep directory.
 
     Args:
@@ -439,6 +589,7 @@ def write_sweep(sweep_dir: str | Path, kind: str = "interventions", n: int = 10,
             `fit` (3 × 3 × 3 grid of the fit knobs), or `sensitivity` (a Sobol and a Morris table).
         n: Replicates per job.
         job_files: Also write the job run directories `0/`, `1/`, ...
+        v2: As the v2 engine will write it: the v2 metrics in summary.parquet, events.parquet in each job.
     """
     sweep_dir = Path(sweep_dir)
     sweep_dir.mkdir(parents=True, exist_ok=True)
@@ -475,7 +626,7 @@ def write_sweep(sweep_dir: str | Path, kind: str = "interventions", n: int = 10,
         raise ValueError(f"unknown synthetic sweep kind {kind!r}")
     frames = []
     for j, job in enumerate(jobs):
-        rep = replicates_table(n, 0, job["_arm"], job["_fit"])
+        rep = replicates_table(n, 0, job["_arm"], job["_fit"], v2=v2)
         rep.insert(0, "job", j)
         for k, v in job.items():
             if not k.startswith("_"):
@@ -488,7 +639,14 @@ def write_sweep(sweep_dir: str | Path, kind: str = "interventions", n: int = 10,
                 interventions=job["_arm"],
                 fit=job["_fit"],
                 days=120,
-                files=(contract.TIMESERIES_FILE, contract.METRICS_FILE, contract.CONFIG_FILE, contract.FC_LATENCY_FILE),
+                files=(
+                    contract.TIMESERIES_FILE,
+                    contract.METRICS_FILE,
+                    contract.CONFIG_FILE,
+                    contract.FC_LATENCY_FILE,
+                    *((contract.EVENTS_FILE,) if v2 else ()),
+                ),
+                v2=v2,
             )
     pd.concat(frames, ignore_index=True).to_parquet(sweep_dir / contract.SUMMARY_FILE, index=False)
     multirun = {"question": question, "hydra": {"overrides": {"task": overrides}}, **config(replicates=n)}

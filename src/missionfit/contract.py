@@ -3,15 +3,24 @@
 Everything a user's script, a figure or a test may rely on about the files missionfit writes is declared here:
 
 - the names of the files of a run directory and of a sweep directory;
-- every metric a replicate produces, with its **kind** (a share or an index in [0, 1], a count, seconds, days,
-  a distribution given by quantiles) and a one-line meaning, in the order the model produces them;
-- the columns of the run tables (`timeseries.parquet`, `flows.parquet`, `units.parquet`, `fc_latency.parquet`),
-  each with its dtype family and kind;
+- every metric a replicate produces, with its **kind** (a share or an index in [0, 1], a count, a summed severity,
+  seconds, days, a distribution given by quantiles) and a one-line meaning, in the order the model produces them;
+- the metrics declared for the v2 core but not produced yet (`PLANNED_METRICS`, see "Planned metrics" below);
+- the columns of the run tables (`timeseries.parquet`, `flows.parquet`, `units.parquet`, `fc_latency.parquet`,
+  and the optional `events.parquet`), each with its dtype family and kind;
 - intervention arms: how an arm is spelled (`"[]"`, `"[a,b]"`, `"a+b"`, `"baseline"`, ...) and its canonical key.
 
 The contract is versioned (`CONTRACT_VERSION`, recorded in every `provenance.json`): the minor version grows when
 names are added, the major version when the meaning of an existing name changes or a name is removed. Every change
 is recorded, with a migration note, in `CHANGELOG.md` at the repository root (see docs/contract.md).
+
+Planned metrics: a metric declared with `planned=True` is part of the contract (`metric`, `kind_of`, `is_metric`
+know it, figures and tables may use it) but the engine does not produce it yet, so it is left out of `METRICS`,
+`REPLICATE_METRICS`, `METRICS_JSON_KEYS` and the `REPLICATES` table, which `tests/test_contract.py` compares with a
+real run. The v2 metrics (`V2_METRICS`, contract 1.1, docs/design/v2-core.md §6) are declared planned through
+`_V2_PLANNED`; the commit that makes the engine produce them sets it to False (or drops `planned` per metric), and
+from then on the same test requires every one of them in every replicate. `ALL_METRICS` lists produced and
+planned metrics in declaration order.
 
 This module imports only the standard library, so that analysis code can use it on results copied to a laptop.
 """
@@ -24,7 +33,7 @@ import re
 from dataclasses import dataclass
 
 #: Version of the output contract: "major.minor" (minor: names added; major: a meaning re-defined or removed).
-CONTRACT_VERSION = "1.0"
+CONTRACT_VERSION = "1.1"
 
 # ----------------------------------------------------------------------------------------------------------------
 # Files
@@ -46,10 +55,15 @@ CONFIG_FILE = "config.yaml"
 #: Versions, git commit, contract version, scenario hash, seeds and wall time.
 PROVENANCE_FILE = "provenance.json"
 
+#: One row per event and replicate (truth, awareness, action, path, outcome); optional (`sim.events_table`).
+EVENTS_FILE = "events.parquet"
+
 #: The tables of a run directory.
 RUN_TABLES = (REPLICATES_FILE, TIMESERIES_FILE, FLOWS_FILE, UNITS_FILE, FC_LATENCY_FILE)
 #: Every file a complete run directory holds.
 RUN_FILES = (METRICS_FILE, *RUN_TABLES, CONFIG_FILE, PROVENANCE_FILE)
+#: Tables a run directory may hold besides `RUN_FILES` (written when asked; absent in large designs).
+OPTIONAL_RUN_TABLES = (EVENTS_FILE,)
 
 #: One row per job × replicate: job identity, every swept key, `replicate`, `seed`, every metric.
 SUMMARY_FILE = "summary.parquet"
@@ -76,14 +90,22 @@ SWEEP_FILES = (SUMMARY_FILE, SWEEP_MANIFEST_FILE, MULTIRUN_FILE, COMPARISON_FILE
 
 
 class Kind(enum.StrEnum):
-    """What a number means, and so how it is summarised and shown."""
+    """What a number means, and so how it is summarised and shown.
+
+    `SEVERITY` (contract 1.1) is for summed event severity (`harm_by_line`): nonnegative and additive over events
+    and replicates like a count, so it is summed and averaged the same way, but real-valued (severities are not
+    integers), so it is not a `COUNT`, whose values are integers (an `int` column), and not a share, since it has
+    no denominator. `DISTRIBUTION` marks a group of quantile leaves (`DISTRIBUTIONS`): each leaf is declared with
+    the kind of the quantity (`DAYS` for `time_to_awareness.q50`), so it is printed and compared in its unit.
+    """
 
     SHARE = "share"  # a fraction in [0, 1] (NaN when its denominator is empty); shown in per cent
     INDEX = "index"  # a composite score in [0, 1] (a geometric mean, a mean trust); shown in per cent
     COUNT = "count"  # a number of things (events, reports, hops)
     SECONDS = "seconds"  # a wall-clock duration
     DAYS = "days"  # a simulated duration
-    DISTRIBUTION = "distribution"  # quantiles of a distribution (keys such as `p50`), nested
+    DISTRIBUTION = "distribution"  # a group of quantiles (`DISTRIBUTIONS`); its leaves have the quantity's kind
+    SEVERITY = "severity"  # summed event severity: nonnegative and additive like a count, but real-valued
 
 
 #: Kinds whose values lie in [0, 1]: printed in per cent, their differences in percentage points.
@@ -100,12 +122,17 @@ class Metric:
         meaning: One line.
         per_replicate: Whether each replicate has a value (a column of `replicates.parquet`, a mean and CI in
             `metrics.json`); otherwise the metric describes the whole run and is in `metrics.json` only.
+        since: The contract version that added the name.
+        planned: Declared but not produced by the engine yet: left out of `METRICS`, `REPLICATE_METRICS`,
+            `METRICS_JSON_KEYS` and the `REPLICATES` table until it is (module docstring, "Planned metrics").
     """
 
     name: str
     kind: Kind
     meaning: str
     per_replicate: bool = True
+    since: str = "1.0"
+    planned: bool = False
 
     @property
     def group(self) -> str:
@@ -118,10 +145,75 @@ MANDATE_LINES = ("security", "protection_of_civilians", "political_process", "st
 #: Fit dimensions, in the order of `fit_index`.
 FIT_DIMENSIONS = ("strategic", "cultural", "operational")
 
-_S, _I, _C = Kind.SHARE, Kind.INDEX, Kind.COUNT
+#: Attribution paths of a realized event, in the order of `goal_realization_by_path` (docs/design/v2-core.md §6.1).
+PATHS = (
+    "baseline",
+    "own_sensing",
+    "commander_chain",
+    "intel_line",
+    "all_source_fusion",
+    "mission_analysis",
+    "other_analysis",
+    "board",
+    "liaison",
+    "informal",
+)
+#: Quantile keys of a distribution metric and the probability each stands for.
+QUANTILES = {"q10": 0.1, "q50": 0.5, "q90": 0.9}
+#: Distribution metrics (kind `DISTRIBUTION`): group -> its leaves (the `QUANTILES` keys, then extra leaves).
+DISTRIBUTIONS = {"time_to_awareness": (*QUANTILES, "never_aware_share")}
 
-#: Every metric, in the order a replicate produces them (and `replicates.parquet` and `metrics.json` list them).
-METRICS: tuple[Metric, ...] = (
+#: Whether the v2 metrics are still planned (not produced by the engine); set to False when the engine produces them.
+_V2_PLANNED = True
+
+_S, _I, _C, _D, _SEV = Kind.SHARE, Kind.INDEX, Kind.COUNT, Kind.DAYS, Kind.SEVERITY
+
+
+def _v2(name: str, kind: Kind, meaning: str) -> Metric:
+    """A metric added by contract 1.1 (the v2 core, docs/design/v2-core.md §6)."""
+    return Metric(name, kind, meaning, since="1.1", planned=_V2_PLANNED)
+
+
+_PATH_MEANINGS = {
+    "baseline": "mitigated without any action (the baseline mitigation probability)",
+    "own_sensing": "acted on by a consumer whose own sensing made its picture actionable",
+    "commander_chain": "made actionable by a raw report whose last hop was a commander-chain edge",
+    "intel_line": "made actionable by an S2/G2/U2 assessment or a raw report over an intel edge",
+    "all_source_fusion": "made actionable by an ASIFU (all-source fusion) assessment",
+    "mission_analysis": "made actionable by a JMAC (mission analysis) assessment",
+    "other_analysis": "made actionable by an assessment of any other fusion unit",
+    "board": "made actionable by a raw report whose last hop was a board edge",
+    "liaison": "made actionable by a raw report whose last hop was a liaison edge",
+    "informal": "made actionable by a raw report whose last hop was an informal edge",
+}
+
+#: The metrics added by the v2 core (contract 1.1), in the order a replicate will produce them.
+_V2_DECLARED: tuple[Metric, ...] = (
+    *(
+        _v2(f"goal_realization_by_path.{path}", _S, f"goal realization through the {path} path: {_PATH_MEANINGS[path]}")
+        for path in PATHS
+    ),
+    _v2("intelligence_share", _S, "(GR - own_sensing - baseline) / (GR - baseline); NaN when GR equals baseline"),
+    _v2("fc_awareness_rate", _S, "imminent true security threats the FC was aware of by the event time minus its lead"),
+    _v2("asifu_awareness_rate", _S, "the same threats, ASIFU HQ's picture judged by the FC's needs and deadline"),
+    _v2("shared_awareness", _S, "mean over true events of the share of their in-mission responsible consumers aware"),
+    _v2("time_to_awareness.q10", _D, "10% quantile of event time minus aware time, over aware (event, consumer) pairs"),
+    _v2("time_to_awareness.q50", _D, "median of event time minus aware time, over aware (event, consumer) pairs"),
+    _v2("time_to_awareness.q90", _D, "90% quantile of event time minus aware time, over aware (event, consumer) pairs"),
+    _v2("time_to_awareness.never_aware_share", _S, "(true event, responsible consumer) pairs never aware in time"),
+    _v2("false_alarm_rate", _S, "actions taken on false events / actions taken"),
+    _v2("capacity_utilisation", _S, "busy capacity-days / available capacity-days of the acting consumers"),
+    *(
+        _v2(f"harm_by_line.{line}", _SEV, f"unmitigated, unprevented severity of the {line.replace('_', ' ')} line")
+        for line in MANDATE_LINES
+    ),
+    _v2("external_goal_realization", _S, "goal realization of the events of actors outside the mission"),
+    _v2("external_awareness", _S, "share of those events that their responsible outside actors were aware of in time"),
+    _v2("asifu_assessments_to_fc", _C, "ASIFU assessments delivered to the FC"),
+)
+
+#: Every declared metric, produced and planned, in the order a replicate produces (or will produce) them.
+ALL_METRICS: tuple[Metric, ...] = (
     Metric("goal_realization", _S, "severity-weighted share of materialized events mitigated, mandate-weighted"),
     *(
         Metric(f"goal_realization_by_line.{line}", _S, f"goal realization of the {line.replace('_', ' ')} line")
@@ -153,26 +245,47 @@ METRICS: tuple[Metric, ...] = (
     Metric("assessments", _C, "analytic assessments made"),
     Metric("tasks_issued", _C, "collection tasks issued"),
     Metric("mean_trust", _I, "mean of the unit × unit trust matrix (every ordered pair, diagonal included) at the end"),
+    *_V2_DECLARED,
     Metric("replicates", _C, "replicates of the run", per_replicate=False),
     Metric("wall_seconds", Kind.SECONDS, "wall time of the whole run", per_replicate=False),
 )
 
-_BY_NAME = {m.name: m for m in METRICS}
+#: Every metric a replicate produces now, in order (and `replicates.parquet` and `metrics.json` list them).
+METRICS: tuple[Metric, ...] = tuple(m for m in ALL_METRICS if not m.planned)
+#: Declared metrics the engine does not produce yet (module docstring, "Planned metrics").
+PLANNED_METRICS: tuple[Metric, ...] = tuple(m for m in ALL_METRICS if m.planned)
+#: The names added by the v2 core (contract 1.1), produced or planned.
+V2_METRICS: tuple[str, ...] = tuple(m.name for m in _V2_DECLARED)
 
-#: The metrics of one replicate (the columns of `replicates.parquet` after `replicate` and `seed`).
-REPLICATE_METRICS = tuple(m.name for m in METRICS if m.per_replicate)
+_BY_NAME = {m.name: m for m in ALL_METRICS}
+
 #: The key of `metrics.json` that mirrors the per-replicate metrics with `[low, high]` 95% t-intervals.
 CI_KEY = "ci95"
+
+
+def replicate_metrics(include_planned: bool = False) -> tuple[str, ...]:
+    """The per-replicate metric names in order; with `include_planned`, the planned ones too (a v2 replicate)."""
+    return tuple(m.name for m in ALL_METRICS if m.per_replicate and (include_planned or not m.planned))
+
+
+def metrics_json_keys(include_planned: bool = False) -> tuple[str, ...]:
+    """The top-level keys of `metrics.json` in order; with `include_planned`, as a v2 run will write them."""
+    declared = [m for m in ALL_METRICS if include_planned or not m.planned]
+    return (
+        *dict.fromkeys(m.group for m in declared if m.per_replicate),
+        CI_KEY,
+        *(m.name for m in declared if not m.per_replicate),
+    )
+
+
+#: The metrics of one replicate (the columns of `replicates.parquet` after `replicate` and `seed`).
+REPLICATE_METRICS = replicate_metrics()
 #: The top-level keys of `metrics.json`, in order.
-METRICS_JSON_KEYS = (
-    *dict.fromkeys(m.group for m in METRICS if m.per_replicate),
-    CI_KEY,
-    *(m.name for m in METRICS if not m.per_replicate),
-)
+METRICS_JSON_KEYS = metrics_json_keys()
 
 
 def metric(name: str) -> Metric:
-    """The declaration of a metric by its flat (dotted) name.
+    """The declaration of a metric (produced or planned) by its flat (dotted) name.
 
     Raises:
         KeyError: The name is not part of the contract.
@@ -183,8 +296,20 @@ def metric(name: str) -> Metric:
         raise KeyError(f"{name!r} is not a metric of the output contract {CONTRACT_VERSION}") from None
 
 
+def group_kind(group: str) -> Kind | None:
+    """The kind of a metric group: `DISTRIBUTION` for a distribution, else the common kind of its leaves (or None).
+
+    Args:
+        group: A top-level key of `metrics.json` (`time_to_awareness`, `goal_realization_by_path`, `hops`).
+    """
+    if group in DISTRIBUTIONS:
+        return Kind.DISTRIBUTION
+    kinds = {m.kind for m in ALL_METRICS if m.group == group}
+    return kinds.pop() if len(kinds) == 1 else None
+
+
 def is_metric(name: str) -> bool:
-    """Whether `name` is a metric of the contract (flat or dotted name)."""
+    """Whether `name` is a metric of the contract, produced or planned (flat or dotted name)."""
     return name in _BY_NAME
 
 
@@ -240,6 +365,15 @@ def _metric_column(m: Metric) -> Column:
     return Column(m.name, "int" if m.kind is Kind.COUNT else "float", m.meaning, m.kind)
 
 
+def replicate_columns(include_planned: bool = False) -> tuple[Column, ...]:
+    """The metric columns of `replicates.parquet`, in order; with `include_planned`, the planned ones too.
+
+    Args:
+        include_planned: Also declare the planned metrics (the table a v2 replicate will write).
+    """
+    return tuple(_metric_column(_BY_NAME[n]) for n in replicate_metrics(include_planned))
+
+
 _REPLICATE = Column("replicate", "int", "replicate index 0, 1, ... (replicate r of every arm sees the same events)")
 
 REPLICATES = Table(
@@ -247,9 +381,11 @@ REPLICATES = Table(
     (
         _REPLICATE,
         Column("seed", "int", "the run's base seed"),
-        *(_metric_column(_BY_NAME[n]) for n in REPLICATE_METRICS),
+        *replicate_columns(),
     ),
 )
+#: `replicates.parquet` as a replicate of the v2 engine will write it: the planned metrics too.
+REPLICATES_V2 = Table(REPLICATES_FILE, (*REPLICATES.columns[:2], *replicate_columns(include_planned=True)))
 
 TIMESERIES = Table(
     TIMESERIES_FILE,
@@ -322,8 +458,39 @@ FC_LATENCY = Table(
     ),
 )
 
-#: The run tables by file name.
+EVENTS = Table(
+    EVENTS_FILE,
+    (
+        _REPLICATE,
+        Column("event", "int", "event index within the replicate (world stream: the same event in every arm)"),
+        Column("time", "float", "time the event materializes, days from the start of the rotation", _D),
+        Column("sector", "str", "sector id"),
+        Column("line", "str", "mandate line (MANDATE_LINES)"),
+        Column("domain", "str", "domain of the event"),
+        Column("horizon", "str", "imminent, mid or long"),
+        Column("severity", "float", "severity of the event", _SEV),
+        Column("is_false", "bool", "a false event (an indicator without a real event): never enters GR"),
+        Column("first_indicator_time", "float", "time of the event's first indicator, days (NaN if none)", _D),
+        Column("fc_aware_time", "float", "time the FC became aware by its deadline, days (NaN if never)", _D),
+        Column("asifu_aware_time", "float", "the same for ASIFU HQ's picture, judged as for the FC (NaN if never)", _D),
+        Column("aware_consumers", "int", "responsible consumers aware by their deadline", _C),
+        Column("responsible_consumers", "int", "in-mission consumers responsible for the event", _C),
+        Column("action_unit", "str", "unit id of the consumer that acted (empty if none)"),
+        Column("action_time", "float", "time of the action, days (NaN if none)", _D),
+        Column("completeness", "float", "facets with a value / facets of the type, at the action (NaN if none)", _S),
+        Column("accuracy", "float", "share of those values that are right, at the action (NaN if none)", _S),
+        Column("mitigated", "bool", "mitigated (by the action, or at the baseline probability)"),
+        Column("prevented", "bool", "prevented by a posture in its (sector, domain)"),
+        Column("path", "str", "attribution path of a realized event (PATHS), empty if not realized"),
+    ),
+)
+
+#: The run tables by file name (every run directory holds them).
 RUN_TABLE_SCHEMAS = {t.file: t for t in (REPLICATES, TIMESERIES, FLOWS, UNITS, FC_LATENCY)}
+#: The optional run tables by file name (`OPTIONAL_RUN_TABLES`).
+OPTIONAL_TABLE_SCHEMAS = {t.file: t for t in (EVENTS,)}
+#: Every declared run table by file name, required and optional.
+TABLE_SCHEMAS = {**RUN_TABLE_SCHEMAS, **OPTIONAL_TABLE_SCHEMAS}
 
 #: Columns of `comparison.parquet` (after any further swept keys that define separate comparisons).
 COMPARISON_COLUMNS = ("arm", "metric", "mean_diff", "ci_low", "ci_high", "effect_size", "n")
@@ -340,7 +507,7 @@ def kind_of(name: str, table: str = REPLICATES_FILE) -> Kind | None:
     """
     if name in _BY_NAME:
         return _BY_NAME[name].kind
-    schema = RUN_TABLE_SCHEMAS.get(table)
+    schema = TABLE_SCHEMAS.get(table)
     if schema is not None and name in schema.names:
         return schema.column(name).kind
     return None
@@ -352,8 +519,8 @@ def is_unit_interval(name: str, table: str = REPLICATES_FILE) -> bool:
 
 
 def columns_of_kind(table: str, *kinds: Kind) -> tuple[str, ...]:
-    """The columns of a run table whose kind is one of `kinds`, in file order."""
-    return tuple(c.name for c in RUN_TABLE_SCHEMAS[table].columns if c.kind in kinds)
+    """The columns of a run table (required or optional) whose kind is one of `kinds`, in file order."""
+    return tuple(c.name for c in TABLE_SCHEMAS[table].columns if c.kind in kinds)
 
 
 # ----------------------------------------------------------------------------------------------------------------

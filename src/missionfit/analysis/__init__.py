@@ -14,7 +14,9 @@ Figures and the tables they need:
 - `plot_fc_latency(fc_latency)`: ECDF of latency to the Force Commander by source;
 - `plot_forest(comparison)`: paired differences from the baseline per arm;
 - `plot_fit_landscape(summary)`: goal realization over pairs of fit knobs;
-- `plot_sensitivity(sensitivity, method)`: Sobol or Morris indices.
+- `plot_sensitivity(sensitivity, method)`: Sobol or Morris indices;
+- `plot_path_decomposition(replicates or summary)`: goal realization by attribution path, per arm (v2 core);
+- `plot_awareness_curve(events)`: share of imminent security threats the FC knew of x days ahead (v2 core).
 
 `render(dir)` draws all that apply into `dir/figures/`; `report.write_report(sweep_dir)` writes report.md.
 """
@@ -42,7 +44,9 @@ _EXPORTS = {
     "plot_fit_landscape": "landscape",
     "plot_forest": "forest",
     "plot_goal_by_line": "outcomes",
+    "plot_awareness_curve": "awareness",
     "plot_network": "network",
+    "plot_path_decomposition": "attribution",
     "plot_sensitivity": "sensitivity",
     "plot_timeseries": "timeseries",
     "render": "figures",

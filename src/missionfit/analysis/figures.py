@@ -14,6 +14,8 @@ import numpy as np
 import pandas as pd
 
 from missionfit.analysis import io
+from missionfit.analysis.attribution import path_columns, plot_path_decomposition
+from missionfit.analysis.awareness import imminent_threats, plot_awareness_curve
 from missionfit.analysis.coherence import coherence_table, plot_coherence_matrix
 from missionfit.analysis.forest import KEY_METRICS, plot_forest
 from missionfit.analysis.landscape import plot_fit_landscape, swept_knobs
@@ -26,6 +28,7 @@ from missionfit.analysis.style import save_figure
 from missionfit.analysis.timeseries import plot_timeseries
 from missionfit.contract import (
     COMPARISON_FILE,
+    EVENTS_FILE,
     FC_LATENCY_FILE,
     FLOWS_FILE,
     METRICS_FILE,
@@ -36,6 +39,7 @@ from missionfit.contract import (
     TIMESERIES_FILE,
     UNITS_FILE,
     arm_key,
+    is_metric,
     parse_arm,
 )
 
@@ -52,6 +56,10 @@ CAPTIONS = {
     "sensitivity_sobol": "Sobol indices (first-order and total) with 95% confidence intervals.",
     "sensitivity_morris": "Morris elementary effects (μ* with 95% CI, and σ).",
     "timeseries_by_arm": "Time series over the rotation per intervention arm (band: 95% CI of the mean).",
+    "path_decomposition": "Goal realization decomposed by the path through which the acting consumer's picture "
+    "became actionable (mean over replicates; segments sum to goal realization).",
+    "awareness_curve": "Share of imminent security threats the Force Commander was aware of at least x days "
+    "before the event (pooled over replicates; legend: never-aware share).",
 }
 
 #: Most arms drawn as separate lines in `timeseries_by_arm`.
@@ -104,7 +112,11 @@ def render(path: str | Path, outdir: str | Path | None = None) -> tuple[str | No
 
 
 def render_run(run_dir: str | Path, outdir: str | Path | None = None) -> list[FigureResult]:
-    """Draw the figures of a run directory: network, coherence, goal_by_line, timeseries, fc_latency."""
+    """Draw the figures of a run directory.
+
+    network, coherence, goal_by_line, timeseries, fc_latency, and the v2 core's path_decomposition (from the
+    `goal_realization_by_path` columns of replicates.parquet) and awareness_curve (from events.parquet).
+    """
     run_dir = Path(run_dir)
     out = Path(outdir) if outdir is not None else run_dir / "figures"
     cache = _Cache(run_dir)
@@ -114,12 +126,18 @@ def render_run(run_dir: str | Path, outdir: str | Path | None = None) -> list[Fi
         ("goal_by_line", lambda: _goal_by_line(cache)),
         ("timeseries", lambda: plot_timeseries(cache.need(TIMESERIES_FILE))),
         ("fc_latency", lambda: _latency(cache)),
+        ("path_decomposition", lambda: _path_decomposition(cache.need(REPLICATES_FILE), REPLICATES_FILE)),
+        ("awareness_curve", lambda: _awareness(cache.need(EVENTS_FILE))),
     ]
     return [_draw(name, fn, out) for name, fn in jobs]
 
 
 def render_sweep(sweep_dir: str | Path, outdir: str | Path | None = None) -> list[FigureResult]:
-    """Draw the figures of a sweep directory: forest, fit_landscape, sensitivity_*, timeseries_by_arm."""
+    """Draw the figures of a sweep directory.
+
+    forest, fit_landscape, sensitivity_*, timeseries_by_arm, and per intervention arm the v2 core's
+    path_decomposition (summary.parquet) and awareness_curve (the jobs' events.parquet).
+    """
     sweep_dir = Path(sweep_dir)
     out = Path(outdir) if outdir is not None else sweep_dir / "figures"
     cache = _Cache(sweep_dir)
@@ -138,6 +156,8 @@ def render_sweep(sweep_dir: str | Path, outdir: str | Path | None = None) -> lis
             note = "no sensitivity.parquet" if sens is None else f"sensitivity.parquet has no {method} rows"
             results.append(FigureResult(f"sensitivity_{method}", "skipped", note))
     results.append(_draw("timeseries_by_arm", lambda: _timeseries_by_arm(cache), out))
+    results.append(_draw("path_decomposition", lambda: _sweep_path_decomposition(cache), out))
+    results.append(_draw("awareness_curve", lambda: _sweep_awareness(cache), out))
     return results
 
 
@@ -190,7 +210,7 @@ def swept_columns(summary: pd.DataFrame, sweep_dir: str | Path | None = None) ->
             continue
         is_key = (
             "." in c
-            and not c.startswith(("goal_realization_by_line.", "fit_index."))
+            and not is_metric(c)  # goal_realization_by_line.*, fit_index.*, the v2 core's nested metrics
             or c
             in (
                 "interventions",
@@ -400,3 +420,54 @@ def _timeseries_by_arm(cache: _Cache):
     data = data.sort_values(["arm", "day"])
     data["arm"] = data["arm"].astype(str)
     return plot_timeseries(data, group="arm")
+
+
+def _path_decomposition(table: pd.DataFrame, file: str):
+    if not path_columns(table):
+        raise _Skip(f"{file} has no goal_realization_by_path columns (a v1 run)")
+    return plot_path_decomposition(table)
+
+
+def _awareness(events: pd.DataFrame):
+    if events.empty:
+        raise _Skip("events.parquet has no rows")
+    if imminent_threats(events).empty:
+        raise _Skip("events.parquet has no imminent true security threats")
+    return plot_awareness_curve(events)
+
+
+def _arms_of_sweep(cache: _Cache) -> pd.Series:
+    """The arm key of each job of an interventions sweep (job -> arm).
+
+    Raises:
+        _Skip: The sweep does not vary 'interventions' alone.
+    """
+    summary = cache.need(SUMMARY_FILE)
+    if "interventions" not in summary.columns:
+        raise _Skip("the sweep does not vary 'interventions'")
+    if "job" not in summary.columns:
+        raise _Skip("summary.parquet has no job column")
+    others = [c for c in swept_columns(summary, cache.root) if c not in ("interventions", "arm")]
+    if others:
+        raise _Skip("the sweep also varies " + ", ".join(others) + "; arms would pool over them")
+    return summary.groupby("job")["interventions"].first().map(arm_key)
+
+
+def _sweep_path_decomposition(cache: _Cache):
+    summary = cache.need(SUMMARY_FILE)
+    if not path_columns(summary):
+        raise _Skip("summary.parquet has no goal_realization_by_path columns (a v1 sweep)")
+    arms = _arms_of_sweep(cache)
+    return plot_path_decomposition(summary.assign(arm=summary["job"].map(arms)))
+
+
+def _sweep_awareness(cache: _Cache):
+    arms = _arms_of_sweep(cache)
+    frames = []
+    for job, arm in arms.items():
+        events = io.read_table(cache.root / str(job) / EVENTS_FILE)
+        if events is not None and len(events):
+            frames.append(events.assign(arm=arm))
+    if not frames:
+        raise _Skip("no job directory holds events.parquet (sim.events_table is off in designs)")
+    return _awareness(pd.concat(frames, ignore_index=True))

@@ -13,10 +13,18 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from missionfit.contract import CI_KEY, CONFIG_FILE, METRICS_FILE, MULTIRUN_FILE, RUN_TABLES, SUMMARY_FILE
+from missionfit.contract import (
+    CI_KEY,
+    CONFIG_FILE,
+    METRICS_FILE,
+    MULTIRUN_FILE,
+    OPTIONAL_RUN_TABLES,
+    RUN_TABLES,
+    SUMMARY_FILE,
+)
 
 #: Files whose presence makes a directory a run directory (its results; config and provenance are not enough).
-RUN_OUTPUT_FILES = (METRICS_FILE, *RUN_TABLES)
+RUN_OUTPUT_FILES = (METRICS_FILE, *RUN_TABLES, *OPTIONAL_RUN_TABLES)
 
 
 class InputError(Exception):

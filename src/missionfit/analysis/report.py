@@ -29,6 +29,8 @@ FIGURE_ORDER = (
     "sensitivity_sobol",
     "sensitivity_morris",
     "timeseries_by_arm",
+    "path_decomposition",
+    "awareness_curve",
     "goal_by_line",
     "timeseries",
     "network",

@@ -136,6 +136,15 @@ LABELS = {
     "sim.days": "Days simulated",
     "sim.replicates": "Replicates",
     "latency_days": "Latency (days)",
+    "intelligence_share": "Goal realization owed to intelligence",
+    "fc_awareness_rate": "Threats the FC was aware of in time",
+    "asifu_awareness_rate": "Threats ASIFU was aware of in time",
+    "shared_awareness": "Shared awareness",
+    "false_alarm_rate": "Actions on false events",
+    "capacity_utilisation": "Capacity used",
+    "external_goal_realization": "Goal realization of outside actors",
+    "external_awareness": "Awareness of outside actors",
+    "asifu_assessments_to_fc": "ASIFU assessments to FC",
 }
 
 def intervention_labels(config: Mapping[str, Any] | None = None, root: Path | None = None) -> dict[str, str]:
@@ -214,6 +223,12 @@ def label(name: str) -> str:
             return f"Goal realization: {LABELS.get(tail, humanize(tail).lower())}"
         if head == "fit_index":
             return f"Fit index: {LABELS.get(tail, humanize(tail).lower())}"
+        if head == "goal_realization_by_path":
+            return f"Goal realization via {humanize(tail).lower()}"
+        if head == "harm_by_line":
+            return f"Harm: {LABELS.get(tail, humanize(tail).lower())}"
+        if head == "time_to_awareness":
+            return "Never aware in time" if tail == "never_aware_share" else f"Time to awareness, {tail} (days)"
         if head == "fit":
             return f"{humanize(tail)} fit"
         if head in ("mechanisms", "sim", "scenario"):
