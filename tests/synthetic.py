@@ -373,10 +373,11 @@ def replicates_table(
             tasks_issued=int(rng.poisson(800)),
             mean_trust=float(np.clip(0.54 + rng.normal(0, 0.01), 0, 1)),
         )
-        if v2:
-            row.update(_v2_columns(row, rng, interventions))
+        # the engine produces the v2 metrics (contract 1.1), so every synthetic run has them; `v2` is kept for
+        # callers that ask for them explicitly
+        row.update(_v2_columns(row, rng, interventions))
         rows.append(row)
-    table = contract.REPLICATES_V2 if v2 else contract.REPLICATES
+    table = contract.REPLICATES_V2
     return pd.DataFrame(rows, columns=list(table.names))
 
 

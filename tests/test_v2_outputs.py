@@ -238,6 +238,11 @@ def test_figures_command_draws_v2_figures_on_a_v2_run_and_skips_them_on_a_v1_run
         assert (v2 / "figures" / f"{name}.pdf").is_file() and (v2 / "figures" / f"{name}.png").is_file()
         assert f"{name}:" not in out  # written (quiet mode prints only skipped and failed figures)
     v1 = synthetic.write_run(tmp_path / "v1", n=2, days=10, files=(contract.REPLICATES_FILE,))
+    # a run written by a v1 engine: no attribution columns
+    rep = pd.read_parquet(v1 / contract.REPLICATES_FILE)
+    rep.drop(columns=[c for c in rep if c.startswith("goal_realization_by_path.")]).to_parquet(
+        v1 / contract.REPLICATES_FILE, index=False
+    )
     main([str(v1)])
     out = capsys.readouterr().out
     assert "skipped path_decomposition: replicates.parquet has no goal_realization_by_path columns" in out

@@ -15,12 +15,8 @@ names are added, the major version when the meaning of an existing name changes 
 is recorded, with a migration note, in `CHANGELOG.md` at the repository root (see docs/contract.md).
 
 Planned metrics: a metric declared with `planned=True` is part of the contract (`metric`, `kind_of`, `is_metric`
-know it, figures and tables may use it) but the engine does not produce it yet, so it is left out of `METRICS`,
-`REPLICATE_METRICS`, `METRICS_JSON_KEYS` and the `REPLICATES` table, which `tests/test_contract.py` compares with a
-real run. The v2 metrics (`V2_METRICS`, contract 1.1, docs/design/v2-core.md §6) are declared planned through
-`_V2_PLANNED`; the commit that makes the engine produce them sets it to False (or drops `planned` per metric), and
-from then on the same test requires every one of them in every replicate. `ALL_METRICS` lists produced and
-planned metrics in declaration order.
+know it) but left out of `METRICS`, `REPLICATE_METRICS`, `METRICS_JSON_KEYS` and `REPLICATES` until the engine
+produces it (`_V2_PLANNED` for the v2 metrics, `V2_METRICS`, docs/design/v2-core.md §6).
 
 This module imports only the standard library, so that analysis code can use it on results copied to a laptop.
 """
@@ -164,7 +160,7 @@ QUANTILES = {"q10": 0.1, "q50": 0.5, "q90": 0.9}
 DISTRIBUTIONS = {"time_to_awareness": (*QUANTILES, "never_aware_share")}
 
 #: Whether the v2 metrics are still planned (not produced by the engine); set to False when the engine produces them.
-_V2_PLANNED = True
+_V2_PLANNED = False
 
 _S, _I, _C, _D, _SEV = Kind.SHARE, Kind.INDEX, Kind.COUNT, Kind.DAYS, Kind.SEVERITY
 

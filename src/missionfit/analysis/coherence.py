@@ -33,7 +33,7 @@ LEVEL_COLORS = ("#D55E00", "#E6E6E6", "#BDD7E7", "#6BAED6", "#3182BD", "#08519C"
 #: belong to each (docs/ODD.md §2; Rietjens & Ruffa 2019, Figure 1); kinds not listed fall back on their component
 #: (see `actor_block`). The order of this table is also the display order of these blocks.
 ACTOR_BLOCKS: dict[str, tuple[str, ...]] = {
-    "Force & sector HQ": ("force_hq", "sector_hq", "u3"),
+    "Force & sector HQ": ("force_hq", "sector_hq", "u3", "force_planning"),
     "U2/G2/S2 line": ("u2", "g2", "s2"),
     "ASIFU": ("asifu_hq", "isr_company", "isr_taskforce", "humint_team"),
     "SOLTG/helicopters": ("special_forces", "helicopter_detachment"),

@@ -29,6 +29,7 @@ ECHELON = {
     "force_hq": 0,
     "u2": 1,
     "u3": 1,
+    "force_planning": 1,
     "asifu_hq": 1,
     "jmac": 1,
     "joc": 1,

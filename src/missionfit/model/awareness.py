@@ -84,7 +84,6 @@ def v2_metrics(model: Simulation, threats: np.ndarray, weights: np.ndarray) -> d
 
     # time to awareness over (responsible consumer, true event) pairs: days before the event
     n_pic = int(c[E.C_NPIC])
-    holder = fl.pic_i[E.PI_HOLDER, :n_pic]
     event = fl.pic_i[E.PI_EVENT, :n_pic]
     aware_pic = (fl.pic_i[E.PI_AWARE, :n_pic] != 0) & (event < n_ev)
     aware_pic &= net.evi[E.EV_FALSE, np.minimum(event, max(n_ev - 1, 0))] == 0 if n_ev else aware_pic
@@ -96,7 +95,17 @@ def v2_metrics(model: Simulation, threats: np.ndarray, weights: np.ndarray) -> d
         else {f"q{int(q * 100)}": float("nan") for q in AWARENESS_QUANTILES}
     )
     quantiles["never_aware_share"] = _share(pairs - int(aware.sum()), pairs)
-    del holder
+
+    # actors outside the mission (component `external`: the humanitarian NGOs and OCHA) are scored apart (issue 15 §2)
+    external = np.array([u.get("component") == "external" for u in model.mission.units], dtype=bool)
+    is_ext = external[consumers]
+    ext_resp = resp[is_ext]
+    ext_events = ext_resp.any(axis=0)
+    true_ev = ev[true]
+    ext_gr = _share(
+        float(severity[true_ev][ext_events & realized[true_ev]].sum()), float(severity[true_ev][ext_events].sum())
+    )
+    ext_aware = _external_awareness(fl, n_ev, consumers[is_ext], true_ev[ext_events], ext_resp[:, ext_events])
 
     capacity = float(net.ui[E.U_CAPACITY].sum())
     days = float(model.day)
@@ -113,7 +122,26 @@ def v2_metrics(model: Simulation, threats: np.ndarray, weights: np.ndarray) -> d
         "false_alarm_rate": _share(c[E.C_FALSE_ACTIONS], c[E.C_ACTIONS]),
         "capacity_utilisation": min(1.0, _share(busy, capacity * days)) if capacity > 0 else float("nan"),
         "harm_by_line": harm,
-        "actions": int(c[E.C_ACTIONS]),
-        "false_events": int((~true).sum()),
-        "prevented": int(c[E.C_PREVENTED]),
+        "external_goal_realization": ext_gr,
+        "external_awareness": ext_aware,
+        "asifu_assessments_to_fc": int(c[E.C_ASIFU_FC_DELIV]),
     }
+
+
+def _external_awareness(fl, n_ev: int, units: np.ndarray, events: np.ndarray, resp: np.ndarray) -> float:
+    """Share of (outside actor, event) responsibility pairs in which the actor was aware in time."""
+    pairs = int(resp.sum())
+    if pairs == 0:
+        return float("nan")
+    n_pic = int(fl.counters[E.C_NPIC])
+    aware = {
+        (int(h), int(e))
+        for h, e, a in zip(
+            fl.pic_i[E.PI_HOLDER, :n_pic], fl.pic_i[E.PI_EVENT, :n_pic], fl.pic_i[E.PI_AWARE, :n_pic], strict=True
+        )
+        if a
+    }
+    hits = sum(
+        (int(units[i]), int(events[j])) in aware for i, j in zip(*np.nonzero(resp), strict=True)
+    )
+    return hits / pairs

@@ -99,7 +99,6 @@ def replicate_metrics(model: MissionModel) -> dict[str, Any]:
     from missionfit.model.awareness import v2_metrics
 
     return {
-        **v2_metrics(model, threats, weights),
         "goal_realization": goal,
         "goal_realization_by_line": by_line,
         "fc_current_warning_rate": float(fc_rate),
@@ -124,6 +123,7 @@ def replicate_metrics(model: MissionModel) -> dict[str, Any]:
         "assessments": c["assessments"],
         "tasks_issued": c["tasks_issued"],
         "mean_trust": float(np.mean(fl.trust)),
+        **v2_metrics(model, threats, weights),
     }
 
 

@@ -33,6 +33,7 @@ from missionfit.scenario.codes import (
 from missionfit.scenario.codes import (
     mask as _mask,
 )
+from missionfit.scenario.information import _information, _information_arrays, type_facet_masks
 from missionfit.scenario.rivalry import edge_share
 
 
@@ -157,21 +158,6 @@ class WorldTables(NamedTuple):
     false_rates: np.ndarray  # false events per day, per sector: false_event_share x event_rate
     type_facet_mask: np.ndarray  # per event type, bit f set if the type has facet f
     values_per_facet: int
-
-
-def _information(information: Mapping[str, Any] | None) -> dict[str, Any]:
-    """An information block with the schema's defaults filled in."""
-    base = dataclasses.asdict(schema.InformationSpec())
-    return {**base, **dict(information or {})}
-
-
-def type_facet_masks(event_types: list[dict], information: Mapping[str, Any] | None = None) -> np.ndarray:
-    """Per event type, the bit mask of its facets (bit f = `information.facets[f]`; `facets: None` = all)."""
-    facets = _information(information)["facets"]
-    code = {f: i for i, f in enumerate(facets)}
-    return np.array(
-        [_mask(facets if t.get("facets") is None else t["facets"], code) for t in event_types], dtype=np.int64
-    )
 
 
 def world_tables(
@@ -306,64 +292,6 @@ def _collect_coverage(a: dict[str, Any], ptr: list[int], members: list[int], pro
         "cover_slot": np.array(cover_slot, dtype=np.int64),
         "max_observers": max_slots,
     }
-
-
-def _information_arrays(
-    sc: CompiledScenario, a: dict[str, Any], sensor_type: list[str], report_writing: np.ndarray
-) -> dict[str, Any]:
-    """The information block (docs/design/v2-core.md §2.1-2.2) as arrays for the v2 engine.
-
-    Per coverage entry (aligned with `cover_unit`, `cover_prob`): the facets its sensor's profile yields, the
-    chance of yielding each, and its error, the profile's (or the sector's override) scaled by the unit's
-    report-writing skill, `error * (1 + error_skill * (0.5 - report_writing))`, clipped to [0, 0.95]. Per
-    unit: the consumer's capacity (0 for a unit that is no consumer), action threshold and planning flag.
-    The v1 engine reads none of these.
-    """
-    info = _information(sc.information)
-    facets = list(info["facets"])
-    code = {f: i for i, f in enumerate(facets)}
-    profiles = info["sensor_profiles"]
-    n_dom = len(DOMAIN_CODE)
-    out: dict[str, Any] = {
-        "n_facets": len(facets),
-        "facet_is_meta": np.array([f in info["metadata_facets"] for f in facets], dtype=np.int8),
-        "values_per_facet": int(info["values_per_facet"]),
-        "facets_needed": np.array([int(info["facets_needed"][h]) for h in schema.HORIZONS], dtype=np.int64),
-        "type_facet_mask": type_facet_masks(sc.event_types, info),
-        "false_event_share": float(info["false_event_share"]),
-        "false_event_expiry_days": float(info["false_event_expiry_days"]),
-    }
-    # the entries of cell c = sector * n_domains + domain lie in cover_ptr[c]:cover_ptr[c + 1]
-    entry_sector = np.repeat(np.arange(a["cover_ptr"].size - 1), np.diff(a["cover_ptr"])) // n_dom
-    sector_ids = [s["id"] for s in sc.sectors]
-    override = info.get("sector_error") or {}
-    types = [sensor_type[k] for k in a["cover_sensor"].tolist()]
-    out["cover_yield_mask"] = np.array([_mask(profiles[t]["facets"], code) for t in types], dtype=np.int64)
-    out["cover_yield_prob"] = np.array([float(profiles[t]["yield"]) for t in types], dtype=np.float64)
-    base = np.array(
-        [
-            float(override.get(sector_ids[sec], {}).get(t, profiles[t]["error"]))
-            for t, sec in zip(types, entry_sector.tolist(), strict=True)
-        ],
-        dtype=np.float64,
-    )
-    skill = 1.0 + float(info["error_skill"]) * (0.5 - report_writing[a["cover_unit"]])
-    out["cover_error"] = np.clip(base * skill, 0.0, 0.95)
-    consumer = [u["consumer"] for u in sc.units]
-    is_consumer = a["is_consumer"]
-    out["consumer_capacity"] = np.array(
-        [int(c["capacity"]) if ok else 0 for c, ok in zip(consumer, is_consumer, strict=True)], dtype=np.int64
-    )
-    out["consumer_action_threshold"] = np.array(
-        [float(c["action_threshold"]) if ok else 1.0 for c, ok in zip(consumer, is_consumer, strict=True)],
-        dtype=np.float64,
-    )
-    out["consumer_planning"] = np.array(
-        [bool(c["planning"]) if ok else False for c, ok in zip(consumer, is_consumer, strict=True)], dtype=np.int8
-    )
-    # each consumer's first slot in the engine's `busy_until` (consumers' slots side by side)
-    out["capacity_start"] = np.concatenate([[0], np.cumsum(out["consumer_capacity"])[:-1]]).astype(np.int64)
-    return out
 
 
 def _first_with_role(units: list[dict[str, Any]], role: str, echelon: str | None = None) -> int:

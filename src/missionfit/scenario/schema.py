@@ -270,8 +270,8 @@ class EventTypeSpec:
 class InformationSpec:
     """What an event is made of and how sensors see it: facets, false events, errors (v2 core).
 
-    docs/design/v2-core.md §2.1. None of these is moved by a fit knob; `error_skill` acts through
-    `report_writing`, which the cultural knob moves. Prior ranges: docs/validation.md §10.4.
+    docs/design/v2-core.md §2.1. No fit knob moves these (`error_skill` acts through `report_writing`, which
+    the cultural knob moves). Prior ranges: docs/validation.md §10.4.
 
     Attributes:
         facets: Facet names, 1..`MAX_FACETS`; their order is the engine's facet index.
@@ -479,8 +479,7 @@ class MechanismSpec:
     max_mitigation: float = 0.75
     # ideal values reached at fit = 1
     ideal_trust: float = 0.85
-    # v2 core (docs/design/v2-core.md §2.3); read only by the v2 engine, which replaces fusion_gain,
-    # sanitize_quality_loss and escalation_quality with them (those stay until the v1 engine is retired)
+    # v2 core (docs/design/v2-core.md §2.3); the v1 fields marked "v1 only" above go once v2 is on main
     assessment_threshold: float = 0.7
     max_updates_per_event: int = 3
     action_busy_days: float = 1.0

@@ -1,0 +1,90 @@
+"""The information block of a scenario as arrays (docs/design/v2-core.md §2): facets, sensor profiles, consumers.
+
+The compiler (`missionfit.scenario.compiler`) calls these; the world generator reads the event types' facet
+masks (`type_facet_masks`) through `WorldTables`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from missionfit.scenario import schema
+from missionfit.scenario.codes import DOMAIN_CODE
+from missionfit.scenario.codes import mask as _mask
+
+
+def _information(information: Mapping[str, Any] | None) -> dict[str, Any]:
+    """An information block with the schema's defaults filled in."""
+    base = dataclasses.asdict(schema.InformationSpec())
+    return {**base, **dict(information or {})}
+
+
+def type_facet_masks(event_types: list[dict], information: Mapping[str, Any] | None = None) -> np.ndarray:
+    """Per event type, the bit mask of its facets (bit f = `information.facets[f]`; `facets: None` = all)."""
+    facets = _information(information)["facets"]
+    code = {f: i for i, f in enumerate(facets)}
+    return np.array(
+        [_mask(facets if t.get("facets") is None else t["facets"], code) for t in event_types], dtype=np.int64
+    )
+
+
+def _information_arrays(
+    sc: Any, a: dict[str, Any], sensor_type: list[str], report_writing: np.ndarray
+) -> dict[str, Any]:
+    """The information block (docs/design/v2-core.md §2.1-2.2) as arrays for the v2 engine.
+
+    Per coverage entry (aligned with `cover_unit`, `cover_prob`): the facets its sensor's profile yields, the
+    chance of yielding each, and its error, the profile's (or the sector's override) scaled by the unit's
+    report-writing skill, `error * (1 + error_skill * (0.5 - report_writing))`, clipped to [0, 0.95]. Per
+    unit: the consumer's capacity (0 for a unit that is no consumer), action threshold and planning flag.
+    The v1 engine reads none of these.
+    """
+    info = _information(sc.information)
+    facets = list(info["facets"])
+    code = {f: i for i, f in enumerate(facets)}
+    profiles = info["sensor_profiles"]
+    n_dom = len(DOMAIN_CODE)
+    out: dict[str, Any] = {
+        "n_facets": len(facets),
+        "facet_is_meta": np.array([f in info["metadata_facets"] for f in facets], dtype=np.int8),
+        "values_per_facet": int(info["values_per_facet"]),
+        "facets_needed": np.array([int(info["facets_needed"][h]) for h in schema.HORIZONS], dtype=np.int64),
+        "type_facet_mask": type_facet_masks(sc.event_types, info),
+        "false_event_share": float(info["false_event_share"]),
+        "false_event_expiry_days": float(info["false_event_expiry_days"]),
+    }
+    # the entries of cell c = sector * n_domains + domain lie in cover_ptr[c]:cover_ptr[c + 1]
+    entry_sector = np.repeat(np.arange(a["cover_ptr"].size - 1), np.diff(a["cover_ptr"])) // n_dom
+    sector_ids = [s["id"] for s in sc.sectors]
+    override = info.get("sector_error") or {}
+    types = [sensor_type[k] for k in a["cover_sensor"].tolist()]
+    out["cover_yield_mask"] = np.array([_mask(profiles[t]["facets"], code) for t in types], dtype=np.int64)
+    out["cover_yield_prob"] = np.array([float(profiles[t]["yield"]) for t in types], dtype=np.float64)
+    base = np.array(
+        [
+            float(override.get(sector_ids[sec], {}).get(t, profiles[t]["error"]))
+            for t, sec in zip(types, entry_sector.tolist(), strict=True)
+        ],
+        dtype=np.float64,
+    )
+    skill = 1.0 + float(info["error_skill"]) * (0.5 - report_writing[a["cover_unit"]])
+    out["cover_error"] = np.clip(base * skill, 0.0, 0.95)
+    consumer = [u["consumer"] for u in sc.units]
+    is_consumer = a["is_consumer"]
+    out["consumer_capacity"] = np.array(
+        [int(c["capacity"]) if ok else 0 for c, ok in zip(consumer, is_consumer, strict=True)], dtype=np.int64
+    )
+    out["consumer_action_threshold"] = np.array(
+        [float(c["action_threshold"]) if ok else 1.0 for c, ok in zip(consumer, is_consumer, strict=True)],
+        dtype=np.float64,
+    )
+    out["consumer_planning"] = np.array(
+        [bool(c["planning"]) if ok else False for c, ok in zip(consumer, is_consumer, strict=True)], dtype=np.int8
+    )
+    # each consumer's first slot in the engine's `busy_until` (consumers' slots side by side)
+    out["capacity_start"] = np.concatenate([[0], np.cumsum(out["consumer_capacity"])[:-1]]).astype(np.int64)
+    return out
