@@ -134,14 +134,8 @@ def _external_awareness(fl, n_ev: int, units: np.ndarray, events: np.ndarray, re
     if pairs == 0:
         return float("nan")
     n_pic = int(fl.counters[E.C_NPIC])
-    aware = {
-        (int(h), int(e))
-        for h, e, a in zip(
-            fl.pic_i[E.PI_HOLDER, :n_pic], fl.pic_i[E.PI_EVENT, :n_pic], fl.pic_i[E.PI_AWARE, :n_pic], strict=True
-        )
-        if a
-    }
-    hits = sum(
-        (int(units[i]), int(events[j])) in aware for i, j in zip(*np.nonzero(resp), strict=True)
-    )
-    return hits / pairs
+    aware = fl.pic_i[E.PI_AWARE, :n_pic] != 0
+    key = fl.pic_i[E.PI_HOLDER, :n_pic][aware] * max(n_ev, 1) + fl.pic_i[E.PI_EVENT, :n_pic][aware]
+    rows, cols = np.nonzero(resp)
+    wanted = units[rows].astype(np.int64) * max(n_ev, 1) + events[cols]
+    return int(np.isin(wanted, key).sum()) / pairs
