@@ -11,6 +11,7 @@ from missionfit.engine.layout import (
     C_HOPS,
     C_LOST,
     C_NMSG,
+    C_NOBS,
     C_NPAY,
     C_OVERFLOW,
     C_RAW,
@@ -31,6 +32,7 @@ from missionfit.engine.layout import (
     EC_WITHHELD,
     IN_FLIGHT,
     IN_META_MASK,
+    IN_VALUES,
     LOST,
     M_AUTHORITY,
     M_BORN,
@@ -114,6 +116,54 @@ def summary_from_picture(fl, k, row):
     for f in range(MAX_FACETS):
         fl.mi[k, M_VAL0 + f] = fl.pic_val[row, f]
         fl.mf[k, M_CONF0 + f] = fl.pic_conf[row, f]
+
+
+@inlined
+def garble(net, fl, rng, k, p_garble):
+    """A language or procedure mismatch on the hop: each carried facet is misread with chance `p_garble`.
+
+    validation.md §10.1: the v1 `language_quality_loss` and `procedure_quality_loss` become an increase of facet
+    error on a mismatched edge. A misread value is one of the other values, uniformly, and keeps its confidence
+    (the receiver does not know it misread). A raw report's evidence is its one observation: a misread turns it into
+    a new observation of the same origin with the misread value, so fusion reads it wrong but still counts the
+    origin once. An assessment's evidence is many observations: the facets misread in what it asserts are dropped
+    from the evidence it carries (the receiving cell cannot parse them), and its consumers read the wrong value.
+    """
+    n_values = net.info[IN_VALUES]
+    raw_obs = -1
+    for f in range(MAX_FACETS):
+        value = fl.mi[k, M_VAL0 + f]
+        if value < 0 or not (fl.mi[k, M_MASK] >> f) & 1 or random(rng) >= p_garble:
+            continue
+        other = min(int(random(rng) * (n_values - 1)), n_values - 2)
+        fl.mi[k, M_VAL0 + f] = other + (other >= value)
+        if fl.mi[k, M_KIND] == RAW and fl.mi[k, M_PAYLEN] == 1:
+            if raw_obs < 0:
+                raw_obs = _copy_observation(fl, fl.pay_obs[fl.mi[k, M_PAYLOAD]])
+                if raw_obs < 0:
+                    return
+                pay = payload_of_observation(fl, raw_obs)
+                if pay < 0:
+                    return
+                fl.mi[k, M_PAYLOAD] = pay
+            fl.obs_value[raw_obs, f] = fl.mi[k, M_VAL0 + f]
+        else:
+            fl.mi[k, M_MASK] &= ~(1 << f)
+
+
+@inlined
+def _copy_observation(fl, obs):
+    """A new observation with the same origin, values and confidences as `obs`; -1 if the pool is full."""
+    c = fl.counters[C_NOBS]
+    if c >= fl.obs_origin.size:
+        fl.counters[C_OVERFLOW] = 1
+        return -1
+    fl.counters[C_NOBS] = c + 1
+    fl.obs_origin[c] = fl.obs_origin[obs]
+    for f in range(MAX_FACETS):
+        fl.obs_value[c, f] = fl.obs_value[obs, f]
+        fl.obs_conf[c, f] = fl.obs_conf[obs, f]
+    return c
 
 
 @inlined
@@ -227,8 +277,8 @@ def send(net, fl, rng, k, edge, t):
         fl.edge_counts[edge, EC_LOST] += 1
         return
     mf[k, M_QUALITY] *= ef[E_QUALITY, edge]
-    for f in range(MAX_FACETS):  # a language or procedure mismatch: the receiver trusts the content less
-        mf[k, M_CONF0 + f] *= ef[E_QUALITY, edge]
+    if ef[E_QUALITY, edge] < 1.0:
+        garble(net, fl, rng, k, 1.0 - ef[E_QUALITY, edge])
     mi[k, M_SENDER] = sender
     mi[k, M_DST] = receiver
     mi[k, M_EDGE] = edge
