@@ -146,9 +146,9 @@ def test_run_gives_the_command_line_numbers(cli, tmp_path):
     assert list(got) == list(expected)
     for key, value in expected.items():
         assert got[key] == value, key
-    for name in RUN_TABLES:
+    for name in (*RUN_TABLES, "events"):
         pd.testing.assert_frame_equal(getattr(results, name), pd.read_parquet(out / f"{name}.parquet"), obj=name)
-    assert list(results.tables()) == [f"{name}.parquet" for name in RUN_TABLES]
+    assert list(results.tables()) == [f"{name}.parquet" for name in (*RUN_TABLES, "events")]
 
     # the run directory's own config, as a spec, gives the same numbers again
     config = yaml.safe_load((out / "config.yaml").read_text())

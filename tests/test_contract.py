@@ -115,7 +115,8 @@ def test_run_tables_have_the_declared_columns_and_dtypes(real_run, file):
 
 def test_a_run_directory_holds_every_contract_file(real_run):
     run, _ = real_run
-    assert sorted(p.name for p in run.iterdir() if p.is_file()) == sorted(contract.RUN_FILES)
+    # and the optional events table, which a single run writes by default (`sim.events_table`)
+    assert sorted(p.name for p in run.iterdir() if p.is_file()) == sorted((*contract.RUN_FILES, contract.EVENTS_FILE))
 
 
 def test_mandate_lines_and_fit_dimensions_are_the_schemas():

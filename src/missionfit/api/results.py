@@ -17,7 +17,16 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from missionfit.analysis.stats import mean_ci95
-from missionfit.contract import CI_KEY, FC_LATENCY_FILE, FLOWS_FILE, REPLICATES_FILE, TIMESERIES_FILE, UNITS_FILE
+from missionfit.contract import (
+    CI_KEY,
+    EVENTS,
+    EVENTS_FILE,
+    FC_LATENCY_FILE,
+    FLOWS_FILE,
+    REPLICATES_FILE,
+    TIMESERIES_FILE,
+    UNITS_FILE,
+)
 from missionfit.model.replicate import run_replicate
 from missionfit.scenario.compiler import CompiledScenario
 
@@ -38,6 +47,7 @@ class Results:
         flows: One row per edge, counters summed over replicates, as `flows.parquet`.
         units: The units as run, as `units.parquet`.
         fc_latency: One row per replicate and message delivered to the Force Commander, as `fc_latency.parquet`.
+        events: One row per replicate and event, as `events.parquet` (None when the run was asked for none).
     """
 
     metrics: dict[str, Any]
@@ -46,16 +56,20 @@ class Results:
     flows: pd.DataFrame
     units: pd.DataFrame
     fc_latency: pd.DataFrame
+    events: pd.DataFrame | None = None
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        """Return the tables by the name of their file in a run directory (`missionfit.contract.RUN_TABLES`)."""
-        return {
+        """Return the tables by the name of their file in a run directory (`RUN_TABLES`, and `events.parquet`)."""
+        out = {
             REPLICATES_FILE: self.replicates,
             TIMESERIES_FILE: self.timeseries,
             FLOWS_FILE: self.flows,
             UNITS_FILE: self.units,
             FC_LATENCY_FILE: self.fc_latency,
         }
+        if self.events is not None:
+            out[EVENTS_FILE] = self.events
+        return out
 
 
 def flatten_metrics(metrics: Mapping[str, Any], prefix: str = "") -> dict[str, float]:
@@ -128,6 +142,7 @@ def run(
     *,
     progress: bool = False,
     label: str = "replicates",
+    events: bool = True,
 ) -> Results:
     """Run replicates 0, 1, ... of a built scenario, as `missionfit` does.
 
@@ -142,6 +157,7 @@ def run(
         days: Days simulated per replicate, at least 1.
         progress: Show a progress bar over the replicates on stderr.
         label: The progress bar's label.
+        events: Also return the per-event table (`Results.events`, `events.parquet`); designs turn it off.
 
     Returns:
         The metrics and tables of the run directory `missionfit` would write.
@@ -159,16 +175,19 @@ def run(
     series: list[pd.DataFrame] = []
     flows: list[pd.DataFrame] = []
     latency: list[pd.DataFrame] = []
+    event_rows: list[pd.DataFrame] = []
     bar = tqdm(
         range(n_rep), desc=label, unit="rep", file=sys.stderr, disable=not progress, leave=False, dynamic_ncols=True
     )
     for r in bar:
-        res = run_replicate(scenario, seed=seed, replicate=r, days=days)
+        res = run_replicate(scenario, seed=seed, replicate=r, days=days, events=events)
         per_rep.append(res.metrics)
         rows.append({"replicate": r, "seed": seed, **flatten_metrics(res.metrics)})
         series.append(res.timeseries)
         flows.append(res.flows)
         latency.append(res.fc_latency)
+        if res.events is not None:
+            event_rows.append(res.events.assign(replicate=r))
     bar.close()
     means, cis = summarize(per_rep)
     return Results(
@@ -178,4 +197,7 @@ def run(
         flows=_sum_flows(flows),
         units=scenario.units_table(),
         fc_latency=_stack_replicates(latency),
+        events=(
+            pd.concat(event_rows, ignore_index=True)[list(EVENTS.names)] if events and event_rows else None
+        ),
     )

@@ -21,9 +21,11 @@ from missionfit.engine.layout import (
     C_FALSE_ACTIONS,
     C_NPIC,
     C_OVERFLOW,
+    ES_ACCURACY,
     ES_ACTION_TIME,
     ES_ACTOR,
     ES_ASIFU_AWARE,
+    ES_COMPLETENESS,
     ES_FC_AWARE,
     ES_N_AWARE,
     ES_P_MIT,
@@ -210,6 +212,8 @@ def consider(net, fl, v, event, row, t, path):
             fl.esi[ES_PATH, event] = path
             fl.esf[ES_ACTION_TIME, event] = t
             complete, accurate = completeness_accuracy(net, fl, row, event)
+            fl.esf[ES_COMPLETENESS, event] = complete
+            fl.esf[ES_ACCURACY, event] = accurate
             fl.esf[ES_P_MIT, event] = mitigation_probability(
                 net.params[P_BASE_MIT], net.params[P_MAX_MIT], complete, accurate, net.evf[EV_TIME, event] - t,
                 net.params[P_MIT_EXPONENT], net.params[P_MIT_ACCURACY], net.params[P_MIT_HALF],

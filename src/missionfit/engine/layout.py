@@ -85,8 +85,9 @@ N_QUEUE_FLOAT_ROWS = 4
 # v2: `esf` also holds the action's time and mitigation chance, the FC's and ASIFU's awareness times (judged by the
 # FC's criterion), and `esi` the acting unit, the action's path code, prevention, aware and responsible
 # consumers (in-mission)
-ES_BEST, ES_FC_WARNED, ES_ASIFU_KNOWN, ES_ACTION_TIME, ES_P_MIT, ES_FC_AWARE, ES_ASIFU_AWARE = range(7)
-N_EVENT_STATE_FLOAT_ROWS = 7
+(ES_BEST, ES_FC_WARNED, ES_ASIFU_KNOWN, ES_ACTION_TIME, ES_P_MIT, ES_FC_AWARE, ES_ASIFU_AWARE, ES_COMPLETENESS,
+ ES_ACCURACY) = range(9)
+N_EVENT_STATE_FLOAT_ROWS = 9
 (ES_INDEPENDENT, ES_PEER_ASSESSED, ES_MITIGATED, ES_ACTOR, ES_PATH, ES_PREVENTED, ES_N_AWARE,
  ES_POSTURED) = range(8)
 N_EVENT_STATE_INT_ROWS = 8
@@ -301,7 +302,7 @@ def new_state(st: Static, n_branches: int, capacity: int, days: int) -> State:
     m = net.evf.shape[1]
     cap = int(capacity)
     esf = np.zeros((N_EVENT_STATE_FLOAT_ROWS, m))
-    esf[ES_FC_WARNED:] = np.inf
+    esf[ES_FC_WARNED:ES_COMPLETENESS] = np.inf
     esf[ES_P_MIT] = -1.0  # no action
     # the message, queue and log stores are written before they are read (a slot is filled when it is
     # taken), so they are left uninitialised: no page of unused capacity is ever touched

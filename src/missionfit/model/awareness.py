@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import pandas as pd
 
 from missionfit import engine as E
 from missionfit.scenario import schema
@@ -139,3 +140,60 @@ def _external_awareness(fl, n_ev: int, units: np.ndarray, events: np.ndarray, re
     rows, cols = np.nonzero(resp)
     wanted = units[rows].astype(np.int64) * max(n_ev, 1) + events[cols]
     return int(np.isin(wanted, key).sum()) / pairs
+
+
+def events_table(model: Simulation) -> pd.DataFrame:
+    """`events.parquet`'s rows of one replicate (contract `EVENTS`, without `replicate`): one per event in the horizon.
+
+    Truth, awareness of the FC and of ASIFU (by the FC's criterion), aware and responsible in-mission consumers,
+    the action with its picture's completeness and accuracy, and the outcome with its attribution path.
+    """
+    net, fl = model.engine_static.net, model.engine_state.flow
+    sc = model.mission
+    n_ev = int(fl.counters[E.C_EVENT_CUR])
+    ev = np.arange(n_ev)
+    is_false = net.evi[E.EV_FALSE, ev] != 0
+    _, resp = responsible_matrix(net, ev)
+    external = np.array([u.get("component") == "external" for u in sc.units], dtype=bool)
+    consumers = np.flatnonzero(net.ui[E.U_CONSUMER] != 0)
+    in_mission = ~external[consumers]
+    first = np.full(n_ev, np.nan)
+    ind_event, ind_time = model.world.indicator_event, model.world.indicator_time
+    keep = ind_event < n_ev
+    np.fmin.at(first, ind_event[keep], ind_time[keep])
+    actor = fl.esi[E.ES_ACTOR, ev]
+    ids = [u["id"] for u in sc.units]
+    path = fl.esi[E.ES_PATH, ev]
+    realized = (fl.esi[E.ES_MITIGATED, ev] != 0) & ~is_false
+    acted = actor >= 0  # completeness and accuracy are the picture's at the action, as the engine recorded them
+
+    def when(row: int) -> np.ndarray:
+        t = fl.esf[row, ev].copy()
+        t[~np.isfinite(t)] = np.nan
+        return t
+
+    sector_ids = [s["id"] for s in sc.sectors]
+    return pd.DataFrame(
+        {
+            "event": ev,
+            "time": net.evf[E.EV_TIME, ev],
+            "sector": [sector_ids[i] for i in net.evi[E.EV_SECTOR, ev]],
+            "line": [schema.MANDATE_LINES[i] for i in net.evi[E.EV_LINE, ev]],
+            "domain": [schema.DOMAINS[i] for i in net.evi[E.EV_DOMAIN, ev]],
+            "horizon": [schema.HORIZONS[i] for i in net.evi[E.EV_HORIZON, ev]],
+            "severity": net.evf[E.EV_SEVERITY, ev],
+            "is_false": is_false,
+            "first_indicator_time": first,
+            "fc_aware_time": when(E.ES_FC_AWARE),
+            "asifu_aware_time": when(E.ES_ASIFU_AWARE),
+            "aware_consumers": fl.esi[E.ES_N_AWARE, ev].astype(np.int64),
+            "responsible_consumers": resp[in_mission].sum(axis=0).astype(np.int64),
+            "action_unit": [ids[a] if a >= 0 else "" for a in actor],
+            "action_time": np.where(acted, fl.esf[E.ES_ACTION_TIME, ev], np.nan),
+            "completeness": np.where(acted, fl.esf[E.ES_COMPLETENESS, ev], np.nan),
+            "accuracy": np.where(acted, fl.esf[E.ES_ACCURACY, ev], np.nan),
+            "mitigated": realized & (fl.esi[E.ES_PREVENTED, ev] == 0),
+            "prevented": fl.esi[E.ES_PREVENTED, ev] != 0,
+            "path": [E.PATH_NAMES[p] if r and p >= 0 else "" for p, r in zip(path, realized, strict=True)],
+        }
+    )

@@ -7,6 +7,7 @@ from typing import Any
 
 import pandas as pd
 
+from missionfit.model.awareness import events_table
 from missionfit.model.metrics import fc_latency_table, flows_table, replicate_metrics, timeseries_table
 from missionfit.model.simulation import BatchSimulation, replicate_seed_sequence
 from missionfit.scenario import CompiledScenario
@@ -23,12 +24,14 @@ class ReplicateResult:
         timeseries: One row per day.
         flows: One row per compiled edge.
         fc_latency: One row per message delivered to the Force Commander.
+        events: One row per event (`events.parquet` without `replicate`), or None when not asked for.
     """
 
     metrics: dict[str, Any]
     timeseries: pd.DataFrame
     flows: pd.DataFrame
     fc_latency: pd.DataFrame
+    events: pd.DataFrame | None = None
 
 
 def days_must_be_positive(days: Any) -> int:
@@ -38,7 +41,9 @@ def days_must_be_positive(days: Any) -> int:
     return days
 
 
-def run_replicate(compiled: CompiledScenario, *, seed: int, replicate: int, days: int) -> ReplicateResult:
+def run_replicate(
+    compiled: CompiledScenario, *, seed: int, replicate: int, days: int, events: bool = False
+) -> ReplicateResult:
     """Run one replicate of a compiled scenario; a pure function of its arguments.
 
     It runs the engine without Mesa (`BatchSimulation`): the same draws and results as `MissionModel`, without
@@ -52,4 +57,5 @@ def run_replicate(compiled: CompiledScenario, *, seed: int, replicate: int, days
         timeseries=timeseries_table(model),
         flows=flows_table(model),
         fc_latency=fc_latency_table(model),
+        events=events_table(model) if events else None,
     )

@@ -79,7 +79,10 @@ def execute_run(
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     seed, days, n_rep = int(cfg.seed), int(cfg.sim.days), int(cfg.sim.replicates)
-    results = run(compiled, n_rep, seed, days, progress=bool(cfg.sim.progress), label=progress_desc or "replicates")
+    results = run(
+        compiled, n_rep, seed, days, progress=bool(cfg.sim.progress), label=progress_desc or "replicates",
+        events=bool(cfg.sim.get("events_table", True)),
+    )
 
     for file_name, table in results.tables().items():
         write_parquet(out_dir / file_name, table)

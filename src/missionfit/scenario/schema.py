@@ -477,8 +477,7 @@ class MechanismSpec:
     # decision and outcome (docs/ODD.md §7.9)
     baseline_mitigation: float = 0.05
     max_mitigation: float = 0.75
-    # ideal values reached at fit = 1
-    ideal_trust: float = 0.85
+    ideal_trust: float = 0.85  # the ideal value reached at fit = 1
     # v2 core (docs/design/v2-core.md §2.3); the v1 fields marked "v1 only" above go once v2 is on main
     assessment_threshold: float = 0.7
     max_updates_per_event: int = 3
@@ -498,3 +497,4 @@ class SimSpec:
     days: int = 180
     replicates: int = 10
     progress: bool = True
+    events_table: bool = True  # write events.parquet (docs/design/v2-core.md §6.3); designs turn it off
