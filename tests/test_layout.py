@@ -19,7 +19,7 @@ MAX_LINES = 500
 #: What each layer may import from missionfit (itself included); the pipeline is
 #: scenario -> engine -> model -> runner -> analysis, with cli and viz on top.
 ALLOWED = {
-    "missionfit.contract": set(),
+    "missionfit.contract": {"missionfit.contract"},
     "missionfit.paths": set(),
     "missionfit.scenario": {"missionfit.scenario", "missionfit.paths", "missionfit.contract"},
     "missionfit.engine": {"missionfit.engine"},
