@@ -2,7 +2,8 @@
 
 - Each year composes (`extends:` + `patches:`) to exactly the mapping the years had before they were split
   (`tests/data/minusma_<year>_mapping.json`, frozen from df4914c; since then only the v2 core's force planning
-  cell, its kind and its two intel edges were added, on purpose), order included: order drives random draws.
+  cell, its kind and its two intel edges, and the DSRSG/RC/HC office, its kind and its three edges were added,
+  on purpose), order included: order drives random draws.
 - The Hydra app composes the same mapping as `missionfit.scenario.load`.
 - The contingent files are what `missionfit-import-geopko` makes of the Geo-PKO CSVs today (byte for byte).
 - The 2018 patch is the `integrate_u2_asifu` intervention, up to the positions of its edges.

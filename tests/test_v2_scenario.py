@@ -60,7 +60,7 @@ def test_schema_defaults_are_the_designs():
     info = schema.InformationSpec()
     assert info.facets == ["who", "what", "where", "when"] and info.metadata_facets == ["where", "when"]
     assert info.values_per_facet == 4 and info.facets_needed == {"imminent": 3, "mid": 2, "long": 1}
-    assert (info.false_event_share, info.false_event_expiry_days, info.error_skill) == (0.15, 3.0, 0.5)
+    assert (info.false_event_share, info.error_skill) == (0.15, 0.5)
     assert set(info.sensor_profiles) == {"patrol", "humint", "uav", "helicopter", "riverine", "security_network"}
     assert info.sector_error == {}
     c = schema.ConsumerSpec()
@@ -94,7 +94,7 @@ def test_defaults_compile_into_the_information_arrays(name: str):
         assert a[key].shape == (sc.n_units,) and a[key].dtype == dtype, key
     assert (a["consumer_capacity"][~a["is_consumer"]] == 0).all()
     assert (a["consumer_capacity"][a["is_consumer"]] >= 1).all()
-    assert a["false_event_share"] == 0.15 and a["false_event_expiry_days"] == 3.0
+    assert a["false_event_share"] == 0.15
     wt = a["world_tables"]
     np.testing.assert_allclose(wt.false_rates, 0.15 * wt.rates)
     assert wt.type_facet_mask.tolist() == [15] * n_types and wt.values_per_facet == 4
@@ -200,8 +200,7 @@ def _sensor_type(t):
 BAD = [
     (_info(false_event_share=math.nan), "information.false_event_share", "nan"),
     (_info(false_event_share=-0.1), "information.false_event_share", "-0.1"),
-    (_info(false_event_expiry_days=math.inf), "information.false_event_expiry_days", "inf"),
-    (_info(false_event_expiry_days=0.0), "information.false_event_expiry_days", "0.0"),
+    (_info(false_event_expiry_days=3.0), "information", "'false_event_expiry_days'"),  # removed: a dead input
     (_info(error_skill=2.0), "information.error_skill", "2.0"),
     (_info(values_per_facet=1), "information.values_per_facet", "1"),
     (_info(values_per_facet=3.5), "information.values_per_facet", "3.5"),

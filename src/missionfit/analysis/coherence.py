@@ -42,7 +42,7 @@ ACTOR_BLOCKS: dict[str, tuple[str, ...]] = {
     "JOC": ("joc",),
     "UNDSS": ("undss",),
     "UNPOL": ("unpol",),
-    "SRSG office": ("srsg_office",),
+    "SRSG office": ("srsg_office", "dsrsg_rc_hc"),
     "Civilian sections": ("civil_affairs",),
     "Liaison officers": ("liaison_officer",),
     "Humanitarian": ("humanitarian",),

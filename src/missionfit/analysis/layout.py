@@ -26,6 +26,7 @@ _DEFAULT_LEVEL = len(ECHELONS) - 1
 MINOR_KINDS = frozenset({"battalion", "s2", "company", "platoon"})
 ECHELON = {
     "srsg_office": 0,
+    "dsrsg_rc_hc": 0,
     "force_hq": 0,
     "u2": 1,
     "u3": 1,

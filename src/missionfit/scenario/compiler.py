@@ -407,7 +407,8 @@ def compile_arrays(sc: CompiledScenario) -> dict[str, Any]:
                     # HUMINT needs the local languages and context (p. 398)
                     speaks = (unit_lang[s_unit[k]] & sector_lang[sec]) != 0 or sector_lang[sec] == 0
                     access = 1.0 if speaks else mech["humint_language_access"]
-                    p *= access * (0.5 + 0.5 * u["local_knowledge"])
+                    floor = float(mech["humint_local_knowledge_floor"])
+                    p *= access * (floor + (1.0 - floor) * u["local_knowledge"])
                 members.append(k)
                 prob.append(min(p, 1.0))
         ptr.append(len(members))
@@ -423,7 +424,9 @@ def compile_arrays(sc: CompiledScenario) -> dict[str, Any]:
     # available (as the float it is compared with) and its probability under an open task
     a["cover_unit"] = a["sensor_unit"][a["cover_sensor"]]
     a["cover_available"] = a["sensor_available"][a["cover_sensor"]].astype(np.float64)
-    a["cover_prob_tasked"] = np.minimum(0.95, a["cover_prob"] * (1.0 + float(mech["tasking_boost"])))
+    a["cover_prob_tasked"] = np.minimum(
+        float(mech["tasked_detection_cap"]), a["cover_prob"] * (1.0 + float(mech["tasking_boost"]))
+    )
     # per entry, a lower bound on the chance that none of the entries from it to the end of its cell detects
     # an indicator, whatever tasks, observations and availability: the product of 1 - max(p, p_tasked). A
     # draw below it cannot meet a detection, so collection stops there without scanning (engine

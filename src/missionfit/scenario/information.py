@@ -55,7 +55,6 @@ def _information_arrays(
         "facets_needed": np.array([int(info["facets_needed"][h]) for h in schema.HORIZONS], dtype=np.int64),
         "type_facet_mask": type_facet_masks(sc.event_types, info),
         "false_event_share": float(info["false_event_share"]),
-        "false_event_expiry_days": float(info["false_event_expiry_days"]),
     }
     # the entries of cell c = sector * n_domains + domain lie in cover_ptr[c]:cover_ptr[c + 1]
     entry_sector = np.repeat(np.arange(a["cover_ptr"].size - 1), np.diff(a["cover_ptr"])) // n_dom

@@ -279,7 +279,6 @@ class InformationSpec:
         values_per_facet: Categorical values per facet (an integer >= 2).
         facets_needed: Facets an actionable picture needs, per event horizon (integers >= 1).
         false_event_share: False events per true event, per sector (>= 0).
-        false_event_expiry_days: A false event "resolves" this long after its apparent time (> 0).
         error_skill: `s` in `error * (1 + s * (0.5 - report_writing))`, in [0, 1.5].
         sensor_profiles: Per sensor type, `{facets, yield, error}`: the facets it yields, the chance of
             yielding each (in [0, 1]) and the chance that a yielded value is wrong (in [0, 1)).
@@ -291,7 +290,6 @@ class InformationSpec:
     values_per_facet: int = 4
     facets_needed: dict[str, int] = field(default_factory=lambda: {"imminent": 3, "mid": 2, "long": 1})
     false_event_share: float = 0.15
-    false_event_expiry_days: float = 3.0
     error_skill: float = 0.5
     sensor_profiles: dict[str, dict[str, Any]] = field(default_factory=_default_sensor_profiles)
     sector_error: dict[str, dict[str, float]] = field(default_factory=dict)
@@ -467,6 +465,8 @@ class MechanismSpec:
     tasking_boost: float = 1.0
     task_days: int = 7
     humint_language_access: float = 0.3
+    humint_local_knowledge_floor: float = 0.5  # HUMINT access × (floor + (1 − floor) · local_knowledge)
+    tasked_detection_cap: float = 0.95  # a task raises detection at most to this
     # fusion
     product_cycle_days: float = 7.0
     fusion_delay_days: float = 0.25

@@ -48,6 +48,9 @@ V2_MECHANISM_RANGES: dict[str, tuple[float, float, bool, bool] | str] = {
     "posture_effect": (0.0, 1.0, False, False),
     "posture_days": (0.0, float("inf"), True, False),
     "escalation_facet_loss": (0.0, 1.0, False, False),
+    # v1 constants made parameters (issue 15 §2): the compiler reads them
+    "humint_local_knowledge_floor": (0.0, 1.0, False, False),
+    "tasked_detection_cap": (0.0, 1.0, True, False),
 }
 
 #: Largest `values_per_facet`: the engine stores a facet's value in an int8.
@@ -100,7 +103,6 @@ def _validate_information(spec: dict[str, Any], units: list[dict[str, Any]], ck:
     _facet_list("information.metadata_facets", info["metadata_facets"], facets, ck)
     ck.integer("information.values_per_facet", info["values_per_facet"], 2, MAX_VALUES_PER_FACET)
     ck.number("information.false_event_share", info["false_event_share"], 0.0)
-    ck.number("information.false_event_expiry_days", info["false_event_expiry_days"], 0.0, open_low=True)
     ck.number("information.error_skill", info["error_skill"], 0.0, 1.5)
 
     n_facets = {}
