@@ -1,4 +1,11 @@
-"""Each intervention changes what it claims to change (paired replicates, common random numbers)."""
+"""Each intervention moves the flow it acts on by construction (paired replicates, common random numbers).
+
+These are construction-bound checks (docs/validation.md §1, §6.8 (a)): the patch acts on that flow by design, so a
+failure is a bug. Whether goal realization follows is the held-out question of validation.md §6.8 (b); it is
+evaluated and reported (§7.2), never asserted here, so that no test makes an outcome a target (validation.md
+§8.0, amendment of 2026-12-01). `cross_cultural_training` has no check here: in the v2 core it moves only the
+trust priors it sets (its declared flow, goodwill across the divide, comes with issue 16).
+"""
 
 from __future__ import annotations
 
@@ -8,21 +15,18 @@ import pytest
 from model_runs import paired_diff, runs, values
 
 R = 10
-# the claims are checked on 30 pairs: joint_database moves a small share (SOLTG/ISR reports reaching JMAC,
-# about 0.5 % -> 0.8 %), which 10 pairs do not resolve reliably (z = 0.7 with one behaviour stream and 3.7
-# with another; 4.4 and 5.2 with 30 pairs)
+#: Pairs for the claims: the flows below move by 4-40 paired standard errors at 30 pairs (seed 0).
 R_CLAIMS = 30
 
-# intervention, scenario, metric, expected direction, the claim (docs/scenarios.md)
+# intervention, scenario, metric, expected direction, the flow it acts on (docs/scenarios.md)
 CLAIMS = [
-    ("integrate_u2_asifu", "minusma_2015", "asifu_use_rate_fc", +1, "the FC uses ASIFU's products more"),
-    ("jcb_directive", "minusma_2015", "duplication", -1, "a directive board cuts duplicated analysis"),
+    ("integrate_u2_asifu", "minusma_2015", "reports_sanitized", -1,
+     "U2 at ASIFU's security level: what they exchange is no longer sanitized"),
+    ("jcb_directive", "minusma_2015", "reports_withheld", -1, "a directive board overrides reluctance to share"),
     ("liaison_officers", "minusma_2015", "fc_current_warning_rate", +1, "links to the main force warn the FC"),
-    # not `mean_trust`: the patch raises the cross-group trust priors, so that metric would only echo its input
-    ("cross_cultural_training", "minusma_2015", "goal_realization", +1,
-     "more trusted, better written reports across the Western-African divide mitigate more"),
-    ("joint_database", "minusma_2015", "jmac_receipt_from_sf_isr", +1, "SOLTG/ISR reports reach JMAC"),
-    ("asifu_tasking_authority", "minusma_2015", "asifu_current_warning_rate", +1, "ASIFU learns of threats in time"),
+    ("joint_database", "minusma_2015", "reports_sanitized", -1, "one security level: nothing is sanitized between members"),
+    ("asifu_tasking_authority", "minusma_2015", "u2_asifu_receipt_from_sf_isr", +1,
+     "ASIFU's tasks make SOLTG/ISR report to it"),
     # not `observations`: more sensor-days observe more by construction; the claim is what the imagery does
     ("uav_fast_accreditation", "minusma_2014", "asifu_current_warning_rate", +1,
      "UAV imagery from the first day lets ASIFU learn of threats in time"),
@@ -44,11 +48,3 @@ def test_aligned_procedures_cut_channel_losses():
     lost_share_t = values(treated, "reports_lost") / values(treated, "hops")
     d = lost_share_t - lost_share
     assert d.mean() < -2 * d.std(ddof=1) / np.sqrt(R)
-
-
-def test_all_interventions_together_raise_goal_realization():
-    base = runs("minusma_2015", replicates=R)
-    everything = tuple(sorted(c[0] for c in CLAIMS) + ["aligned_procedures"])
-    treated = runs("minusma_2015", everything, replicates=R)
-    diff, se = paired_diff(base, treated, "goal_realization")
-    assert diff > 2 * se and diff > 0
