@@ -24,7 +24,8 @@ CLAIMS = [
      "U2 at ASIFU's security level: what they exchange is no longer sanitized"),
     ("jcb_directive", "minusma_2015", "reports_withheld", -1, "a directive board overrides reluctance to share"),
     ("liaison_officers", "minusma_2015", "fc_current_warning_rate", +1, "links to the main force warn the FC"),
-    ("joint_database", "minusma_2015", "reports_sanitized", -1, "one security level: nothing is sanitized between members"),
+    ("joint_database", "minusma_2015", "reports_sanitized", -1,
+     "one security level: nothing is sanitized between members"),
     ("asifu_tasking_authority", "minusma_2015", "u2_asifu_receipt_from_sf_isr", +1,
      "ASIFU's tasks make SOLTG/ISR report to it"),
     # not `observations`: more sensor-days observe more by construction; the claim is what the imagery does

@@ -42,6 +42,9 @@ MOVED = {
     "escalation_facet_loss": 0.0,
     "humint_local_knowledge_floor": 0.0,
     "tasked_detection_cap": 0.5,
+    "sanitize_metadata_strip": 0.5,
+    "fusion_corroboration": 0,
+    "analyst_backlog_days": 0.0,
 }
 
 

@@ -130,6 +130,23 @@ def fuse_facet(f, obs, masks, n_entries, obs_origin, obs_value, obs_conf, weight
 
 
 @inlined
+def best_single_facet(f, obs, masks, n_entries, obs_value, obs_conf):
+    """The ablation of corroboration (`fusion_corroboration: 0`): facet `f` of the single most confident entry.
+
+    What v1's fusion did: the best report wins, and agreeing or contradicting origins change nothing. Returns
+    (value, confidence), or (`NO_VALUE`, 0.0) when no entry carries the facet; ties keep the first entry.
+    """
+    best_value, best_conf = NO_VALUE, 0.0
+    for i in range(n_entries):
+        if not (masks[i] >> f) & 1:
+            continue
+        k = obs[i]
+        if obs_value[k, f] != NO_VALUE and obs_conf[k, f] > best_conf:
+            best_value, best_conf = obs_value[k, f], float(obs_conf[k, f])
+    return best_value, best_conf
+
+
+@inlined
 def merge_best(value, conf, new_value, new_conf):
     """A consumer's merge: per facet keep the asserted value with the best confidence (no corroboration gain).
 

@@ -34,6 +34,7 @@ from missionfit.engine.layout import (
     N_QUEUE_FLOAT_ROWS,
     N_QUEUE_INT_ROWS,
     P_ASSESS_THRESHOLD,
+    P_BACKLOG_DAYS,
     P_FUSION,
     P_FUSION_DELAY,
     P_MAX_UPDATES,
@@ -156,11 +157,17 @@ def log_assessment(s, b, e):
 
 @kernel
 def refill_budgets(st, s):
-    """Each day a branch can analyse `analysts` items; unused capacity carries over a little."""
+    """Each day a branch can analyse `analysts` items; unused capacity carries over (`analyst_backlog_days`).
+
+    The budget is capped at `analyst_backlog_days * analysts + 1`: the one extra item lets a branch with under one
+    analyst-item a day still take an item now and then.
+    """
     uf = st.net.uf
     for b in range(uf.shape[1]):
         if uf[U_ANALYSTS, b] > 0:
-            s.budget[b] = min(s.budget[b] + uf[U_ANALYSTS, b], 2.0 * uf[U_ANALYSTS, b] + 1.0)
+            s.budget[b] = min(
+                s.budget[b] + uf[U_ANALYSTS, b], st.net.params[P_BACKLOG_DAYS] * uf[U_ANALYSTS, b] + 1.0
+            )
 
 
 @kernel

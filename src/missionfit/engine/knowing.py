@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from missionfit.engine.facets import NO_VALUE, facets_at_or_above, fuse_facet
+from missionfit.engine.facets import NO_VALUE, best_single_facet, facets_at_or_above, fuse_facet
 from missionfit.engine.jit import inlined
 from missionfit.engine.layout import (
     C_ACTIONS,
@@ -46,6 +46,7 @@ from missionfit.engine.layout import (
     N_DOMAINS,
     P_BASE_MIT,
     P_BUSY_DAYS,
+    P_CORROBORATION,
     P_MAX_MIT,
     P_MIT_ACCURACY,
     P_MIT_EXPONENT,
@@ -118,12 +119,16 @@ def refuse(net, fl, holder, row, threshold):
     """Recompute a fusion unit's facets from its evidence; returns how many facets newly reached `threshold`."""
     crossed = 0
     n = fl.pic_i[PI_N, row]
+    corroborate = net.params[P_CORROBORATION] != 0.0
     for f in range(MAX_FACETS):
         old = fl.pic_conf[row, f]
-        value, conf = fuse_facet(
-            f, fl.pic_obs[row], fl.pic_mask[row], n, fl.obs_origin, fl.obs_value, fl.obs_conf, fl.trust[holder],
-            net.info[IN_VALUES], fl.scratch,
-        )
+        if corroborate:
+            value, conf = fuse_facet(
+                f, fl.pic_obs[row], fl.pic_mask[row], n, fl.obs_origin, fl.obs_value, fl.obs_conf,
+                fl.trust[holder], net.info[IN_VALUES], fl.scratch,
+            )
+        else:
+            value, conf = best_single_facet(f, fl.pic_obs[row], fl.pic_mask[row], n, fl.obs_value, fl.obs_conf)
         fl.pic_val[row, f] = value
         fl.pic_conf[row, f] = conf
         if old < threshold <= conf:

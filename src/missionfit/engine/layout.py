@@ -130,18 +130,18 @@ BL_FIRST, BL_LAST = range(2)
 #: compile folds it into the coverage entries' tasked probabilities, `cover_prob_tasked`).
 PARAM_NAMES = (
     "share_steepness", "trust_gain", "trust_loss", "withhold_noticed", "board_trust_gain",
-    "sanitize_delay_days", "sanitize_quality_loss", "task_days", "product_cycle_days",
+    "sanitize_delay_days", "sanitize_quality_loss", "task_days",
     "fusion_gain", "escalation_quality", "baseline_mitigation", "max_mitigation", "fusion_delay_days",
     # v2 (docs/design/v2-core.md §2.3)
     "assessment_threshold", "max_updates_per_event", "action_busy_days", "mitigation_completeness_exponent",
     "mitigation_accuracy_weight", "mitigation_lead_half_days", "posture_effect", "posture_days",
-    "escalation_facet_loss",
+    "escalation_facet_loss", "sanitize_metadata_strip", "fusion_corroboration", "analyst_backlog_days",
 )
 (
     P_STEEP, P_GAIN, P_LOSS, P_NOTICED, P_BOARD_GAIN, P_SAN_DELAY, P_SAN_LOSS, P_TASK_DAYS,
-    P_CYCLE, P_FUSION, P_ESCALATION, P_BASE_MIT, P_MAX_MIT, P_FUSION_DELAY,
+    P_FUSION, P_ESCALATION, P_BASE_MIT, P_MAX_MIT, P_FUSION_DELAY,
     P_ASSESS_THRESHOLD, P_MAX_UPDATES, P_BUSY_DAYS, P_MIT_EXPONENT, P_MIT_ACCURACY, P_MIT_HALF, P_POSTURE_EFFECT,
-    P_POSTURE_DAYS, P_ESCALATION_FACETS,
+    P_POSTURE_DAYS, P_ESCALATION_FACETS, P_SAN_STRIP, P_CORROBORATION, P_BACKLOG_DAYS,
 ) = range(len(PARAM_NAMES))
 
 #: Counters, in this order, in `Flow.counters`.

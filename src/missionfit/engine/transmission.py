@@ -60,6 +60,7 @@ from missionfit.engine.layout import (
     P_NOTICED,
     P_SAN_DELAY,
     P_SAN_LOSS,
+    P_SAN_STRIP,
     P_STEEP,
     PI_N,
     RAW,
@@ -266,8 +267,12 @@ def send(net, fl, rng, k, edge, t):
         latency += net.params[P_SAN_DELAY]
         mf[k, M_QUALITY] *= 1.0 - net.params[P_SAN_LOSS]
         # v2: a sanitized message loses its metadata facets (p. 400: "not allowed to share the metadata (e.g.
-        # time, location) of their images"), in what it asserts and in the evidence it carries
-        mi[k, M_MASK] &= ~net.info[IN_META_MASK]
+        # time, location) of their images"), in what it asserts and in the evidence it carries; operational fit
+        # lowers the chance (`sanitize_metadata_strip`; a draw only strictly between 0 and 1, so that the
+        # default of 1 keeps the stream)
+        strip = net.params[P_SAN_STRIP]
+        if strip >= 1.0 or (strip > 0.0 and random(rng) < strip):
+            mi[k, M_MASK] &= ~net.info[IN_META_MASK]
         mi[k, M_CLASS] = net.ui[U_SECURITY, receiver]
         fl.counters[C_SANITIZED] += 1
         fl.edge_counts[edge, EC_SANITIZED] += 1

@@ -27,7 +27,8 @@ Operational (f_o):
     - `tech_level` -> 1 (p. 399, high-tech vs low-tech units, no UN accounts or internet);
     - commander-chain `bypass` -> 0 (p. 399, "intelligence to be a matter for commanding officers only");
     - procedure mismatch penalties -> 0, and report formats reach units without procedures (pp. 399-400);
-    - sanitization delay and metadata loss -> 0 (p. 400, "UN-classified" network);
+    - sanitization delay and metadata loss (v1: quality, `sanitize_quality_loss`; v2: the metadata facets,
+      `sanitize_metadata_strip`) -> 0 (p. 400, "UN-classified" network);
     - sensor availability dates -> day 0 (p. 401, UAV accreditation took about half a year);
     - `escort_cost` -> 0 (p. 400, the Estonian HUMINT team's radios);
     - channel reliability -> 1.
@@ -127,7 +128,10 @@ def apply_fit(
         u["escort_cost"] = lerp(u["escort_cost"], 0.0, o)
         for sensor in u["sensors"]:
             sensor["available_day"] = int(round(sensor["available_day"] * (1.0 - o)))
-    for key in ("procedure_loss", "procedure_quality_loss", "sanitize_delay_days", "sanitize_quality_loss"):
+    for key in (
+        "procedure_loss", "procedure_quality_loss", "sanitize_delay_days", "sanitize_quality_loss",
+        "sanitize_metadata_strip",
+    ):
         mech[key] = mech[key] * (1.0 - o)
     mech["format_reach"] = o
     for e in edges:

@@ -17,13 +17,7 @@ from typing import Any
 #: The mandate lines of MINUSMA's integrated strategy (Rietjens & Ruffa 2019, p. 392: "security and
 #: stabilization, the re-establishment of state authority, cultural preservation as well as humanitarian
 #: assistance"; protection of civilians, p. 390; the political process, p. 390).
-MANDATE_LINES = (
-    "security",
-    "protection_of_civilians",
-    "political_process",
-    "state_authority",
-    "humanitarian",
-)
+MANDATE_LINES = ("security", "protection_of_civilians", "political_process", "state_authority", "humanitarian")
 
 #: X-PMESII domains (p. 393: "Political, Military, Economic, Social, Infrastructure and Information").
 DOMAINS = ("political", "military", "economic", "social", "infrastructure", "information")
@@ -465,20 +459,18 @@ class MechanismSpec:
     tasking_boost: float = 1.0
     task_days: int = 7
     humint_language_access: float = 0.3
-    humint_local_knowledge_floor: float = 0.5  # HUMINT access × (floor + (1 − floor) · local_knowledge)
-    tasked_detection_cap: float = 0.95  # a task raises detection at most to this
+    humint_local_knowledge_floor: float = 0.5  # × (floor + (1 − floor) · local_knowledge)
+    tasked_detection_cap: float = 0.95
     # fusion
-    product_cycle_days: float = 7.0
     fusion_delay_days: float = 0.25
     fusion_gain: float = 0.3  # v1 only: the v2 engine fuses distinct origins (assessment_threshold)
     format_boost: float = 0.5
     escalation_quality: float = 0.6  # v1 only: the v2 engine replaces it by escalation_facet_loss
     staffing_gap: float = 1.0
-    # decision and outcome (docs/ODD.md §7.9)
+    # decision and outcome (docs/ODD.md §7.9); v2 core below (docs/design/v2-core.md §2.3, docs/parameters.md)
     baseline_mitigation: float = 0.05
     max_mitigation: float = 0.75
     ideal_trust: float = 0.85  # the ideal value reached at fit = 1
-    # v2 core (docs/design/v2-core.md §2.3); the v1 fields marked "v1 only" above go once v2 is on main
     assessment_threshold: float = 0.7
     max_updates_per_event: int = 3
     action_busy_days: float = 1.0
@@ -488,6 +480,9 @@ class MechanismSpec:
     posture_effect: float = 0.15
     posture_days: float = 30.0
     escalation_facet_loss: float = 0.4
+    sanitize_metadata_strip: float = 1.0  # p. 400; fusion_corroboration 0 is the ablation "single best report"
+    fusion_corroboration: float = 1.0
+    analyst_backlog_days: float = 2.0
 
 
 @dataclass

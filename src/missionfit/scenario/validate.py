@@ -51,6 +51,9 @@ V2_MECHANISM_RANGES: dict[str, tuple[float, float, bool, bool] | str] = {
     # v1 constants made parameters (issue 15 §2): the compiler reads them
     "humint_local_knowledge_floor": (0.0, 1.0, False, False),
     "tasked_detection_cap": (0.0, 1.0, True, False),
+    "sanitize_metadata_strip": (0.0, 1.0, False, False),
+    "fusion_corroboration": "0or1",
+    "analyst_backlog_days": (0.0, float("inf"), False, False),
 }
 
 #: Largest `values_per_facet`: the engine stores a facet's value in an int8.
@@ -70,6 +73,9 @@ def check_v2_mechanisms(mech: dict[str, Any], ck: Checker) -> None:
     for key, rng in V2_MECHANISM_RANGES.items():
         if rng == "int>=1":
             ck.integer(f"mechanisms.{key}", mech[key], 1)
+        elif rng == "0or1":
+            if mech[key] not in (0, 1) or isinstance(mech[key], str):
+                ck.fail(f"mechanisms.{key}", mech[key], "must be 0 or 1 (a switch)")
         else:
             low, high, open_low, open_high = rng
             ck.number(f"mechanisms.{key}", mech[key], low, high, open_low=open_low, open_high=open_high)
