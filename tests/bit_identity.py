@@ -1,9 +1,9 @@
 """A hash of everything a set of replicates produces, to prove refactors bit-identical (a plain module).
 
 `python tests/bit_identity.py` prints the hash; `tests/test_bit_identity.py` checks it against the value
-recorded when the engine last changed results on purpose. It covers every metric, the per-day, per-edge and
-FC-latency tables, and the final trust matrix, for 20 replicates of the MINUSMA 2015 baseline and a few
-replicates of every other shipped scenario and of each intervention.
+recorded when the engine last changed results on purpose. It covers every metric, the per-day, per-edge,
+FC-latency and event tables (`events.parquet`, v2), and the final trust matrix, for 20 replicates of the MINUSMA
+2015 baseline and a few replicates of every other shipped scenario and of each intervention.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from missionfit.model import MissionModel
+from missionfit.model.awareness import events_table
 from missionfit.model.metrics import fc_latency_table, flows_table, replicate_metrics, timeseries_table
 from missionfit.scenario import build_scenario
 from missionfit.scenario.loading import available, read_intervention, read_scenario, scenario_file
@@ -70,6 +71,7 @@ def replicate_digest(sc, seed: int, replicate: int) -> str:
         "timeseries": _table(timeseries_table(model)),
         "flows": _table(flows_table(model)),
         "fc_latency": _table(fc_latency_table(model)),
+        "events": _table(events_table(model)),
         "trust": _canonical(np.asarray(model.engine_state.flow.trust).ravel().tolist()),
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()

@@ -1,4 +1,4 @@
-"""The output side of the v2 core (docs/design/v2-core.md §6): contract 1.1 names, the two figures, their wiring.
+"""The output side of the v2 core (docs/design/v2-core.md §6): contract 2.0 names, the two figures, their wiring.
 
 Cheap by design: each of the two figures is drawn twice in this file (once directly, once saved by
 `missionfit-figures` on a synthetic v2 run); the v1 run only checks that they are skipped.
@@ -76,7 +76,7 @@ def test_the_contract_declares_every_v2_name_with_its_kind():
     for name, kind in MODEL_V2_KINDS.items():
         assert contract.is_metric(name), name
         assert contract.kind_of(name) is kind, (name, contract.kind_of(name))
-        assert contract.metric(name).since == "1.1"
+        assert contract.metric(name).since == "2.0"
     assert set(contract.V2_METRICS) == set(MODEL_V2_KINDS)
     assert contract.group_kind("time_to_awareness") is Kind.DISTRIBUTION
     assert tuple(contract.QUANTILES) == ("q10", "q50", "q90")
@@ -151,7 +151,7 @@ def test_events_file_is_declared_and_optional():
 
 def test_changelog_lists_every_added_name_and_the_changed_meanings():
     text = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
-    entry = re.search(r"^## \[1\.1\].*?(?=^## \[|\Z)", text, re.M | re.S).group(0)
+    entry = re.search(r"^## \[2\.0\].*?(?=^## \[|\Z)", text, re.M | re.S).group(0)
     for name in (*contract.V2_METRICS, contract.EVENTS_FILE, "severity"):
         assert f"`{name}`" in entry, name
     changed = entry.split("### Changed", 1)[1]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 #: Version of the output contract: "major.minor" (minor: names added; major: a meaning re-defined or removed).
-CONTRACT_VERSION = "1.1"
+CONTRACT_VERSION = "2.0"
 
 # ----------------------------------------------------------------------------------------------------------------
 # Files

@@ -14,7 +14,7 @@ from missionfit.contract.files import CONTRACT_VERSION
 class Kind(enum.StrEnum):
     """What a number means, and so how it is summarised and shown.
 
-    `SEVERITY` (contract 1.1) is for summed event severity (`harm_by_line`): nonnegative and additive over events
+    `SEVERITY` (contract 2.0) is for summed event severity (`harm_by_line`): nonnegative and additive over events
     and replicates like a count, so it is summed and averaged the same way, but real-valued (severities are not
     integers), so it is not a `COUNT`, whose values are integers (an `int` column), and not a share, since it has
     no denominator. `DISTRIBUTION` marks a group of quantile leaves (`DISTRIBUTIONS`): each leaf is declared with
@@ -92,8 +92,8 @@ _S, _I, _C, _D, _SEV = Kind.SHARE, Kind.INDEX, Kind.COUNT, Kind.DAYS, Kind.SEVER
 
 
 def _v2(name: str, kind: Kind, meaning: str) -> Metric:
-    """A metric added by contract 1.1 (the v2 core, docs/design/v2-core.md §6)."""
-    return Metric(name, kind, meaning, since="1.1", planned=_V2_PLANNED)
+    """A metric added by contract 2.0 (the v2 core, docs/design/v2-core.md §6)."""
+    return Metric(name, kind, meaning, since="2.0", planned=_V2_PLANNED)
 
 
 _PATH_MEANINGS = {
@@ -109,7 +109,7 @@ _PATH_MEANINGS = {
     "informal": "made actionable by a raw report whose last hop was an informal edge",
 }
 
-#: The metrics added by the v2 core (contract 1.1), in the order a replicate will produce them.
+#: The metrics added by the v2 core (contract 2.0), in the order a replicate will produce them.
 _V2_DECLARED: tuple[Metric, ...] = (
     *(
         _v2(f"goal_realization_by_path.{path}", _S, f"goal realization through the {path} path: {_PATH_MEANINGS[path]}")
@@ -176,7 +176,7 @@ ALL_METRICS: tuple[Metric, ...] = (
 METRICS: tuple[Metric, ...] = tuple(m for m in ALL_METRICS if not m.planned)
 #: Declared metrics the engine does not produce yet (module docstring, "Planned metrics").
 PLANNED_METRICS: tuple[Metric, ...] = tuple(m for m in ALL_METRICS if m.planned)
-#: The names added by the v2 core (contract 1.1), produced or planned.
+#: The names added by the v2 core (contract 2.0), produced or planned.
 V2_METRICS: tuple[str, ...] = tuple(m.name for m in _V2_DECLARED)
 
 _BY_NAME = {m.name: m for m in ALL_METRICS}
