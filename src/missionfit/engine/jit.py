@@ -112,3 +112,7 @@ def cached_njit(**options: Any) -> Callable[[Callable], Dispatcher]:
 inlined = cached_njit(_nrt=False, forceinline=True)
 #: A function called on its own (from Python, or out of line from another kernel).
 kernel = cached_njit(_nrt=False, forceinline=False)
+#: A submodel of the day (collection, fusion, arrivals, boards, ...), run a few times a day by `step_day`: inlined
+#: into it, since an out-of-line call passes the whole `Static` and `State` bundles (about 80 arrays, some 700
+#: scalars), which cost more than a small submodel's work (docs/performance.md, v2 core). Callable from Python too.
+submodel = cached_njit(_nrt=False, forceinline=True)
