@@ -125,7 +125,7 @@ def fuse_facet(f, obs, masks, n_entries, obs_origin, obs_value, obs_conf, weight
             best = v
     total = 0.0
     for v in range(n_values):
-        total += np.exp(scratch[v] - scratch[best])
+        total += 1.0 if v == best else np.exp(scratch[v] - scratch[best])  # exp(0) is exactly 1
     return best, 1.0 / total
 
 
