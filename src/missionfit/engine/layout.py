@@ -340,7 +340,7 @@ def new_state(st: Static, n_branches: int, capacity: int, days: int) -> State:
         busy_until=np.full(max(1, int(net.ui[U_CAP_START].max(initial=0) + net.ui[U_CAPACITY].max(initial=0))), -1.0),
         posture_until=np.full(N_DOMAINS * (int(net.evi[EV_SECTOR].max(initial=0)) + 1), -1.0),
         posture_path=np.full(N_DOMAINS * (int(net.evi[EV_SECTOR].max(initial=0)) + 1), -1, np.int64),
-        scratch=np.empty(16),
+        scratch=np.full(16, np.nan),  # (NaN: no logarithm remembered yet, `facets.fuse_facet`)
         bp_keys=np.full(_table_size(cap), -1, np.int64),
         bp_slots=np.empty(_table_size(cap), np.int64),
         bp_flags=np.empty(cap, np.uint8),  # a row is zeroed when it is made
