@@ -108,9 +108,29 @@ def _both(a, b, order):
 
 @cached_njit()
 def _merge_arrays(
-    t_time, t_sector, t_kind, t_line, t_domain, t_horizon, t_severity, t_outcome, t_ind_time, t_ind_event, truth,
-    prevention, f_time, f_sector, f_kind, f_line, f_domain, f_horizon, f_severity, f_outcome, f_ind_time,
-    f_ind_event, days,
+    t_time,
+    t_sector,
+    t_kind,
+    t_line,
+    t_domain,
+    t_horizon,
+    t_severity,
+    t_outcome,
+    t_ind_time,
+    t_ind_event,
+    truth,
+    prevention,
+    f_time,
+    f_sector,
+    f_kind,
+    f_line,
+    f_domain,
+    f_horizon,
+    f_severity,
+    f_outcome,
+    f_ind_time,
+    f_ind_event,
+    days,
 ):
     """`_merge` in one compiled pass (the fields in `World` order); a false event has no truth, is never prevented."""
     n_true, n = t_time.size, t_time.size + f_time.size
@@ -143,8 +163,17 @@ def _merge_arrays(
         sorted_time[i] = ind_time[ind_order[i]]
         sorted_event[i] = ind_event[ind_order[i]]
     return (
-        _both(t_time, f_time, order), _both(t_sector, f_sector, order), _both(t_kind, f_kind, order),
-        _both(t_line, f_line, order), _both(t_domain, f_domain, order), _both(t_horizon, f_horizon, order),
-        _both(t_severity, f_severity, order), _both(t_outcome, f_outcome, order),
-        sorted_time, sorted_event, is_false, facet_truth, prevention_draw,
+        _both(t_time, f_time, order),
+        _both(t_sector, f_sector, order),
+        _both(t_kind, f_kind, order),
+        _both(t_line, f_line, order),
+        _both(t_domain, f_domain, order),
+        _both(t_horizon, f_horizon, order),
+        _both(t_severity, f_severity, order),
+        _both(t_outcome, f_outcome, order),
+        sorted_time,
+        sorted_event,
+        is_false,
+        facet_truth,
+        prevention_draw,
     )
