@@ -19,6 +19,15 @@ from missionfit.scenario import compiler as compmod
 from missionfit.scenario.loading import load
 
 
+def observed_bits(observed):
+    """`State.observed` of one event whose observer slot i observed it if `observed[i]` (slots 0 .. n-1)."""
+    words = np.zeros((1, max(1, (len(observed) + 63) // 64)), np.uint64)
+    for i, seen in enumerate(observed):
+        if seen:
+            words[0, i // 64] |= np.uint64(1) << np.uint64(i % 64)
+    return words
+
+
 def cell_model(p, p_tasked, observed, tasked):
     """A replicate's static and state, with coverage entries 0 .. n-1 of one cell replaced by a given set."""
     model = MissionModel(scenario=load("minusma_2015"), seed=0, replicate=0, days=30)
@@ -35,7 +44,7 @@ def cell_model(p, p_tasked, observed, tasked):
         cover_none_bound=compmod._next_detection_none_bound(np.array([0, n]), p_max),
     )
     state = model.engine_state._replace(
-        observed=np.array([observed], dtype=np.bool_),
+        observed=observed_bits(observed),
         task_until=np.where(tasked, 10.0, -1.0),
     )
     return static, state

@@ -48,7 +48,7 @@ static = layout.Static(*[empty] * len(layout.Static._fields))._replace(
     cover_group=np.arange(n), cover_none_bound=np.full(n, 0.1),
 )
 state = layout.State(*[empty] * len(layout.State._fields))._replace(
-    observed=np.zeros((1, n), np.bool_), task_until=np.full(n, -1.0)
+    observed=np.zeros((1, 1), np.uint64), task_until=np.full(n, -1.0)
 )
 first = collection.next_detection(static, state, pcg64.state_of(np.random.default_rng(seed)), 0, 0, n, 1.0)
 tables = world_tables(

@@ -67,3 +67,23 @@ def test_named_columns_and_rows_name_what_they_index():
     assert layout.UNIT_FLOAT_ROWS[layout.U_LEAD] == "consumer_lead" and len(layout.UNIT_FLOAT_ROWS) == 10
     assert layout.UNIT_FLOAT_ROWS[layout.U_ACTION_THRESHOLD] == "consumer_action_threshold"
     assert layout.PATH_NAMES == contract.PATHS
+
+
+def test_the_state_holds_nothing_per_branch_and_event_or_per_event_and_observer():
+    """Per event the state keeps a few rows (its outcome, one word of observer bits), never a row per branch or
+    per observer slot: those pairs live in the O(messages) hash tables (issue 15 §4). A large generated hierarchy
+    (199 branches, 25 observer slots per sector) makes such a table obvious by its shape."""
+    from missionfit.model.simulation import BatchSimulation
+    from missionfit.scenario.loading import load
+
+    sc = load("hierarchy", overrides={"n_units": 1000})
+    model = BatchSimulation(scenario=sc, seed=0, replicate=0, days=60)
+    state, n_events = model.engine_state, model.engine_static.net.evf.shape[1]
+    assert sc.arrays["n_branches"] > 100 and int(sc.arrays["cover_slot"].max()) >= 16
+    arrays = {**state.flow._asdict(), **{k: v for k, v in state._asdict().items() if k != "flow"}}
+    per_event = {name: a.shape for name, a in arrays.items() if n_events in a.shape}
+    assert per_event, "the per-event state rows were not found"
+    for name, shape in per_event.items():
+        assert int(np.prod(shape)) // n_events <= layout.N_EVENT_STATE_FLOAT_ROWS, (name, shape)
+    assert state.observed.shape == (n_events, 1) and state.observed.dtype == np.uint64
+    assert not {"bi", "bf"} & set(arrays)

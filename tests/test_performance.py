@@ -128,9 +128,12 @@ def test_uninitialised_stores_are_never_read():
     dirty = MissionModel(scenario=sc, seed=3, replicate=2, days=90)
     fl = dirty.engine_state.flow
     state = dirty.engine_state
-    for a in (fl.mi, fl.pending, fl.pending_time, fl.qi, fl.sf_reached, state.assessment_log, state.queue_order):
+    for a in (
+        fl.mi, fl.pending, fl.pending_time, fl.qi, fl.sf_reached, state.assessment_log, state.queue_order, fl.bp_slots,
+    ):
         a.fill(-7)
-    for a in (fl.mf, fl.qf, state.bf):
+    fl.bp_flags.fill(0xF9)
+    for a in (fl.mf, fl.qf, fl.bp_quality):
         a.fill(np.nan)
     clean.run()
     dirty.run()

@@ -119,6 +119,40 @@ def test_fusion_is_a_probability_and_ignores_order(obs):
         assert rev[1] == pytest.approx(conf, rel=1e-9)
 
 
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 5), st.integers(0, K - 1), st.sampled_from([0.3, 0.55, 0.8, 0.95])),
+        min_size=1,
+        max_size=6,
+    ),
+    st.integers(0, 2**31),
+)
+def test_remembered_logarithms_change_no_bit(obs, seed):
+    """The engine's scratch (16 entries) remembers two entries' logarithms across calls, keyed on confidence and
+    K; fusing every facet of several pictures through one such scratch gives exactly the bits of a fresh one."""
+    rng = np.random.default_rng(seed)
+    origins, values, confs = zip(*obs, strict=True)
+    n = len(obs)
+    obs_origin = np.array(origins, np.int64)
+    obs_value = np.full((n, MAX_FACETS), NO_VALUE, np.int8)
+    obs_conf = np.zeros((n, MAX_FACETS), np.float32)
+    for f in range(MAX_FACETS):
+        obs_value[:, f] = (np.array(values) + f) % K
+        obs_conf[:, f] = confs
+    weight = rng.uniform(0.2, 1.0, 6)
+    shared = np.full(16, np.nan)
+    for _ in range(3):
+        entries = rng.permutation(n).astype(np.int32)
+        masks = rng.integers(0, 2**MAX_FACETS, n).astype(np.int16)
+        for k_values in (K, 3):
+            for f in range(MAX_FACETS):
+                args = (f, entries, masks, n, obs_origin, obs_value % k_values, obs_conf, weight, k_values)
+                want = fuse_facet(*args, np.zeros(8))
+                got = fuse_facet(*args, shared)
+                assert got[0] == want[0] and float(got[1]).hex() == float(want[1]).hex()
+
+
 def test_merge_best_keeps_the_best_confidence_per_facet_without_corroboration():
     value = np.full(MAX_FACETS, NO_VALUE, np.int8)
     conf = np.zeros(MAX_FACETS, np.float32)

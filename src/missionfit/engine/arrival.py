@@ -5,8 +5,8 @@ from __future__ import annotations
 from missionfit.engine.decision import decide
 from missionfit.engine.fusion import enqueue
 from missionfit.engine.heap import heap_pop
-from missionfit.engine.jit import inlined, kernel
-from missionfit.engine.knowing import absorb_summary, consider, picture
+from missionfit.engine.jit import inlined, submodel
+from missionfit.engine.knowing import absorb_summary, branch_pair, consider, picture
 from missionfit.engine.layout import (
     ASSESSMENT,
     B_DECONFLICTED,
@@ -57,7 +57,6 @@ from missionfit.engine.layout import (
     U_G2OF,
     U_PEER,
     U_S2,
-    U_SLOT,
 )
 from missionfit.engine.transmission import new_message, out_degree, send_along
 
@@ -114,7 +113,9 @@ def arrive(net, fl, rng, k):
     if is_branch:
         from_peer = mi[k, M_KIND] == ASSESSMENT and ui[U_PEER, origin] != 0 and origin != v
         if etype == BOARD and net.ei[E_DIRECTIVE, edge]:
-            fl.bi[ui[U_SLOT, v], e] |= B_DECONFLICTED
+            pair = branch_pair(net, fl, v, e)
+            if pair >= 0:
+                fl.bp_flags[pair] |= B_DECONFLICTED
         enqueue(
             net, fl, v, e, mf[k, M_QUALITY], mf[k, M_BORN], t, mi[k, M_SFROOT], from_peer, mi[k, M_PAYLOAD],
             mi[k, M_PAYLEN], mi[k, M_MASK], path,
@@ -137,7 +138,7 @@ def arrive(net, fl, rng, k):
                 fl.counters[C_DELIVERED] += 1
 
 
-@kernel
+@submodel
 def process_arrivals(net, fl, rng, day):
     """Deliver or relay every message that arrives before the end of `day`, in arrival order."""
     end = day + 1.0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from missionfit.engine.fusion import role_path
-from missionfit.engine.jit import kernel
+from missionfit.engine.jit import submodel
 from missionfit.engine.layout import (
     AL_EVENT,
     AL_NEXT,
@@ -35,7 +35,7 @@ from missionfit.engine.pictures import find
 from missionfit.engine.transmission import new_message, payload_of_picture, send, summary_from_picture
 
 
-@kernel
+@submodel
 def meet_boards(st, s, rng, day):
     """Coordination bodies meet (docs/ODD.md §7.6; p. 396, the weekly JCB).
 
@@ -68,16 +68,21 @@ def meet_boards(st, s, rng, day):
             last = j
             e = s.assessment_log[AL_EVENT, j]
             j = s.assessment_log[AL_NEXT, j]
-            if net.evf[EV_TIME, e] <= day or (slot_b >= 0 and fl.bi[slot_b, e] & B_ASSESSED):
+            if net.evf[EV_TIME, e] <= day:
                 continue
+            if slot_b >= 0:
+                b_pair = find(fl.bp_keys, fl.bp_slots, b * net.evf.shape[1] + e)
+                if b_pair >= 0 and fl.bp_flags[b_pair] & B_ASSESSED:
+                    continue
             row = find(fl.pic_keys, fl.pic_slots, a * net.evf.shape[1] + e)
             if row < 0:
                 continue
+            a_pair = find(fl.bp_keys, fl.bp_slots, a * net.evf.shape[1] + e)  # a logged it: a assessed it
             pay, paylen = payload_of_picture(fl, row)  # board messages keep their provenance (issue 16 §2)
             if pay < 0:
                 return
             k = new_message(
-                net, fl, e, a, ASSESSMENT, fl.bi[slot_a, e] & B_HORIZON, s.bf[slot_a, e],
+                net, fl, e, a, ASSESSMENT, fl.bp_flags[a_pair] & B_HORIZON, fl.bp_quality[a_pair],
                 net.ui[U_SECURITY, a], float(day), 0, -1, pay, paylen, role_path(net, a),
             )
             if k < 0:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from missionfit.engine.decision import decide
 from missionfit.engine.facets import draw_observation
 from missionfit.engine.fusion import enqueue
-from missionfit.engine.jit import inlined, kernel
+from missionfit.engine.jit import inlined, kernel, submodel
 from missionfit.engine.knowing import absorb_summary, consider, picture
 from missionfit.engine.layout import (
     C_DELIVERED,
@@ -160,24 +162,39 @@ def next_detection(st, s, rng, e, j, end, t):
     `cover_prob_tasked`). The first success is drawn by inversion with one uniform `u`: it is the first `j`
     at which the probability that all trials so far fail, the product of `1 - p`, drops to `u` or below,
     since that happens at `j` with probability `prod(1 - p_i, i < j) * p_j`. Exactly the distribution of
-    one draw per candidate, at one draw per detection; it is the innermost loop of a replicate (about 20
-    candidates per indicator), so it is kept small and out of line, where its values stay in registers.
-    A draw below `cover_none_bound` needs no scan at all: it is a lower bound on the chance that all fail
-    (precomputed per scenario by `missionfit.scenario.compiler._next_detection_none_bound`).
+    one draw per candidate, at one draw per detection. A draw below `cover_none_bound` needs no scan at all:
+    it is a lower bound on the chance that all fail (precomputed per scenario by
+    `missionfit.scenario.compiler._next_detection_none_bound`). `collect` calls `first_detection` directly.
+    """
+    return first_detection(
+        rng, s.observed[e], j, end, t, st.cover_none_bound, st.cover_slot, st.cover_available, st.cover_group,
+        st.cover_prob, st.cover_prob_tasked, s.task_until,
+    )
+
+
+@kernel
+def first_detection(rng, observed, j, end, t, none_bound, slot, available, group, prob, prob_tasked, task_until):
+    """`next_detection` on the arrays it reads; `observed` is the event's row of `State.observed` (its bits).
+
+    It is the innermost loop of a replicate (about 20 candidates per indicator), so it is kept small and out of
+    line, where its values stay in registers, and it takes only the dozen arrays it reads: a call that passes
+    the whole `Static` and `State` bundles costs more than the scan.
     """
     if j >= end:
         return end
     u = random(rng)
-    if u < st.cover_none_bound[j]:
+    if u < none_bound[j]:
         # even if every entry left took part at its highest probability, all would fail: no scan needed
         return end
-    observed = s.observed
     all_fail = 1.0
+    one = np.uint64(1)
     while j < end:
         # branch-free: which candidates take part and which are tasked is data the CPU cannot predict
-        takes_part = (not observed[e, st.cover_slot[j]]) & (st.cover_available[j] <= t)
-        tasked = s.task_until[st.cover_group[j]] >= t
-        p = st.cover_prob[j] + (st.cover_prob_tasked[j] - st.cover_prob[j]) * tasked
+        k = slot[j]
+        fresh = ((observed[k >> 6] >> np.uint64(k & 63)) & one) == 0
+        takes_part = fresh & (available[j] <= t)
+        tasked = task_until[group[j]] >= t
+        p = prob[j] + (prob_tasked[j] - prob[j]) * tasked
         all_fail *= 1.0 - p * takes_part
         if all_fail <= u:
             return j
@@ -185,7 +202,7 @@ def next_detection(st, s, rng, e, j, end, t):
     return end
 
 
-@kernel
+@submodel
 def collect(st, s, rng, day):
     """Units detect the indicators emitted today in the sectors their sensors cover (docs/ODD.md §7.1).
 
@@ -204,13 +221,21 @@ def collect(st, s, rng, day):
         e = st.ind_event[i]
         cell = net.evi[EV_SECTOR, e] * N_DOMAINS + net.evi[EV_DOMAIN, e]
         last = st.cover_ptr[cell + 1]
-        j = next_detection(st, s, rng, e, st.cover_ptr[cell], last, t)
+        observed = s.observed[e]
+        j = first_detection(
+            rng, observed, st.cover_ptr[cell], last, t, st.cover_none_bound, st.cover_slot, st.cover_available,
+            st.cover_group, st.cover_prob, st.cover_prob_tasked, s.task_until,
+        )
         while j < last:
-            s.observed[e, st.cover_slot[j]] = True
+            k = st.cover_slot[j]
+            observed[k >> 6] |= np.uint64(1) << np.uint64(k & 63)
             report(
                 net, fl, rng, st.cover_unit[j], e, t, s.task_until[st.cover_group[j]] >= t, st.cover_yield_mask[j],
                 st.cover_yield_prob[j], st.cover_error[j],
             )
-            j = next_detection(st, s, rng, e, j + 1, last, t)
+            j = first_detection(
+                rng, observed, j + 1, last, t, st.cover_none_bound, st.cover_slot, st.cover_available,
+                st.cover_group, st.cover_prob, st.cover_prob_tasked, s.task_until,
+            )
         i += 1
     fl.counters[C_IND_CUR] = i

@@ -26,6 +26,8 @@ MAX_FACETS = 6
 MAX_VALUES = 8
 #: A facet with no value (not yielded, stripped, or unknown).
 NO_VALUE = -1
+#: Scratch entries per remembered logarithm pair in `fuse_facet`: confidence, K, log hit, log miss.
+MEMO = 4
 
 
 @inlined
@@ -81,7 +83,8 @@ def fuse_facet(f, obs, masks, n_entries, obs_origin, obs_value, obs_conf, weight
         obs_conf: ... its reported confidence per facet.
         weight: Per unit, the holder's trust in it as an origin, in [0, 1] (a tempered likelihood).
         n_values: Values per facet (K).
-        scratch: A float array of at least K entries (the log-posterior per value).
+        scratch: A float array of at least K entries (the log-posterior per value); with `MAX_VALUES + 8` or more,
+            the rest keeps two entries' logarithms between calls (`MEMO`), keyed on their confidence and K.
 
     Returns:
         (value, confidence): the posterior's argmax and its probability under a uniform prior, with one piece of
@@ -94,6 +97,7 @@ def fuse_facet(f, obs, masks, n_entries, obs_origin, obs_value, obs_conf, weight
     """
     for v in range(n_values):
         scratch[v] = 0.0
+    memo = scratch.size >= MAX_VALUES + 2 * MEMO
     used = 0
     for i in range(n_entries):
         if not (masks[i] >> f) & 1:
@@ -114,7 +118,18 @@ def fuse_facet(f, obs, masks, n_entries, obs_origin, obs_value, obs_conf, weight
         used += 1
         c = min(max(float(obs_conf[k, f]), 1e-6), 1.0 - 1e-6)
         w = weight[origin]
-        hit, miss = np.log(c), np.log((1.0 - c) / (n_values - 1))
+        # the same logarithms of the same numbers: an observation's facets share its confidence, and a picture is
+        # fused facet by facet, so entry i meets the confidence it had one facet before
+        at = MAX_VALUES + MEMO * (i & 1)
+        if memo and scratch[at] == c and scratch[at + 1] == n_values:
+            hit, miss = scratch[at + 2], scratch[at + 3]
+        else:
+            hit, miss = np.log(c), np.log((1.0 - c) / (n_values - 1))
+            if memo:
+                scratch[at] = c
+                scratch[at + 1] = n_values
+                scratch[at + 2] = hit
+                scratch[at + 3] = miss
         for v in range(n_values):
             scratch[v] += w * (hit if v == value else miss)
     if used == 0:
@@ -123,9 +138,17 @@ def fuse_facet(f, obs, masks, n_entries, obs_origin, obs_value, obs_conf, weight
     for v in range(1, n_values):
         if scratch[v] > scratch[best]:
             best = v
+    # exp(0) is exactly 1, and values no origin asserted share one log-posterior: one exp for each distinct one
     total = 0.0
+    last, last_exp = np.nan, 0.0
     for v in range(n_values):
-        total += np.exp(scratch[v] - scratch[best])
+        if v == best:
+            total += 1.0
+            continue
+        if scratch[v] != last:
+            last = scratch[v]
+            last_exp = np.exp(last - scratch[best])
+        total += last_exp
     return best, 1.0 / total
 
 

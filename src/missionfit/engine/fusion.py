@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from missionfit.engine.decision import decide
 from missionfit.engine.heap import stable_order
-from missionfit.engine.jit import inlined, kernel
-from missionfit.engine.knowing import consider, merge_evidence, picture, refuse
+from missionfit.engine.jit import inlined, submodel
+from missionfit.engine.knowing import branch_pair, branch_row, consider, merge_evidence, picture, refuse
 from missionfit.engine.layout import (
     AL_BRANCH,
     AL_EVENT,
@@ -104,7 +104,9 @@ def enqueue(net, fl, b, event, quality, born, t, sfroot, from_peer, payload, pay
     fl.qf[Q_BORN, q] = born
     fl.qf[Q_TIME, q] = t
     if from_peer:
-        fl.bi[net.ui[U_SLOT, b], event] |= B_RECEIVED_PEER
+        pair = branch_pair(net, fl, b, event)
+        if pair >= 0:
+            fl.bp_flags[pair] |= B_RECEIVED_PEER
     if b == net.roles[R_ASIFU] and t < fl.esf[ES_ASIFU_KNOWN, event]:
         fl.esf[ES_ASIFU_KNOWN, event] = t
 
@@ -155,7 +157,7 @@ def log_assessment(s, b, e):
     s.flow.counters[C_ASSESS_LOG] = n + 1
 
 
-@kernel
+@submodel
 def refill_budgets(st, s):
     """Each day a branch can analyse `analysts` items; unused capacity carries over (`analyst_backlog_days`).
 
@@ -170,7 +172,7 @@ def refill_budgets(st, s):
             )
 
 
-@kernel
+@submodel
 def fuse(st, s, rng, day):
     """Intelligence branches turn what they received into assessments, capacity-limited (docs/ODD.md §7.5).
 
@@ -210,11 +212,13 @@ def fuse(st, s, rng, day):
         start = max(qf[Q_TIME, q], float(day))
         if net.evf[EV_TIME, e] <= start:
             continue  # overtaken by events
-        assessed = fl.bi[slot, e] & B_ASSESSED
-        if assessed and qf[Q_QUALITY, q] > s.bf[slot, e]:
-            s.bf[slot, e] = qf[Q_QUALITY, q]
+        pair = branch_row(net, fl, b, e)
+        flags = fl.bp_flags[pair] if pair >= 0 else 0
+        assessed = flags & B_ASSESSED
+        if assessed and qf[Q_QUALITY, q] > fl.bp_quality[pair]:
+            fl.bp_quality[pair] = qf[Q_QUALITY, q]
         if not assessed and not qi[Q_FROM_PEER, q] and (
-            (fl.bi[slot, e] & B_DECONFLICTED) or s.lanes[slot, net.evi[EV_DOMAIN, e]]
+            (flags & B_DECONFLICTED) or s.lanes[slot, net.evi[EV_DOMAIN, e]]
         ):
             continue  # a board gave this event, or this domain, to another cell
         if s.budget[b] < 1.0:
@@ -238,13 +242,16 @@ def fuse(st, s, rng, day):
         horizon = net.evi[EV_HORIZON, e]
         quality = qf[Q_QUALITY, q] + (1.0 - qf[Q_QUALITY, q]) * net.params[P_FUSION]
         if not assessed:
-            fl.bi[slot, e] |= B_ASSESSED
+            pair = branch_pair(net, fl, b, e)
+            if pair < 0:
+                continue
             if ui[U_PEER, b]:
                 fl.esi[ES_PEER_ASSESSED, e] = 1
-                if not (fl.bi[slot, e] & B_RECEIVED_PEER):
+                if not (fl.bp_flags[pair] & B_RECEIVED_PEER):
                     fl.esi[ES_INDEPENDENT, e] += 1
-            fl.bi[slot, e] |= horizon  # (the horizon bits are still zero: set once, at the first assessment)
-            s.bf[slot, e] = quality
+            # (the horizon bits are still zero: set once, at the first assessment)
+            fl.bp_flags[pair] |= B_ASSESSED | horizon
+            fl.bp_quality[pair] = quality
             log_assessment(s, b, e)
         disseminate(net, fl, rng, b, e, horizon, quality, qf[Q_BORN, q], qi[Q_SFROOT, q], t_out, row)
     # keep only what waits for capacity

@@ -108,7 +108,13 @@ def cached_njit(**options: Any) -> Callable[[Callable], Dispatcher]:
 # allocates (scratch, such as the fusion queue's ordering, lives in `State`), so no compiled function needs
 # NRT. The flags are explicit on every function because numba lets a callee inherit unset flags from
 # whichever caller compiles it first.
+# `error_model="numpy"`: a division by zero gives inf or nan instead of a check (and a ZeroDivisionError) at every
+# division; the engine divides only by what it has checked, so no result changes and the checks go.
 #: A per-message function, inlined into its callers.
-inlined = cached_njit(_nrt=False, forceinline=True)
+inlined = cached_njit(_nrt=False, forceinline=True, error_model="numpy")
 #: A function called on its own (from Python, or out of line from another kernel).
-kernel = cached_njit(_nrt=False, forceinline=False)
+kernel = cached_njit(_nrt=False, forceinline=False, error_model="numpy")
+#: A submodel of the day (collection, fusion, arrivals, boards, ...), run a few times a day by `step_day`: inlined
+#: into it, since an out-of-line call passes the whole `Static` and `State` bundles (about 80 arrays, some 700
+#: scalars), which cost more than a small submodel's work (docs/performance.md, v2 core). Callable from Python too.
+submodel = cached_njit(_nrt=False, forceinline=True, error_model="numpy")

@@ -19,6 +19,7 @@ from missionfit.engine.layout import (
     C_ACTIONS,
     C_BUSY_MILLIDAYS,
     C_FALSE_ACTIONS,
+    C_NBP,
     C_NPIC,
     C_OVERFLOW,
     ES_ACCURACY,
@@ -74,7 +75,7 @@ from missionfit.engine.layout import (
     U_SCOPED,
     U_SECTOR,
 )
-from missionfit.engine.pictures import add_entry, find_or_insert
+from missionfit.engine.pictures import add_entry, find, find_or_insert
 from missionfit.engine.response import mitigation_probability, take_slot
 
 
@@ -103,6 +104,26 @@ def picture(net, fl, holder, event, t):
 
 
 @inlined
+def branch_pair(net, fl, b, event):
+    """The row of branch `b`'s flags about `event` (`Flow.bp_flags`), made with no flag set if new; -1 if full."""
+    n = fl.counters[C_NBP]
+    if n >= fl.bp_flags.size:
+        fl.counters[C_OVERFLOW] = 1
+        return -1
+    row, inserted = find_or_insert(fl.bp_keys, fl.bp_slots, b * net.evf.shape[1] + event, n)
+    if inserted:
+        fl.counters[C_NBP] = n + 1
+        fl.bp_flags[row] = 0
+    return row
+
+
+@inlined
+def branch_row(net, fl, b, event):
+    """The row of branch `b`'s flags about `event`, or -1 if it has none (then no flag is set)."""
+    return find(fl.bp_keys, fl.bp_slots, b * net.evf.shape[1] + event)
+
+
+@inlined
 def merge_evidence(fl, row, start, length, mask):
     """Add a payload slice's entries (observation ids, restricted to `mask`) to a picture; True if it changed."""
     changed = False
@@ -116,11 +137,18 @@ def merge_evidence(fl, row, start, length, mask):
 
 @inlined
 def refuse(net, fl, holder, row, threshold):
-    """Recompute a fusion unit's facets from its evidence; returns how many facets newly reached `threshold`."""
+    """Recompute a fusion unit's facets from its evidence; returns how many facets newly reached `threshold`.
+
+    Only the facets of the event's type: no observation has a value for another (`draw_observation` and `garble`
+    write none), so such a facet stays as the picture was made, no value at confidence 0, and never crosses.
+    """
     crossed = 0
     n = fl.pic_i[PI_N, row]
     corroborate = net.params[P_CORROBORATION] != 0.0
+    type_mask = net.type_mask[net.evi[EV_KIND, fl.pic_i[PI_EVENT, row]]]
     for f in range(MAX_FACETS):
+        if not (type_mask >> f) & 1:
+            continue
         old = fl.pic_conf[row, f]
         if corroborate:
             value, conf = fuse_facet(

@@ -113,10 +113,13 @@ PICTURE_ENTRIES = 16
 IN_N_FACETS, IN_VALUES, IN_META_MASK, IN_NEED_IMMINENT, IN_NEED_MID, IN_NEED_LONG = range(6)
 # per SOLTG/ISR report, `Flow.sf_reached`: bits for the cells it reached
 SF_REACHED_JMAC, SF_REACHED_U2_OR_ASIFU = 1, 2
-# per (branch slot, event): `bi` (uint8, the horizon of the branch's assessment in the low two bits, and the
-# flags below) and `bf` (float32, the quality of its assessment, set when it assesses and read only after);
-# `bi` starts at zero and `bf` uninitialised, so the pages of pairs a branch never meets are never touched
-# (they are most pairs in a large hierarchy)
+# per (branch, event) pair a branch has met: a second hash table (`Flow.bp_keys`, `bp_slots`, keyed as the
+# pictures are, `branch * n_events + event`) onto a row of `bp_flags` (uint8: the horizon of the branch's
+# assessment in the low two bits, and the flags below) and `bp_quality` (float32: the quality of its assessment,
+# set when it assesses and read only after). A row is made when a flag is first set, so the store is
+# O(messages), never O(branches x events); a pair without a row has no flag set. It is kept apart from the
+# pictures because some flags (received from a peer, deconflicted) are set before the branch has a picture,
+# and a picture's rows and count are what the awareness metrics read.
 B_HORIZON, B_RECEIVED_PEER, B_DECONFLICTED, B_ASSESSED = 3, 4, 8, 16
 # roles, the entries of `Net.roles`
 R_FC, R_ASIFU, R_JMAC, R_ROTATION, R_U2 = range(5)
@@ -151,13 +154,13 @@ COUNTER_NAMES = (
     "consumer_deliveries", "consumer_relevant", "consumer_used", "asifu_to_fc_delivered", "asifu_to_fc_used",
     "s2_created", "s2_to_g2_delivered", "n_sf_reports", "event_cursor", "indicator_cursor", "overflow",
     "assessment_log", "n_observations", "n_payload", "n_pictures", "actions", "false_actions", "prevented",
-    "capacity_busy_days",
+    "capacity_busy_days", "branch_pairs",
 )
 (
     C_NMSG, C_NPEND, C_NQUEUE, C_CREATED, C_RAW, C_ASSESS, C_HOPS, C_DELIVERED, C_WITHHELD, C_LOST,
     C_SANITIZED, C_OBS, C_OBS_REPORTED, C_TASKS, C_CONS_DELIV, C_CONS_RELEVANT, C_CONS_USED, C_ASIFU_FC_DELIV,
     C_ASIFU_FC_USED, C_S2_CREATED, C_S2_G2, C_NSF, C_EVENT_CUR, C_IND_CUR, C_OVERFLOW, C_ASSESS_LOG,
-    C_NOBS, C_NPAY, C_NPIC, C_ACTIONS, C_FALSE_ACTIONS, C_PREVENTED, C_BUSY_MILLIDAYS,
+    C_NOBS, C_NPAY, C_NPIC, C_ACTIONS, C_FALSE_ACTIONS, C_PREVENTED, C_BUSY_MILLIDAYS, C_NBP,
 ) = range(len(COUNTER_NAMES))
 
 #: Columns of the per-day record (`State.day_record`, one row per day).
@@ -203,7 +206,6 @@ class Flow(NamedTuple):
     sf_reached: np.ndarray  # per SOLTG/ISR report: SF_REACHED_JMAC, SF_REACHED_U2_OR_ASIFU bits
     qi: np.ndarray
     qf: np.ndarray
-    bi: np.ndarray
     # v2 (docs/design/v2-core.md §4): observations, payload entries and pictures, all O(messages)
     obs_origin: np.ndarray
     obs_value: np.ndarray  # [observation, facet] (int8, -1: none)
@@ -222,6 +224,10 @@ class Flow(NamedTuple):
     posture_until: np.ndarray  # [sector * N_DOMAINS + domain]: a posture lasts until
     posture_path: np.ndarray  # ... and the path code of the picture that started it
     scratch: np.ndarray  # per-value log-posterior of the facet being fused
+    bp_keys: np.ndarray  # hash table of the (branch, event) pairs with a flag: branch * n_events + event ...
+    bp_slots: np.ndarray  # ... and the pair's row
+    bp_flags: np.ndarray  # per row: the assessment's horizon (low two bits) and the B_* flags
+    bp_quality: np.ndarray  # ... and the quality of the branch's assessment (float32; set once B_ASSESSED)
 
 
 class Static(NamedTuple):
@@ -231,7 +237,7 @@ class Static(NamedTuple):
     cover_ptr: np.ndarray  # [sector * n_domains + domain]: CSR offsets of the sensors covering it
     cover_prob: np.ndarray  # detection probability at full effort
     cover_prob_tasked: np.ndarray  # ... and under an open collection task
-    cover_slot: np.ndarray  # the sensor's unit's observer slot in the sector (a column of `observed`)
+    cover_slot: np.ndarray  # the sensor's unit's observer slot in the sector (a bit of `observed`)
     cover_unit: np.ndarray  # the sensor's unit
     cover_available: np.ndarray  # the day the sensor becomes available
     cover_group: np.ndarray  # the entry's (unit, cell) pair: its index in `State.task_until`
@@ -254,8 +260,7 @@ class State(NamedTuple):
     day_record: np.ndarray
     line_severity: np.ndarray  # [mandate line, LS_*]: total, mitigated severity
     budget: np.ndarray
-    observed: np.ndarray  # [event, observer slot]: that unit already observed the event
-    bf: np.ndarray
+    observed: np.ndarray  # [event, slot // 64] (uint64): bit slot % 64 set once that observer slot observed the event
     lanes: np.ndarray  # [branch slot, domain]: 1 = this cell leaves the domain to another board member
     assessment_log: np.ndarray  # [AL_* (branch, event, next), k]: every assessment in the order made, for boards;
     # `next` is the branch's next entry (-1: none yet), so a board member's entries are walked directly
@@ -319,7 +324,6 @@ def new_state(st: Static, n_branches: int, capacity: int, days: int) -> State:
         sf_reached=np.empty(cap, np.int8),  # an entry is zeroed when its report is numbered
         qi=np.empty((N_QUEUE_INT_ROWS, cap), np.int32),
         qf=np.empty((N_QUEUE_FLOAT_ROWS, cap)),
-        bi=np.zeros((n_branches, m), np.uint8),
         obs_origin=np.empty(cap, np.int32),
         obs_value=np.empty((cap, MAX_FACETS), np.int8),
         obs_conf=np.empty((cap, MAX_FACETS), np.float32),
@@ -336,16 +340,18 @@ def new_state(st: Static, n_branches: int, capacity: int, days: int) -> State:
         busy_until=np.full(max(1, int(net.ui[U_CAP_START].max(initial=0) + net.ui[U_CAPACITY].max(initial=0))), -1.0),
         posture_until=np.full(N_DOMAINS * (int(net.evi[EV_SECTOR].max(initial=0)) + 1), -1.0),
         posture_path=np.full(N_DOMAINS * (int(net.evi[EV_SECTOR].max(initial=0)) + 1), -1, np.int64),
-        scratch=np.empty(16),
+        scratch=np.full(16, np.nan),  # (NaN: no logarithm remembered yet, `facets.fuse_facet`)
+        bp_keys=np.full(_table_size(cap), -1, np.int64),
+        bp_slots=np.empty(_table_size(cap), np.int64),
+        bp_flags=np.empty(cap, np.uint8),  # a row is zeroed when it is made
+        bp_quality=np.empty(cap, np.float32),
     )
-    bf = np.empty((n_branches, m), np.float32)
     return State(
         flow=flow,
         day_record=np.zeros((days, len(DAY_COLUMNS))),
         line_severity=np.zeros((N_LINES, 2)),
         budget=np.zeros(n),
-        observed=np.zeros((m, max(1, int(st.cover_slot.max(initial=0)) + 1)), np.bool_),
-        bf=bf,
+        observed=np.zeros((m, observed_words(st.cover_slot)), np.uint64),
         lanes=np.zeros((n_branches, N_DOMAINS), np.int8),
         assessment_log=np.empty((3, cap), np.int32),  # rows AL_*
         branch_log=np.full((2, n), -1, np.int64),  # rows BL_*
@@ -355,6 +361,11 @@ def new_state(st: Static, n_branches: int, capacity: int, days: int) -> State:
         task_expiry=np.full((n, TASK_SLOTS), -1.0),
         task_until=np.full(int(st.cover_group.max(initial=-1)) + 1, -1.0),
     )
+
+
+def observed_words(cover_slot: np.ndarray) -> int:
+    """Words of 64 observer slots per event in `State.observed` (one for every shipped scenario: <= 27 slots)."""
+    return max(1, (int(cover_slot.max(initial=0)) + 64) // 64)
 
 
 def _event_ints(m: int) -> np.ndarray:
@@ -391,6 +402,9 @@ def grow_state(state: State) -> State:
     keys = np.full(_table_size(2 * fl.mi.shape[0]), -1, np.int64)
     slots = np.empty(keys.size, np.int64)
     rehash(fl.pic_keys, fl.pic_slots, keys, slots)
+    bp_keys = np.full(keys.size, -1, np.int64)
+    bp_slots = np.empty(keys.size, np.int64)
+    rehash(fl.bp_keys, fl.bp_slots, bp_keys, bp_slots)
     flow = fl._replace(
         mi=longer(fl.mi), mf=longer(fl.mf), pending=wider(fl.pending), pending_time=wider(fl.pending_time),
         sf_reached=wider(fl.sf_reached),
@@ -399,6 +413,7 @@ def grow_state(state: State) -> State:
         pay_obs=wider(fl.pay_obs), pay_mask=wider(fl.pay_mask), pic_keys=keys, pic_slots=slots,
         pic_i=wider(fl.pic_i), pic_f=wider(fl.pic_f), pic_obs=longer(fl.pic_obs), pic_mask=longer(fl.pic_mask),
         pic_val=longer(fl.pic_val), pic_conf=longer(fl.pic_conf),
+        bp_keys=bp_keys, bp_slots=bp_slots, bp_flags=wider(fl.bp_flags), bp_quality=wider(fl.bp_quality),
     )
     return state._replace(
         flow=flow, assessment_log=wider(state.assessment_log), queue_order=wider(state.queue_order)
@@ -415,7 +430,7 @@ def used(state: State) -> int:
     c = state.flow.counters
     return int(
         max(
-            c[C_NMSG], c[C_NQUEUE], c[C_NPEND], c[C_NSF], c[C_ASSESS_LOG], c[C_NOBS], c[C_NPIC],
+            c[C_NMSG], c[C_NQUEUE], c[C_NPEND], c[C_NSF], c[C_ASSESS_LOG], c[C_NOBS], c[C_NPIC], c[C_NBP],
             c[C_NPAY] // PICTURE_ENTRIES,
         )
     )

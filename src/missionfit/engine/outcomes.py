@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from missionfit.engine.jit import kernel
+from missionfit.engine.jit import submodel
 from missionfit.engine.layout import (
     C_EVENT_CUR,
     C_PREVENTED,
@@ -39,7 +39,7 @@ from missionfit.engine.layout import (
 from missionfit.engine.response import prevented
 
 
-@kernel
+@submodel
 def resolve_outcomes(st, s, day):
     """Events of the day materialize: prevented by a posture, mitigated by an action, or not (design §5).
 

@@ -28,9 +28,12 @@ _MIX = np.uint64(0x9E3779B97F4A7C15)
 
 @inlined
 def _home(key, size):
-    """The first slot to probe for `key` in a table of `size` slots (a power of two)."""
-    h = np.uint64(key) * _MIX
-    return np.int64(h >> np.uint64(64 - int(np.log2(size)))) if size > 1 else np.int64(0)
+    """The first slot to probe for `key` in a table of `size` slots (a power of two, at most 2**32).
+
+    Bits 32 .. 63 of the Fibonacci product, masked to the table: no logarithm per probe. Where a key lands
+    changes no result (a row is numbered in insertion order, whatever the slot).
+    """
+    return np.int64((np.uint64(key) * _MIX) >> np.uint64(32)) & (size - 1)
 
 
 @inlined

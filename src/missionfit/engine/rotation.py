@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from missionfit.engine.jit import kernel
+from missionfit.engine.jit import submodel
 from missionfit.engine.layout import (
     R_ROTATION,
     U_ROTATION,
 )
 
 
-@kernel
+@submodel
 def rotate(st, s, day):
     """Contingents rotate: a rotated unit's relationships fall back to the priors (docs/ODD.md §2)."""
     net, trust = st.net, s.flow.trust

@@ -15,6 +15,7 @@ from missionfit.engine.layout import (
     C_DELIVERED,
     C_HOPS,
     C_LOST,
+    C_NBP,
     C_NMSG,
     C_NOBS,
     C_NPAY,
@@ -102,7 +103,7 @@ def run_days(st, s, rng, first, last, busiest):
         if day > first:
             busiest = max(busiest, int(s.day_record[day - 1, D_CREATED]))
         fullest = max(
-            c[C_NMSG], c[C_NQUEUE], c[C_NPEND], c[C_NSF], c[C_ASSESS_LOG], c[C_NOBS], c[C_NPIC],
+            c[C_NMSG], c[C_NQUEUE], c[C_NPEND], c[C_NSF], c[C_ASSESS_LOG], c[C_NOBS], c[C_NPIC], c[C_NBP],
             c[C_NPAY] // PICTURE_ENTRIES,
         )
         if fullest + HEADROOM_BUSIEST_DAYS * busiest + HEADROOM_MARGIN > cap:

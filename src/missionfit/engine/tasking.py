@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from missionfit.engine.jit import inlined, kernel
+from missionfit.engine.jit import inlined, submodel
 from missionfit.engine.layout import (
     C_TASKS,
     COMMAND,
@@ -46,7 +46,7 @@ def _refresh_task_until(s, w, group):
     s.task_until[group] = until
 
 
-@kernel
+@submodel
 def task(st, s, rng, day):
     """Commanders and cells issue requests for information down their command edges (docs/ODD.md §7.7).
 

@@ -93,33 +93,87 @@ def generate_world_v2(
 
 def _merge(true: World, truth: np.ndarray, prevention: np.ndarray, false: World, days: float) -> World:
     """True and false events in one time order (true first on ties), indicators re-indexed and in time order."""
-    n_true, n_false = true.time.size, false.time.size
-    time = np.concatenate([true.time, false.time])
+    return World(*_merge_arrays(*true[:10], truth, prevention, *false[:10], float(days)))
+
+
+@cached_njit()
+def _both(a, b, order):
+    """`np.concatenate([a, b])[order]`."""
+    joined = np.concatenate((a, b))
+    out = np.empty_like(joined)
+    for i in range(order.size):
+        out[i] = joined[order[i]]
+    return out
+
+
+@cached_njit()
+def _merge_arrays(
+    t_time,
+    t_sector,
+    t_kind,
+    t_line,
+    t_domain,
+    t_horizon,
+    t_severity,
+    t_outcome,
+    t_ind_time,
+    t_ind_event,
+    truth,
+    prevention,
+    f_time,
+    f_sector,
+    f_kind,
+    f_line,
+    f_domain,
+    f_horizon,
+    f_severity,
+    f_outcome,
+    f_ind_time,
+    f_ind_event,
+    days,
+):
+    """`_merge` in one compiled pass (the fields in `World` order); a false event has no truth, is never prevented."""
+    n_true, n = t_time.size, t_time.size + f_time.size
+    time = np.concatenate((t_time, f_time))
     order = stable_argsort(time, days)
-    rank = np.empty(order.size, np.int64)
-    rank[order] = np.arange(order.size)
+    rank = np.empty(n, np.int64)
+    for i in range(n):
+        rank[order[i]] = i
 
-    def both(name: str) -> np.ndarray:
-        return np.concatenate([getattr(true, name), getattr(false, name)])[order]
-
-    is_false = np.concatenate([np.zeros(n_true, np.int8), np.ones(n_false, np.int8)])[order]
-    facet_truth = np.concatenate([truth, np.full((n_false, MAX_FACETS), NO_VALUE, np.int8)])[order]
-    prevention_draw = np.concatenate([prevention, np.ones(n_false)])[order]  # a false event is never prevented
-    ind_event = np.concatenate([rank[true.indicator_event], rank[false.indicator_event + n_true]])
-    ind_time = np.concatenate([true.indicator_time, false.indicator_time])
+    is_false = np.empty(n, np.int8)
+    facet_truth = np.full((n, MAX_FACETS), NO_VALUE, np.int8)
+    prevention_draw = np.empty(n)
+    for i in range(n):
+        k = order[i]
+        is_false[i] = k >= n_true
+        prevention_draw[i] = prevention[k] if k < n_true else 1.0
+        if k < n_true:
+            facet_truth[i] = truth[k]
+    n_ind = t_ind_event.size + f_ind_event.size
+    ind_event = np.empty(n_ind, np.int64)
+    for i in range(t_ind_event.size):
+        ind_event[i] = rank[t_ind_event[i]]
+    for i in range(f_ind_event.size):
+        ind_event[t_ind_event.size + i] = rank[f_ind_event[i] + n_true]
+    ind_time = np.concatenate((t_ind_time, f_ind_time))
     ind_order = stable_argsort(ind_time, days)
-    return World(
-        time=time[order],
-        sector=both("sector"),
-        kind=both("kind"),
-        line=both("line"),
-        domain=both("domain"),
-        horizon=both("horizon"),
-        severity=both("severity"),
-        outcome_draw=both("outcome_draw"),
-        indicator_time=ind_time[ind_order],
-        indicator_event=ind_event[ind_order],
-        is_false=is_false,
-        facet_truth=facet_truth,
-        prevention_draw=prevention_draw,
+    sorted_time = np.empty(n_ind)
+    sorted_event = np.empty(n_ind, np.int64)
+    for i in range(n_ind):
+        sorted_time[i] = ind_time[ind_order[i]]
+        sorted_event[i] = ind_event[ind_order[i]]
+    return (
+        _both(t_time, f_time, order),
+        _both(t_sector, f_sector, order),
+        _both(t_kind, f_kind, order),
+        _both(t_line, f_line, order),
+        _both(t_domain, f_domain, order),
+        _both(t_horizon, f_horizon, order),
+        _both(t_severity, f_severity, order),
+        _both(t_outcome, f_outcome, order),
+        sorted_time,
+        sorted_event,
+        is_false,
+        facet_truth,
+        prevention_draw,
     )

@@ -265,7 +265,8 @@ def _collect_coverage(a: dict[str, Any], ptr: list[int], members: list[int], pro
     walks only these, so it meets the same sensors in the same order as a walk over the whole sector list
     that skips the other domains (same draws), at a fraction of the checks.
     Each entry also carries the unit's observer slot in the sector (its rank among the sector's distinct
-    covering units), so that "this unit already observed this event" is a small per-event row.
+    covering units), so that "this unit already observed this event" is one bit of a per-event word
+    (`engine.State.observed`).
     """
     n_dom = len(DOMAIN_CODE)
     n_sectors = len(ptr) - 1
