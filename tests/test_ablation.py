@@ -1,4 +1,4 @@
-"""The ablation ladder (`missionfit.analysis.ablation`, experiments/ablation): each arm edits what it names.
+"""The ablation ladder (`missionfit.cli.ablation`, experiments/ablation): each arm edits what it names.
 
 The fast tests check the arms' edits of the composed scenario and the compiled arrays they reach, and the paired
 comparison on a small hand-made table; the slow one runs `experiments/ablation/run.sh --quick` end to end.
@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 import missionfit as mf
-from missionfit.analysis import ablation as ab
+from missionfit.cli import ablation as ab
 from test_experiments import EXPERIMENTS, needs_bash, run_experiment
 
 ARMS = {a.name: a for a in ab.ladder()}

@@ -45,6 +45,7 @@ MOVED = {
     "sanitize_metadata_strip": 0.5,
     "fusion_corroboration": 0,
     "analyst_backlog_days": 0.0,
+    "max_open_tasks": 1,
 }
 
 

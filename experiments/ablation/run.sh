@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # experiments/ablation: what does each mechanism of the v2 core do? The full v2 core on MINUSMA 2015, each
 # mechanism switched off in turn and all of them together (a "v1-like core"), paired replicate by replicate
-# (common random numbers): `python -m missionfit.analysis.ablation` (30 replicates, 180 days, seed 2, the
+# (common random numbers): `python -m missionfit.cli.ablation` (30 replicates, 180 days, seed 2, the
 # robustness seed of docs/validation.md §2). The table of docs/ODD.md §7.12.
 #
 #   bash experiments/ablation/run.sh [--quick] [--out DIR] [--resume] [KEY=VALUE ...]
@@ -31,5 +31,5 @@ done
 [[ "$RESUME" == 1 ]] && ARGS+=(--resume)
 prepare_out
 step "ladder -> $OUT"
-"$PYTHON" -m missionfit.analysis.ablation --out "$OUT" "${ARGS[@]}"
+"$PYTHON" -m missionfit.cli.ablation --out "$OUT" "${ARGS[@]}"
 finish

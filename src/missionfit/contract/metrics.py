@@ -145,7 +145,10 @@ ALL_METRICS: tuple[Metric, ...] = (
         "fc_current_warning_rate", _S, "imminent security threats the FC was warned of by the event time minus its lead"
     ),
     Metric("asifu_current_warning_rate", _S, "the same threats known at ASIFU HQ by the same deadline"),
-    Metric("asifu_use_rate_fc", _S, "ASIFU assessments delivered to the FC that the FC used"),
+    Metric(
+        "asifu_use_rate_fc", _S,
+        "ASIFU assessments delivered to the FC that entered its picture with a facet at or above its action threshold",
+    ),
     Metric("jmac_receipt_from_sf_isr", _S, "SOLTG/ISR/helicopter reports that reached JMAC (or a derived assessment)"),
     Metric("u2_asifu_receipt_from_sf_isr", _S, "SOLTG/ISR/helicopter reports that reached U2 or ASIFU HQ"),
     Metric("g2_receipt_from_s2", _S, "battalion S2 messages delivered at their sector's G2"),

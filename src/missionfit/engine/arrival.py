@@ -11,6 +11,7 @@ from missionfit.engine.layout import (
     ASSESSMENT,
     B_DECONFLICTED,
     BOARD,
+    C_ASIFU_FC_USED,
     C_DELIVERED,
     C_NPEND,
     C_S2_G2,
@@ -47,11 +48,13 @@ from missionfit.engine.layout import (
     PATH_INTEL_LINE,
     PATH_LIAISON,
     R_ASIFU,
+    R_FC,
     R_JMAC,
     R_U2,
     RAW,
     SF_REACHED_JMAC,
     SF_REACHED_U2_OR_ASIFU,
+    U_ACTION_THRESHOLD,
     U_ANALYSTS,
     U_CONSUMER,
     U_G2OF,
@@ -71,6 +74,20 @@ def path_of(mi, k, etype):
     if mi[k, M_KIND] == ASSESSMENT and mi[k, M_PATH] >= 0:
         return mi[k, M_PATH]
     return EDGE_PATH[etype]
+
+
+@inlined
+def entering_facets(mi, mf, k, threshold, held):
+    """Whether message `k` brings a facet (as received) at or above `threshold` that the picture `held` lacks.
+
+    A facet enters the picture when the message asserts it with more confidence than the picture holds
+    (`absorb_summary`'s rule) and that confidence reaches the consumer's action threshold.
+    """
+    for f in range(MAX_FACETS):
+        c = mf[k, M_CONF0 + f]
+        if (mi[k, M_MASK] >> f) & 1 and mi[k, M_VAL0 + f] >= 0 and c >= threshold and c > held[f]:
+            return True
+    return False
 
 
 @inlined
@@ -106,6 +123,16 @@ def arrive(net, fl, rng, k):
         decide(net, fl, rng, v, e, mi[k, M_HORIZON], mf[k, M_QUALITY], origin, mi[k, M_KIND], t)
         if not is_branch:
             row = picture(net, fl, v, e, t)
+            if (
+                row >= 0
+                and v == net.roles[R_FC]
+                and mi[k, M_KIND] == ASSESSMENT
+                and origin == net.roles[R_ASIFU]
+                and entering_facets(mi, mf, k, net.uf[U_ACTION_THRESHOLD, v], fl.pic_conf[row])
+            ):
+                # v2 meaning of `asifu_use_rate_fc` (CHANGELOG [2.0], docs/validation.md P2): the assessment entered
+                # the FC's picture with at least one facet at or above the FC's action threshold
+                fl.counters[C_ASIFU_FC_USED] += 1
             if row >= 0 and absorb_summary(
                 fl, row, mi[k, M_VAL0 : M_VAL0 + MAX_FACETS], mf[k, M_CONF0 : M_CONF0 + MAX_FACETS], mi[k, M_MASK]
             ):

@@ -1,4 +1,4 @@
-"""Collection and reporting (docs/ODD.md §7.1-3.3): units detect indicators and report them."""
+"""Collection and reporting (docs/ODD.md §7.1-7.2): units detect indicators and report them."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Decision and use (docs/ODD.md §7.9): a consumer meets a piece of intelligence and uses it or not."""
+"""Decision and use (docs/ODD.md §7.8): a consumer meets a piece of intelligence and uses it or not."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from missionfit.engine.jit import inlined
 from missionfit.engine.layout import (
     ASSESSMENT,
     C_ASIFU_FC_DELIV,
-    C_ASIFU_FC_USED,
     C_CONS_DELIV,
     C_CONS_RELEVANT,
     C_CONS_USED,
@@ -35,7 +34,7 @@ from missionfit.engine.pcg64 import random
 
 @inlined
 def decide(net, fl, rng, v, event, horizon, quality, origin, kind, t):
-    """A consumer meets a piece of intelligence and uses it or not (docs/ODD.md §7.9).
+    """A consumer meets a piece of intelligence and uses it or not (docs/ODD.md §7.8).
 
     It is used when relevant to the consumer's need (mandate line, horizon, sector), timely (arrives before
     the event minus the action lead time) and trusted. p. 394: ASIFU's products "became rather detached
@@ -64,8 +63,6 @@ def decide(net, fl, rng, v, event, horizon, quality, origin, kind, t):
         if random(rng) >= 1.0 / (1.0 + np.exp(-net.params[P_STEEP] * gap)):
             return
     fl.counters[C_CONS_USED] += 1
-    if asifu_to_fc:
-        fl.counters[C_ASIFU_FC_USED] += 1
     if quality > fl.esf[ES_BEST, event]:
         fl.esf[ES_BEST, event] = quality
     if origin != v:

@@ -30,7 +30,6 @@ IN_FLIGHT, DELIVERED, WITHHELD, LOST = 0, 1, 2, 3
 RAW, ASSESSMENT = 0, 1
 MAX_TTL = 8
 N_DOMAINS = 6  # PMESII domains (schema.DOMAINS)
-TASK_SLOTS = 4
 #: Room the growable stores keep ahead of need: this many times the busiest day so far, plus a margin.
 HEADROOM_BUSIEST_DAYS, HEADROOM_MARGIN = 3, 2048
 
@@ -139,12 +138,13 @@ PARAM_NAMES = (
     "assessment_threshold", "max_updates_per_event", "action_busy_days", "mitigation_completeness_exponent",
     "mitigation_accuracy_weight", "mitigation_lead_half_days", "posture_effect", "posture_days",
     "escalation_facet_loss", "sanitize_metadata_strip", "fusion_corroboration", "analyst_backlog_days",
+    "max_open_tasks",
 )
 (
     P_STEEP, P_GAIN, P_LOSS, P_NOTICED, P_BOARD_GAIN, P_SAN_DELAY, P_SAN_LOSS, P_TASK_DAYS,
     P_FUSION, P_ESCALATION, P_BASE_MIT, P_MAX_MIT, P_FUSION_DELAY,
     P_ASSESS_THRESHOLD, P_MAX_UPDATES, P_BUSY_DAYS, P_MIT_EXPONENT, P_MIT_ACCURACY, P_MIT_HALF, P_POSTURE_EFFECT,
-    P_POSTURE_DAYS, P_ESCALATION_FACETS, P_SAN_STRIP, P_CORROBORATION, P_BACKLOG_DAYS,
+    P_POSTURE_DAYS, P_ESCALATION_FACETS, P_SAN_STRIP, P_CORROBORATION, P_BACKLOG_DAYS, P_MAX_TASKS,
 ) = range(len(PARAM_NAMES))
 
 #: Counters, in this order, in `Flow.counters`.
@@ -154,13 +154,13 @@ COUNTER_NAMES = (
     "consumer_deliveries", "consumer_relevant", "consumer_used", "asifu_to_fc_delivered", "asifu_to_fc_used",
     "s2_created", "s2_to_g2_delivered", "n_sf_reports", "event_cursor", "indicator_cursor", "overflow",
     "assessment_log", "n_observations", "n_payload", "n_pictures", "actions", "false_actions", "prevented",
-    "capacity_busy_days", "branch_pairs",
+    "capacity_busy_days", "branch_pairs", "fusion_rounds_capped",
 )
 (
     C_NMSG, C_NPEND, C_NQUEUE, C_CREATED, C_RAW, C_ASSESS, C_HOPS, C_DELIVERED, C_WITHHELD, C_LOST,
     C_SANITIZED, C_OBS, C_OBS_REPORTED, C_TASKS, C_CONS_DELIV, C_CONS_RELEVANT, C_CONS_USED, C_ASIFU_FC_DELIV,
     C_ASIFU_FC_USED, C_S2_CREATED, C_S2_G2, C_NSF, C_EVENT_CUR, C_IND_CUR, C_OVERFLOW, C_ASSESS_LOG,
-    C_NOBS, C_NPAY, C_NPIC, C_ACTIONS, C_FALSE_ACTIONS, C_PREVENTED, C_BUSY_MILLIDAYS, C_NBP,
+    C_NOBS, C_NPAY, C_NPIC, C_ACTIONS, C_FALSE_ACTIONS, C_PREVENTED, C_BUSY_MILLIDAYS, C_NBP, C_ROUNDS_CAPPED,
 ) = range(len(COUNTER_NAMES))
 
 #: Columns of the per-day record (`State.day_record`, one row per day).
@@ -306,6 +306,7 @@ def new_state(st: Static, n_branches: int, capacity: int, days: int) -> State:
     n = net.ui.shape[1]
     m = net.evf.shape[1]
     cap = int(capacity)
+    task_slots = int(net.params[P_MAX_TASKS])  # open collection tasks a unit holds at most (`max_open_tasks`)
     esf = np.zeros((N_EVENT_STATE_FLOAT_ROWS, m))
     esf[ES_FC_WARNED:ES_COMPLETENESS] = np.inf
     esf[ES_P_MIT] = -1.0  # no action
@@ -357,8 +358,8 @@ def new_state(st: Static, n_branches: int, capacity: int, days: int) -> State:
         branch_log=np.full((2, n), -1, np.int64),  # rows BL_*
         queue_order=np.empty((2, cap), np.int32),
         board_cursor=np.full(net.ei.shape[1], -1, np.int64),
-        task=np.full((n, TASK_SLOTS), -1, np.int64),
-        task_expiry=np.full((n, TASK_SLOTS), -1.0),
+        task=np.full((n, task_slots), -1, np.int64),
+        task_expiry=np.full((n, task_slots), -1.0),
         task_until=np.full(int(st.cover_group.max(initial=-1)) + 1, -1.0),
     )
 

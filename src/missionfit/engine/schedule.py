@@ -24,6 +24,7 @@ from missionfit.engine.layout import (
     C_NQUEUE,
     C_NSF,
     C_OVERFLOW,
+    C_ROUNDS_CAPPED,
     C_WITHHELD,
     COMMANDER_CHAIN,
     D_CREATED,
@@ -64,10 +65,12 @@ def step_day(st, s, rng, day):
     collect(st, s, rng, day)
     # transmission and fusion alternate until the day's work is done: a current warning can travel
     # collector -> cells -> commander within the day when channels and capacity allow
-    for _ in range(MAX_FUSION_ROUNDS):
+    for turn in range(MAX_FUSION_ROUNDS):
         process_arrivals(net, fl, rng, day)
         if fuse(st, s, rng, day) == 0:
             break
+        if turn == MAX_FUSION_ROUNDS - 1:
+            c[C_ROUNDS_CAPPED] += 1  # the cap cut a day's chain short (a test checks it never does)
     process_arrivals(net, fl, rng, day)
     resolve_outcomes(st, s, day)
     rec = s.day_record[day]

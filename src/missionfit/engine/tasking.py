@@ -9,7 +9,6 @@ from missionfit.engine.layout import (
     E_DST,
     N_DOMAINS,
     P_TASK_DAYS,
-    TASK_SLOTS,
     U_FOCUS_DOM,
     U_NSECTORS,
     U_TASKING,
@@ -40,7 +39,7 @@ def _refresh_task_until(s, w, group):
     if group < 0:
         return
     until = -1.0
-    for j in range(TASK_SLOTS):
+    for j in range(s.task.shape[1]):
         if s.task[w, j] == group and s.task_expiry[w, j] > until:
             until = s.task_expiry[w, j]
     s.task_until[group] = until
@@ -72,7 +71,7 @@ def task(st, s, rng, day):
             if dom < 0:
                 continue
             slot = 0
-            for j in range(TASK_SLOTS):
+            for j in range(s.task.shape[1]):  # the slot that expires first gives way (`max_open_tasks`)
                 if s.task_expiry[w, j] < s.task_expiry[w, slot]:
                     slot = j
             old = s.task[w, slot]

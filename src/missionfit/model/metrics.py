@@ -42,7 +42,8 @@ def replicate_metrics(model: MissionModel) -> dict[str, Any]:
         fc_current_warning_rate: imminent security threats for which the FC received a current warning
             before the event minus its lead time.
         asifu_current_warning_rate: the same threats known at ASIFU HQ by the same deadline.
-        asifu_use_rate_fc: ASIFU assessments delivered to the FC that the FC used.
+        asifu_use_rate_fc: ASIFU assessments delivered to the FC that entered its picture with a facet at or above
+            the FC's action threshold (contract 2.0; v1: the use rule of `decide`).
         jmac_receipt_from_sf_isr: SOLTG/ISR/helicopter reports of which the report or an assessment derived
             from it reached JMAC (u2_asifu_receipt_from_sf_isr: reached U2 or ASIFU HQ).
         g2_receipt_from_s2: messages from battalion S2 cells delivered at their sector's G2.

@@ -458,6 +458,7 @@ class MechanismSpec:
     # collection
     tasking_boost: float = 1.0
     task_days: int = 7
+    max_open_tasks: int = 4  # a new task replaces the one that expires first
     humint_language_access: float = 0.3
     humint_local_knowledge_floor: float = 0.5  # × (floor + (1 − floor) · local_knowledge)
     tasked_detection_cap: float = 0.95

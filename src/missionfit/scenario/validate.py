@@ -54,6 +54,7 @@ V2_MECHANISM_RANGES: dict[str, tuple[float, float, bool, bool] | str] = {
     "sanitize_metadata_strip": (0.0, 1.0, False, False),
     "fusion_corroboration": "0or1",
     "analyst_backlog_days": (0.0, float("inf"), False, False),
+    "max_open_tasks": "int>=1",
 }
 
 #: Largest `values_per_facet`: the engine stores a facet's value in an int8.

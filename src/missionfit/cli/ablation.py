@@ -9,7 +9,7 @@ differences (`missionfit.analysis.stats.mean_ci`).
 An arm whose replicates equal the full core's bit for bit is flagged (`identical`): the switch then acts on
 nothing in that scenario, which is a finding, not an error.
 
-Run it as `python -m missionfit.analysis.ablation --out DIR` (experiments/ablation/run.sh does).
+Run it as `python -m missionfit.cli.ablation --out DIR` (experiments/ablation/run.sh does).
 """
 
 from __future__ import annotations
@@ -196,10 +196,11 @@ def arm_spec(base: Mapping[str, Any], arm: Arm) -> dict[str, Any]:
 
 def run_arm(base: Mapping[str, Any], arm: Arm, *, replicates: int, seed: int, days: int) -> pd.DataFrame:
     """The per-replicate metrics of one arm (one row per replicate, nested metrics dotted), with `arm`."""
-    import missionfit as mf
+    from missionfit.api.results import run
+    from missionfit.api.spec import build
 
-    scenario = mf.build(arm_spec(base, arm), mechanisms=dict(arm.mechanisms))
-    res = mf.run(scenario, replicates=replicates, seed=seed, days=days, events=False)
+    scenario = build(arm_spec(base, arm), mechanisms=dict(arm.mechanisms))
+    res = run(scenario, replicates=replicates, seed=seed, days=days, events=False)
     return res.replicates.assign(arm=arm.name)
 
 
@@ -285,7 +286,7 @@ def _write_json(path: Path, data: Mapping[str, Any]) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ladder and write replicates.csv, comparison.csv, levels.csv, table.md and provenance.json to `--out`."""
-    p = argparse.ArgumentParser(prog="python -m missionfit.analysis.ablation", description=__doc__.split("\n")[0])
+    p = argparse.ArgumentParser(prog="python -m missionfit.cli.ablation", description=__doc__.split("\n")[0])
     p.add_argument("--out", required=True, type=Path)
     p.add_argument("--scenario", default="minusma_2015")
     p.add_argument("--replicates", type=int, default=30)
@@ -294,11 +295,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--resume", action="store_true", help="keep arms already written to OUT/arms/")
     args = p.parse_args(argv)
 
-    import missionfit as mf
+    from missionfit.api.spec import scenario_spec
     from missionfit.runner.provenance import git_info
 
     tic = time.perf_counter()
-    base = mf.scenario_spec(args.scenario)
+    base = scenario_spec(args.scenario)
     arms = ladder()
     (args.out / "arms").mkdir(parents=True, exist_ok=True)
     git = git_info()
