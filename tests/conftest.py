@@ -146,9 +146,9 @@ def run_cli(args, *, cwd: Path, timeout: float = 300, script: str = "app", fresh
     """
     if fresh_process is None:
         fresh_process = os.environ.get("MISSIONFIT_TEST_FRESH_PROCESS", "") not in ("", "0")
-    env = dict(os.environ)
-    env.pop("HYDRA_FULL_ERROR", None)
     if fresh_process:
+        env = dict(os.environ)
+        env.pop("HYDRA_FULL_ERROR", None)
         return subprocess.run(
             [PY, "-m", f"missionfit.cli.{script}", *args],
             cwd=cwd,
@@ -218,17 +218,11 @@ def drawn_sensitivity_grid(tmp_path_factory):
     Returns:
         (sweep dir, the command's exit code, its stdout, whether report.md existed right after it).
     """
-    import contextlib
-    import io
-
     import synthetic
-    from missionfit.cli.figures import main
 
     grid = synthetic.write_sweep(tmp_path_factory.mktemp("grid") / "sens", "sensitivity", n=2, job_files=False)
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        code = main([str(grid), "--no-report"])
-    return grid, code, out.getvalue(), (grid / "report.md").exists()
+    res = _run_in_process([str(grid), "--no-report"], cwd=grid, script="figures")
+    return grid, res.returncode, res.stdout, (grid / "report.md").exists()
 
 
 @pytest.fixture(scope="session")
@@ -241,15 +235,9 @@ def drawn_interventions_sweep(tmp_path_factory):
     Returns:
         (sweep dir, the command's exit code, its stdout, the text of the report.md it wrote).
     """
-    import contextlib
-    import io
-
     import synthetic
-    from missionfit.cli.figures import main
 
     sweep = synthetic.write_sweep(tmp_path_factory.mktemp("ivs") / "sweep", "interventions", n=4)
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        code = main([str(sweep)])
+    res = _run_in_process([str(sweep)], cwd=sweep, script="figures")
     report = sweep / "report.md"
-    return sweep, code, out.getvalue(), report.read_text() if report.is_file() else None
+    return sweep, res.returncode, res.stdout, report.read_text() if report.is_file() else None
