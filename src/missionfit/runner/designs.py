@@ -201,8 +201,11 @@ def analyze(
             if not np.all(np.isfinite(y)) or np.ptp(y) == 0:
                 res = {k: np.full(len(design.names), np.nan) for k in ("S1", "S1_conf", "ST", "ST_conf")}
             else:
+                # SALib seeds the bootstrap only for a truthy seed (`if seed:`), so seed 0 would draw from the
+                # global RNG and the intervals would change from run to run; a Generator seeds it for any seed
                 res = _salib("analyze.sobol").analyze(
-                    problem, y, calc_second_order=second_order, print_to_console=False, seed=seed
+                    problem, y, calc_second_order=second_order, print_to_console=False,
+                    seed=np.random.default_rng(seed),
                 )
             for j, name in enumerate(design.names):
                 rows.append(
