@@ -43,7 +43,9 @@ def _canonical(value):
         # is "nan"); a table column or the trust matrix has ~10^4 numbers
         if all(type(v) is float for v in value):
             return [v.hex() for v in value]
-        if all(type(v) is int for v in value):
+        if all(type(v) is int for v in value) or all(type(v) is bool for v in value):
+            return list(value)
+        if all(type(v) is str for v in value):  # e.g. the event table's names, as the general case gives them
             return list(value)
         return [_canonical(v) for v in value]
     if isinstance(value, (bool, np.bool_)):
