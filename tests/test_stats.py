@@ -161,9 +161,10 @@ def test_sobol_intervals_are_reproducible_at_seed_zero():
 
     d = make_design("sobol", ISHIGAMI, n=256, seed=0)
     y = {"y": Ishigami.evaluate(d.X)}
-    np.random.seed(1)
+    # the legacy global state is what SALib fell back on: move it between the calls on purpose
+    np.random.seed(1)  # noqa: NPY002
     first = analyze(d, y, seed=0)
-    np.random.seed(2)
+    np.random.seed(2)  # noqa: NPY002
     second = analyze(d, y, seed=0)
     assert first.equals(second)
     assert not first.equals(analyze(d, y, seed=1))
