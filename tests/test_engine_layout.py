@@ -72,11 +72,11 @@ def test_named_columns_and_rows_name_what_they_index():
 def test_the_state_holds_nothing_per_branch_and_event_or_per_event_and_observer():
     """Per event the state keeps a few rows (its outcome, one word of observer bits), never a row per branch or
     per observer slot: those pairs live in the O(messages) hash tables (issue 15 §4). A large generated hierarchy
-    (199 branches, 25 observer slots per sector) makes such a table obvious by its shape."""
+    (119 branches, 25 observer slots per sector) makes such a table obvious by its shape."""
     from missionfit.model.simulation import BatchSimulation
     from missionfit.scenario.loading import load
 
-    sc = load("hierarchy", overrides={"n_units": 1000})
+    sc = load("hierarchy", overrides={"n_units": 600})
     model = BatchSimulation(scenario=sc, seed=0, replicate=0, days=60)
     state, n_events = model.engine_state, model.engine_static.net.evf.shape[1]
     assert sc.arrays["n_branches"] > 100 and int(sc.arrays["cover_slot"].max()) >= 16
