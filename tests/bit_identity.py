@@ -39,13 +39,12 @@ def _canonical(value):
     if isinstance(value, dict):
         return {str(k): _canonical(v) for k, v in sorted(value.items())}
     if isinstance(value, (list, tuple)):
-        # fast paths of the two common cases, with the same result as the general one (`float.hex` of a NaN
-        # is "nan"); a table column or the trust matrix has ~10^4 numbers
+        # fast paths of whole columns of one type, with the same result as the general one (`float.hex` of a
+        # NaN is "nan"; ints, booleans and strings are their own canonical form); a table column or the trust
+        # matrix has ~10^4 values
         if all(type(v) is float for v in value):
             return [v.hex() for v in value]
-        if all(type(v) is int for v in value) or all(type(v) is bool for v in value):
-            return list(value)
-        if all(type(v) is str for v in value):  # e.g. the event table's names, as the general case gives them
+        if value and type(value[0]) in (int, bool, str) and all(type(v) is type(value[0]) for v in value):
             return list(value)
         return [_canonical(v) for v in value]
     if isinstance(value, (bool, np.bool_)):
