@@ -23,6 +23,7 @@ from missionfit.model.awareness import events_table
 from missionfit.model.metrics import fc_latency_table, flows_table, replicate_metrics, timeseries_table
 from missionfit.scenario import build_scenario
 from missionfit.scenario.loading import available, read_intervention, read_scenario, scenario_file
+from model_runs import trust_state
 
 #: (scenario, interventions, replicates): what the hash covers.
 CASES: list[tuple[str, tuple[str, ...], int]] = [
@@ -73,7 +74,7 @@ def replicate_digest(sc, seed: int, replicate: int) -> str:
         "flows": _table(flows_table(model)),
         "fc_latency": _table(fc_latency_table(model)),
         "events": _table(events_table(model)),
-        "trust": _canonical(np.asarray(model.engine_state.flow.trust).ravel().tolist()),
+        "trust": _canonical(trust_state(model).tolist()),
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 

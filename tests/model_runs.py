@@ -10,6 +10,7 @@ from functools import cache
 
 import numpy as np
 
+from missionfit import engine as E
 from missionfit.model.replicate import run_replicate
 from missionfit.scenario.loading import load
 
@@ -56,3 +57,10 @@ def paired_diff(a: tuple[dict, ...], b: tuple[dict, ...], key: str) -> tuple[flo
     """Mean paired difference b - a and its standard error (common random numbers make pairs)."""
     d = values(b, key) - values(a, key)
     return float(d.mean()), float(d.std(ddof=1) / np.sqrt(d.size))
+
+
+def trust_state(model) -> np.ndarray:
+    """Every interacting dyad's pair, interactions and two components (now and prior), as one float array."""
+    fl = model.engine_state.flow
+    n = int(fl.counters[E.C_NDYAD])
+    return np.concatenate([fl.dy_i[:, :n].astype(float).ravel(), fl.dy_f[:, :n].ravel()])

@@ -148,7 +148,7 @@ def test_run_gives_the_command_line_numbers(cli, tmp_path):
         assert got[key] == value, key
     for name in (*RUN_TABLES, "events"):
         pd.testing.assert_frame_equal(getattr(results, name), pd.read_parquet(out / f"{name}.parquet"), obj=name)
-    assert list(results.tables()) == [f"{name}.parquet" for name in (*RUN_TABLES, "events")]
+    assert list(results.tables()) == [f"{name}.parquet" for name in (*RUN_TABLES, "events", "trust")]
 
     # the run directory's own config, as a spec, gives the same numbers again
     config = yaml.safe_load((out / "config.yaml").read_text())

@@ -115,8 +115,17 @@ def test_run_tables_have_the_declared_columns_and_dtypes(real_run, file):
 
 def test_a_run_directory_holds_every_contract_file(real_run):
     run, _ = real_run
-    # and the optional events table, which a single run writes by default (`sim.events_table`)
-    assert sorted(p.name for p in run.iterdir() if p.is_file()) == sorted((*contract.RUN_FILES, contract.EVENTS_FILE))
+    # and the optional events and trust tables, which a single run writes by default (`sim.events_table`,
+    # `sim.trust_table`)
+    assert sorted(p.name for p in run.iterdir() if p.is_file()) == sorted(
+        (*contract.RUN_FILES, contract.EVENTS_FILE, contract.TRUST_FILE)
+    )
+
+
+@pytest.mark.parametrize("file", sorted(contract.OPTIONAL_TABLE_SCHEMAS))
+def test_optional_tables_have_the_declared_columns_and_dtypes(real_run, file):
+    run, _ = real_run
+    check_table(pd.read_parquet(run / file), contract.OPTIONAL_TABLE_SCHEMAS[file])
 
 
 def test_mandate_lines_and_fit_dimensions_are_the_schemas():

@@ -31,7 +31,9 @@ def test_pack_net_puts_each_role_and_row_where_its_constant_says():
     arrays |= {name: np.arange(n_edges) + 100 * k for k, name in enumerate(edge_rows)}
     arrays |= {"adj_ptr": np.zeros((6, n_units + 1), np.int64), "fc": 7, "asifu": 8, "jmac": 9, "rotation_period": 180,
                "u2": 11, "n_facets": 4, "values_per_facet": 4, "facet_is_meta": np.array([0, 0, 1, 1]),
-               "facets_needed": np.array([3, 2, 1]), "type_facet_mask": np.array([15, 3])}
+               "facets_needed": np.array([3, 2, 1]), "type_facet_mask": np.array([15, 3]),
+               "trust_table": np.full((2, 1, 1), 0.5), "trust_pair_keys": np.array([1]),
+               "trust_pair_values": np.array([0.3])}
     mechanisms = {name: float(k) for k, name in enumerate(layout.PARAM_NAMES)}
     net = engine.pack_net(arrays, mechanisms)
     roles = net["roles"]
@@ -46,6 +48,11 @@ def test_pack_net_puts_each_role_and_row_where_its_constant_says():
     assert (info[layout.IN_N_FACETS], info[layout.IN_VALUES], info[layout.IN_META_MASK]) == (4, 4, 0b1100)
     assert list(info[layout.IN_NEED_IMMINENT : layout.IN_NEED_LONG + 1]) == [3, 2, 1]
     np.testing.assert_array_equal(net["type_mask"], [15, 3])
+    np.testing.assert_array_equal(net["ui"][layout.U_CONTRIBUTOR], arrays["trust_contributor"])
+    np.testing.assert_array_equal(net["uf"][layout.U_TECH], arrays["tech"])
+    np.testing.assert_array_equal(net["ei"][layout.E_DUTY], arrays["edge_duty"])
+    assert net["params"][layout.P_DUTY] == mechanisms["reporting_duty"]
+    assert (net["trust_pair_keys"].tolist(), net["trust_pair_values"].tolist()) == ([1], [0.3])
 
 
 def test_named_columns_and_rows_name_what_they_index():
@@ -61,10 +68,10 @@ def test_named_columns_and_rows_name_what_they_index():
             layout.EC_SANITIZED: "sanitized", layout.EC_LOST: "lost"}
     assert {k: layout.EDGE_COUNT_COLUMNS[k] for k in edge} == edge and len(edge) == len(layout.EDGE_COUNT_COLUMNS)
     assert layout.COUNTER_NAMES[layout.C_ASSESS_LOG] == "assessment_log"
-    assert layout.UNIT_INT_ROWS[layout.U_NSECTORS] == "unit_sector_count" and len(layout.UNIT_INT_ROWS) == 18
+    assert layout.UNIT_INT_ROWS[layout.U_NSECTORS] == "unit_sector_count" and len(layout.UNIT_INT_ROWS) == 20
     assert layout.UNIT_INT_ROWS[layout.U_FUSION_ROLE] == "fusion_role"
     assert layout.UNIT_INT_ROWS[layout.U_CAP_START] == "capacity_start"
-    assert layout.UNIT_FLOAT_ROWS[layout.U_LEAD] == "consumer_lead" and len(layout.UNIT_FLOAT_ROWS) == 10
+    assert layout.UNIT_FLOAT_ROWS[layout.U_LEAD] == "consumer_lead" and len(layout.UNIT_FLOAT_ROWS) == 11
     assert layout.UNIT_FLOAT_ROWS[layout.U_ACTION_THRESHOLD] == "consumer_action_threshold"
     assert layout.PATH_NAMES == contract.PATHS
 

@@ -12,9 +12,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from missionfit import contract
+from missionfit import engine as E
 from missionfit.model import MissionModel, replicate_seed_sequence, streams
 from missionfit.model.replicate import run_replicate
-from model_runs import compiled, runs, values
+from model_runs import compiled, runs, trust_state, values
 
 #: The top-level share metrics of the output contract (the nested per-line ones are checked below).
 SHARE_METRICS = tuple(m.name for m in contract.METRICS if m.kind is contract.Kind.SHARE and "." not in m.name)
@@ -95,7 +96,7 @@ def test_stepping_equals_the_batch_path():
     batch.run()
     assert stepped.time == batch.time == 40
     np.testing.assert_array_equal(stepped.engine_state.flow.counters, batch.engine_state.flow.counters)
-    np.testing.assert_array_equal(stepped.engine_state.flow.trust, batch.engine_state.flow.trust)
+    np.testing.assert_array_equal(trust_state(stepped), trust_state(batch))
 
 
 @pytest.mark.parametrize("name,ivs", CASES)
@@ -112,7 +113,7 @@ def test_the_batch_path_without_mesa_equals_the_mesa_model(name, ivs):
     batch.run()
     assert not hasattr(batch, "units") and batch.day == mesa_model.day == 60
     np.testing.assert_array_equal(batch.engine_state.flow.counters, mesa_model.engine_state.flow.counters)
-    np.testing.assert_array_equal(batch.engine_state.flow.trust, mesa_model.engine_state.flow.trust)
+    np.testing.assert_array_equal(trust_state(batch), trust_state(mesa_model))
     assert json.dumps(replicate_metrics(batch), sort_keys=True, default=str) == json.dumps(
         replicate_metrics(mesa_model), sort_keys=True, default=str
     )
@@ -199,11 +200,11 @@ def test_days_must_be_positive():
 
 
 def test_rotation_resets_trust_to_priors():
-    """A rotated unit's relationships fall back to the priors on its rotation day, seen through a model run.
+    """A rotated unit's dyads, either way, fall back to their priors on its rotation day, seen through a model run.
 
-    Trust moves only where a report or a board meeting touches a pair, so on an ordinary day most of a unit's
-    pairs keep their value (checked on the day before). On the rotation day every pair of the rotated unit that
-    had drifted from its prior must lose its old value, and most are exactly at the prior at the end of the day.
+    On an ordinary day most of a unit's dyads keep their value (checked on the day before). On the rotation day
+    every dyad of the rotated unit that had drifted from its prior must lose its old value, and most are exactly
+    at the prior at the end of the day (the rest moved again later that day).
     """
     sc = compiled("minusma_2015")
     rotation_day = np.array([-1 if u["rotation_day"] is None else u["rotation_day"] for u in sc.units])
@@ -215,24 +216,31 @@ def test_rotation_resets_trust_to_priors():
     unit = max(np.flatnonzero((rotation_day > 20) & (rotation_day < 170)), key=lambda i: degree[i])
     day = int(rotation_day[unit])
 
-    def pairs(matrix):
-        """The unit's trust in the others, then the others' trust in it."""
-        return np.concatenate([np.delete(matrix[unit], unit), np.delete(matrix[:, unit], unit)])
+    def pairs(model, rows=None):
+        """The unit's dyads (rows), their components now, and at the prior."""
+        fl = model.engine_state.flow
+        n = int(fl.counters[E.C_NDYAD])
+        if rows is None:
+            rows = np.flatnonzero((fl.dy_i[E.DY_TRUSTER, :n] == unit) | (fl.dy_i[E.DY_TRUSTEE, :n] == unit))
+        now = fl.dy_f[[E.DY_COMPETENCE, E.DY_GOODWILL]][:, rows].ravel()
+        prior = fl.dy_f[[E.DY_COMPETENCE0, E.DY_GOODWILL0]][:, rows].ravel()
+        return rows, now, prior
 
     model = MissionModel(scenario=sc, seed=0, replicate=0, days=180)
     model.run(day - 1)  # days 0 .. day-2
-    two_days_before = pairs(model.engine_state.flow.trust)
+    rows, two_days_before, _ = pairs(model)
     model.run(1)  # an ordinary day
-    before = pairs(model.engine_state.flow.trust)
+    _, before, prior = pairs(model, rows)
     model.run(1)  # the rotation day
-    after = pairs(model.engine_state.flow.trust)
-    prior = pairs(sc.trust_prior)
+    _, after, _ = pairs(model, rows)
 
     drifted = two_days_before != prior
     assert drifted.sum() >= 5 and (before[drifted] == two_days_before[drifted]).mean() > 0.5
     drifted = before != prior
     assert drifted.sum() >= 5, "too little drift before the rotation to test the reset"
-    assert not (after[drifted] == before[drifted]).any(), "a drifted pair kept its value through the rotation"
+    # (a pair touched the same way before and after the reset, e.g. by one board meeting each, can land on its old
+    # value again: a few, not many)
+    assert (after[drifted] != before[drifted]).mean() >= 0.9, "drifted pairs kept their values through the rotation"
     assert (after[drifted] == prior[drifted]).mean() > 0.5
 
 
@@ -249,7 +257,7 @@ def test_stepping_after_a_bulk_run_simulates_the_next_day_only():
         stepped.step()
     assert (stepped.day, stepped.time, stepped.steps) == (6, 6.0, 6)
     np.testing.assert_array_equal(bulk.engine_state.flow.counters, stepped.engine_state.flow.counters)
-    np.testing.assert_array_equal(bulk.engine_state.flow.trust, stepped.engine_state.flow.trust)
+    np.testing.assert_array_equal(trust_state(bulk), trust_state(stepped))
     bulk.run_for(3)  # Mesa's own clock advance after a bulk run
     for _ in range(3):
         stepped.step()

@@ -24,7 +24,7 @@ from missionfit.model import MissionModel
 from missionfit.model.replicate import run_replicate
 from missionfit.model.world import stable_argsort
 from missionfit.scenario.loading import load, scenario_file
-from model_runs import compiled
+from model_runs import compiled, trust_state
 
 NAIVE_FILE = "bench/naive_mesa_reference.py"
 NAIVE = SHARED_DIR / NAIVE_FILE
@@ -130,14 +130,16 @@ def test_uninitialised_stores_are_never_read():
     state = dirty.engine_state
     for a in (
         fl.mi, fl.pending, fl.pending_time, fl.qi, fl.sf_reached, state.assessment_log, state.queue_order, fl.bp_slots,
+        fl.dy_slots, fl.dy_i, fl.rc_i,
     ):
         a.fill(-7)
     fl.bp_flags.fill(0xF9)
-    for a in (fl.mf, fl.qf, fl.bp_quality):
+    for a in (fl.mf, fl.qf, fl.bp_quality, fl.dy_f, fl.rc_acc):
         a.fill(np.nan)
     clean.run()
     dirty.run()
-    for name in ("counters", "trust", "edge_counts", "esi", "esf", "sf_reached"):
+    np.testing.assert_array_equal(trust_state(clean), trust_state(dirty))
+    for name in ("counters", "edge_counts", "esi", "esf", "sf_reached"):
         a, b = getattr(clean.engine_state.flow, name), getattr(dirty.engine_state.flow, name)
         n = int(clean.engine_state.flow.counters[engine.C_NSF]) if name == "sf_reached" else None
         np.testing.assert_array_equal(a[:n], b[:n], err_msg=name)
@@ -155,7 +157,7 @@ def test_growing_the_stores_changes_nothing():
     tight.run()
     assert engine.capacity(tight.engine_state) > 64
     np.testing.assert_array_equal(roomy.engine_state.flow.counters, tight.engine_state.flow.counters)
-    np.testing.assert_array_equal(roomy.engine_state.flow.trust, tight.engine_state.flow.trust)
+    np.testing.assert_array_equal(trust_state(roomy), trust_state(tight))
 
 
 def test_coverage_lists_match_the_sector_lists():

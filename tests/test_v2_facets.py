@@ -43,7 +43,8 @@ def fused(entries, origins, values, confs, weight=None, masks=None):
     obs = np.array(entries, np.int32)
     masks = np.ones(len(entries), np.int16) if masks is None else np.array(masks, np.int16)
     weight = np.ones(max(origins) + 1) if weight is None else np.asarray(weight, float)
-    return fuse_facet(0, obs, masks, len(entries), obs_origin, obs_value, obs_conf, weight, K, np.zeros(8))
+    per_entry = weight[obs_origin[obs]]  # the holder's trust in each entry's origin
+    return fuse_facet(0, obs, masks, len(entries), obs_origin, obs_value, obs_conf, per_entry, K, np.zeros(8))
 
 
 def posterior(confs_agree, confs_other_values):
@@ -147,7 +148,8 @@ def test_remembered_logarithms_change_no_bit(obs, seed):
         masks = rng.integers(0, 2**MAX_FACETS, n).astype(np.int16)
         for k_values in (K, 3):
             for f in range(MAX_FACETS):
-                args = (f, entries, masks, n, obs_origin, obs_value % k_values, obs_conf, weight, k_values)
+                per_entry = weight[obs_origin[entries]]
+                args = (f, entries, masks, n, obs_origin, obs_value % k_values, obs_conf, per_entry, k_values)
                 want = fuse_facet(*args, np.zeros(8))
                 got = fuse_facet(*args, shared)
                 assert got[0] == want[0] and float(got[1]).hex() == float(want[1]).hex()

@@ -46,7 +46,17 @@ MOVED = {
     "fusion_corroboration": 0,
     "analyst_backlog_days": 0.0,
     "max_open_tasks": 1,
+    # living trust (issue 16 §1)
+    "goodwill_gain": 0.0,
+    "goodwill_loss": 0.0,
+    "reporting_duty": 0.0,
+    "trust_conflation": 0.0,
+    "leak_rate": 0.0,
+    "requests_for_information": 0,
+    "false_event_expiry_days": 60.0,
 }
+#: The trust parameters older than the v2 core, which now act on the two components (issue 16 §1).
+TRUST_MOVED = {"trust_gain": 0.0, "trust_loss": 0.0, "withhold_noticed": 0.0, "board_trust_gain": 0.0}
 
 
 def _outcomes(mechanisms: dict | None) -> list[float]:
@@ -69,8 +79,9 @@ def test_every_v2_mechanism_parameter_has_a_moved_value():
     assert set(MOVED) == set(validate.V2_MECHANISM_RANGES)
 
 
-@pytest.mark.parametrize("name", sorted(MOVED))
+@pytest.mark.parametrize("name", sorted(MOVED | TRUST_MOVED))
 def test_moving_the_parameter_moves_an_outcome(name, baseline):
-    moved = _outcomes({name: MOVED[name]})
+    value = (MOVED | TRUST_MOVED)[name]
+    moved = _outcomes({name: value})
     same = all((math.isnan(a) and math.isnan(b)) or a == b for a, b in zip(baseline, moved, strict=True))
-    assert not same, f"mechanisms.{name} = {MOVED[name]} moves no outcome: a dead input"
+    assert not same, f"mechanisms.{name} = {value} moves no outcome: a dead input"

@@ -26,6 +26,7 @@ from missionfit.paths import config_dir
 from missionfit.scenario import ScenarioError, build_scenario, load
 from missionfit.scenario.codes import ECHELONS, ROLES
 from missionfit.scenario.loading import available, read_intervention, read_scenario
+from model_runs import trust_state
 
 CONFIGS = config_dir()
 #: Interventions run on both copies: their selectors use roles (integrate_u2_asifu), kinds and ids.
@@ -155,7 +156,7 @@ def test_renaming_every_kind_and_id_changes_no_result(renamed_root, intervention
         assert [renamer.id[s] for s in fa["source"]] == list(fb["source"])
         counts = ["hops", "delivered", "withheld", "sanitized", "lost"]
         assert np.array_equal(fa[counts].to_numpy(), fb[counts].to_numpy()), f"replicate {r}"
-        assert np.array_equal(a.engine_state.flow.trust, b.engine_state.flow.trust), f"replicate {r}"
+        assert np.array_equal(trust_state(a), trust_state(b)), f"replicate {r}"
 
 
 def test_integrating_u2_and_asifu_by_role_changes_the_structure(renamed_root):

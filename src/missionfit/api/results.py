@@ -25,6 +25,8 @@ from missionfit.contract import (
     FLOWS_FILE,
     REPLICATES_FILE,
     TIMESERIES_FILE,
+    TRUST,
+    TRUST_FILE,
     UNITS_FILE,
 )
 from missionfit.model.replicate import run_replicate
@@ -48,6 +50,7 @@ class Results:
         units: The units as run, as `units.parquet`.
         fc_latency: One row per replicate and message delivered to the Force Commander, as `fc_latency.parquet`.
         events: One row per replicate and event, as `events.parquet` (None when the run was asked for none).
+        trust: One row per replicate and interacting dyad, as `trust.parquet` (None when the run was asked for none).
     """
 
     metrics: dict[str, Any]
@@ -57,9 +60,10 @@ class Results:
     units: pd.DataFrame
     fc_latency: pd.DataFrame
     events: pd.DataFrame | None = None
+    trust: pd.DataFrame | None = None
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        """Return the tables by the name of their file in a run directory (`RUN_TABLES`, and `events.parquet`)."""
+        """Return the tables by the name of their file in a run directory (`RUN_TABLES`, and the optional ones)."""
         out = {
             REPLICATES_FILE: self.replicates,
             TIMESERIES_FILE: self.timeseries,
@@ -69,6 +73,8 @@ class Results:
         }
         if self.events is not None:
             out[EVENTS_FILE] = self.events
+        if self.trust is not None:
+            out[TRUST_FILE] = self.trust
         return out
 
 
@@ -143,6 +149,7 @@ def run(
     progress: bool = False,
     label: str = "replicates",
     events: bool = True,
+    trust: bool = True,
 ) -> Results:
     """Run replicates 0, 1, ... of a built scenario, as `missionfit` does.
 
@@ -158,6 +165,7 @@ def run(
         progress: Show a progress bar over the replicates on stderr.
         label: The progress bar's label.
         events: Also return the per-event table (`Results.events`, `events.parquet`); designs turn it off.
+        trust: Also return the per-dyad trust table (`Results.trust`, `trust.parquet`); designs turn it off.
 
     Returns:
         The metrics and tables of the run directory `missionfit` would write.
@@ -176,11 +184,12 @@ def run(
     flows: list[pd.DataFrame] = []
     latency: list[pd.DataFrame] = []
     event_rows: list[pd.DataFrame] = []
+    trust_rows: list[pd.DataFrame] = []
     bar = tqdm(
         range(n_rep), desc=label, unit="rep", file=sys.stderr, disable=not progress, leave=False, dynamic_ncols=True
     )
     for r in bar:
-        res = run_replicate(scenario, seed=seed, replicate=r, days=days, events=events)
+        res = run_replicate(scenario, seed=seed, replicate=r, days=days, events=events, trust=trust)
         per_rep.append(res.metrics)
         rows.append({"replicate": r, "seed": seed, **flatten_metrics(res.metrics)})
         series.append(res.timeseries)
@@ -188,6 +197,8 @@ def run(
         latency.append(res.fc_latency)
         if res.events is not None:
             event_rows.append(res.events.assign(replicate=r))
+        if res.trust is not None:
+            trust_rows.append(res.trust.assign(replicate=r))
     bar.close()
     means, cis = summarize(per_rep)
     return Results(
@@ -200,4 +211,5 @@ def run(
         events=(
             pd.concat(event_rows, ignore_index=True)[list(EVENTS.names)] if events and event_rows else None
         ),
+        trust=pd.concat(trust_rows, ignore_index=True)[list(TRUST.names)] if trust and trust_rows else None,
     )

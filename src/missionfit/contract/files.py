@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 #: Version of the output contract: "major.minor" (minor: names added; major: a meaning re-defined or removed).
-CONTRACT_VERSION = "2.0"
+CONTRACT_VERSION = "3.0"
 
 # ----------------------------------------------------------------------------------------------------------------
 # Files
@@ -27,13 +27,16 @@ PROVENANCE_FILE = "provenance.json"
 
 #: One row per event and replicate (truth, awareness, action, path, outcome); optional (`sim.events_table`).
 EVENTS_FILE = "events.parquet"
+#: One row per interacting dyad and replicate (trust components at the prior and at the end); optional
+#: (`sim.trust_table`; contract 3.0).
+TRUST_FILE = "trust.parquet"
 
 #: The tables of a run directory.
 RUN_TABLES = (REPLICATES_FILE, TIMESERIES_FILE, FLOWS_FILE, UNITS_FILE, FC_LATENCY_FILE)
 #: Every file a complete run directory holds.
 RUN_FILES = (METRICS_FILE, *RUN_TABLES, CONFIG_FILE, PROVENANCE_FILE)
 #: Tables a run directory may hold besides `RUN_FILES` (written when asked; absent in large designs).
-OPTIONAL_RUN_TABLES = (EVENTS_FILE,)
+OPTIONAL_RUN_TABLES = (EVENTS_FILE, TRUST_FILE)
 
 #: One row per job × replicate: job identity, every swept key, `replicate`, `seed`, every metric.
 SUMMARY_FILE = "summary.parquet"

@@ -134,6 +134,24 @@ _V2_DECLARED: tuple[Metric, ...] = (
     _v2("asifu_assessments_to_fc", _C, "ASIFU assessments delivered to the FC"),
 )
 
+
+
+def _v3(name: str, kind: Kind, meaning: str) -> Metric:
+    """A metric added by contract 3.0 (living trust, issue 16 §1)."""
+    return Metric(name, kind, meaning, since="3.0")
+
+
+#: The metrics added by contract 3.0 (living trust), in the order a replicate produces them.
+_TRUST_DECLARED: tuple[Metric, ...] = (
+    _v3("mean_competence", _I, "mean over the interacting dyads of the truster's trust in the trustee's competence"),
+    _v3("mean_goodwill", _I, "mean over the interacting dyads of the truster's trust in the trustee's goodwill"),
+    _v3("trust_pairs", _C, "interacting dyads: ordered (truster, trustee) pairs whose trust was consulted or moved"),
+    _v3("trust_moved_share", _S, "share of the interacting dyads with a component away from its prior at the end"),
+    _v3("leaks", _C, "noticed leaks: an originator's content exposed by a holder of lower security (p. 400)"),
+    _v3("requests_sent", _C, "requests for information a cell sent to a partner that had assessed the event"),
+    _v3("requests_answered", _C, "... of which answered"),
+)
+
 #: Every declared metric, produced and planned, in the order a replicate produces (or will produce) them.
 ALL_METRICS: tuple[Metric, ...] = (
     Metric("goal_realization", _S, "severity-weighted share of materialized events mitigated, mandate-weighted"),
@@ -169,8 +187,12 @@ ALL_METRICS: tuple[Metric, ...] = (
     Metric("observations", _C, "sensor observations of events"),
     Metric("assessments", _C, "analytic assessments made"),
     Metric("tasks_issued", _C, "collection tasks issued"),
-    Metric("mean_trust", _I, "mean of the unit × unit trust matrix (every ordered pair, diagonal included) at the end"),
+    Metric(
+        "mean_trust", _I,
+        "mean over the interacting dyads of their two trust components (competence, goodwill) at the end (3.0)",
+    ),
     *_V2_DECLARED,
+    *_TRUST_DECLARED,
     Metric("replicates", _C, "replicates of the run", per_replicate=False),
     Metric("wall_seconds", Kind.SECONDS, "wall time of the whole run", per_replicate=False),
 )

@@ -10,6 +10,7 @@ from missionfit.contract.files import (
     FLOWS_FILE,
     REPLICATES_FILE,
     TIMESERIES_FILE,
+    TRUST_FILE,
     UNITS_FILE,
 )
 from missionfit.contract.metrics import (
@@ -113,7 +114,7 @@ TIMESERIES = Table(
         Column("hops", "int", "transmission attempts that day", _C),
         Column("fc_warned", "int", "imminent threats warned to the FC in time, that day", _C),
         Column("imminent_threats", "int", "imminent security threats that materialized that day", _C),
-        Column("mean_trust", "float", "mean trust over the intel and commander-chain edges at the end of the day", _I),
+        Column("mean_trust", "float", "mean trust over the interacting dyads (both components), end of day", _I),
         Column("fusion_queue", "int", "items waiting in the fusion queues at the end of the day", _C),
         Column("goal_realization", "float", "severity-weighted share mitigated to date, all lines pooled", _S),
         Column("fc_current_warning_rate", "float", "imminent threats warned to the FC in time, to date", _S),
@@ -197,10 +198,24 @@ EVENTS = Table(
     ),
 )
 
+TRUST = Table(
+    TRUST_FILE,
+    (
+        _REPLICATE,
+        Column("source", "str", "unit id of the truster"),
+        Column("target", "str", "unit id of the trustee"),
+        Column("competence_initial", "float", "the truster's prior trust in the trustee's competence", _I),
+        Column("competence_final", "float", "... at the end of the run", _I),
+        Column("goodwill_initial", "float", "the truster's prior trust in the trustee's goodwill", _I),
+        Column("goodwill_final", "float", "... at the end of the run", _I),
+        Column("interactions", "int", "times the pair's trust was consulted or moved", _C),
+    ),
+)
+
 #: The run tables by file name (every run directory holds them).
 RUN_TABLE_SCHEMAS = {t.file: t for t in (REPLICATES, TIMESERIES, FLOWS, UNITS, FC_LATENCY)}
 #: The optional run tables by file name (`OPTIONAL_RUN_TABLES`).
-OPTIONAL_TABLE_SCHEMAS = {t.file: t for t in (EVENTS,)}
+OPTIONAL_TABLE_SCHEMAS = {t.file: t for t in (EVENTS, TRUST)}
 #: Every declared run table by file name, required and optional.
 TABLE_SCHEMAS = {**RUN_TABLE_SCHEMAS, **OPTIONAL_TABLE_SCHEMAS}
 

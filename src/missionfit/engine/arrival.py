@@ -13,10 +13,12 @@ from missionfit.engine.layout import (
     BOARD,
     C_ASIFU_FC_USED,
     C_DELIVERED,
+    C_LEAKS,
     C_NPEND,
     C_S2_G2,
     COMMANDER_CHAIN,
     DELIVERED,
+    DY_GOODWILL,
     E_DIRECTIVE,
     E_TYPE,
     ES_ASIFU_KNOWN,
@@ -42,6 +44,9 @@ from missionfit.engine.layout import (
     M_VAL0,
     MAX_FACETS,
     MAX_TTL,
+    P_GOODWILL_GAIN,
+    P_GOODWILL_LOSS,
+    P_LEAK,
     PATH_BOARD,
     PATH_COMMANDER_CHAIN,
     PATH_INFORMAL,
@@ -52,6 +57,7 @@ from missionfit.engine.layout import (
     R_JMAC,
     R_U2,
     RAW,
+    REVERSE,
     SF_REACHED_JMAC,
     SF_REACHED_U2_OR_ASIFU,
     U_ACTION_THRESHOLD,
@@ -60,8 +66,18 @@ from missionfit.engine.layout import (
     U_G2OF,
     U_PEER,
     U_S2,
+    U_SECURITY,
 )
+from missionfit.engine.pcg64 import random
 from missionfit.engine.transmission import new_message, out_degree, send_along
+from missionfit.engine.trust import (
+    assertion_accuracy,
+    dyad,
+    edge_dyad,
+    log_receipt,
+    lower_component,
+    raise_component,
+)
 
 #: The path code of a raw report by the type of the edge it arrived on (docs/design/v2-core.md §6.1), in edge
 #: type order: command, intel, commander chain, liaison, informal, board.
@@ -91,6 +107,24 @@ def entering_facets(mi, mf, k, threshold, held):
 
 
 @inlined
+def leak(net, fl, rng, origin, holder):
+    """A holder of lower security than the content's originator may expose it; the originator notices (p. 400).
+
+    p. 400: "there was a risk that the information became public due to the low security standards of these
+    other units". The chance is `leak_rate` per level of security gap (capped at 1); a noticed leak costs the
+    holder the originator's goodwill (issue 16 §1). Sanitization (`transmission.send`) strips the metadata of what
+    is shared, not the fact that the originator's content reached a less secure holder.
+    """
+    gap = net.ui[U_SECURITY, origin] - net.ui[U_SECURITY, holder]
+    rate = net.params[P_LEAK]
+    if gap <= 0 or rate <= 0.0:
+        return
+    if random(rng) < min(1.0, rate * gap):
+        fl.counters[C_LEAKS] += 1
+        lower_component(fl, dyad(net, fl, origin, holder), DY_GOODWILL, net.params[P_GOODWILL_LOSS])
+
+
+@inlined
 def arrive(net, fl, rng, k):
     """Message `k` reaches its receiver: delivered to a branch, a consumer or a dead end, else relayed."""
     mi, mf, ui = fl.mi, fl.mf, net.ui
@@ -100,6 +134,8 @@ def arrive(net, fl, rng, k):
     etype = net.ei[E_TYPE, edge]
     is_branch = net.uf[U_ANALYSTS, v] > 0
     is_consumer = ui[U_CONSUMER, v] != 0
+    # reciprocity (issue 16 §1): the sender shared, so the receiver's trust in its goodwill grows
+    raise_component(fl, edge_dyad(net, fl, edge, REVERSE), DY_GOODWILL, net.params[P_GOODWILL_GAIN])
     if not (is_branch or is_consumer) and mi[k, M_TTL] < MAX_TTL:
         # a relay (e.g. a liaison officer) passes the message on along the same kind of edge
         if send_along(net, fl, rng, k, v, etype, t, mi[k, M_SENDER]) > 0:
@@ -119,9 +155,12 @@ def arrive(net, fl, rng, k):
     if v == net.roles[R_ASIFU] and t < fl.esf[ES_ASIFU_KNOWN, e]:
         fl.esf[ES_ASIFU_KNOWN, e] = t
     path = path_of(mi, k, etype)
+    if is_branch or is_consumer:
+        leak(net, fl, rng, origin, v)
+        log_receipt(net, fl, v, origin, e, assertion_accuracy(net, mi, k, e))
     if is_consumer:
-        decide(net, fl, rng, v, e, mi[k, M_HORIZON], mf[k, M_QUALITY], origin, mi[k, M_KIND], t)
-        if not is_branch:
+        used = decide(net, fl, rng, v, e, mi[k, M_HORIZON], mf[k, M_QUALITY], origin, mi[k, M_KIND], t)
+        if used and not is_branch:
             row = picture(net, fl, v, e, t)
             if (
                 row >= 0

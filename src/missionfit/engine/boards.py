@@ -14,15 +14,18 @@ from missionfit.engine.layout import (
     B_HORIZON,
     BL_FIRST,
     BOARD,
+    DY_GOODWILL,
     E_DIRECTIVE,
     E_DST,
     E_PERIOD,
     E_SHARE,
     E_SRC,
     EV_TIME,
+    FORWARD,
     N_DOMAINS,
     P_BOARD_GAIN,
     P_STEEP,
+    REVERSE,
     U_ANALYSTS,
     U_FOCUS_DOM,
     U_PEER,
@@ -33,6 +36,7 @@ from missionfit.engine.layout import (
 from missionfit.engine.pcg64 import random
 from missionfit.engine.pictures import find
 from missionfit.engine.transmission import new_message, payload_of_picture, send, summary_from_picture
+from missionfit.engine.trust import edge_dyad, raise_component, trust_value
 
 
 @submodel
@@ -42,9 +46,9 @@ def meet_boards(st, s, rng, day):
     At a meeting each member offers the others the assessments it made since the last meeting, and the
     mission-level cells agree on lanes (role clarity, p. 403). A coordinating-only board leaves both to each
     member's will (trust and rivalry filter them; p. 396: "no directive powers, which clearly limited its
-    effectiveness"); a directive board mandates them. Meetings also build trust between members (p. 396:
-    the JCB "facilitated communication"). The voluntary lane uses the sharing probability of `transmission.send`
-    (the whole path of rivalry: `missionfit.scenario.rivalry`).
+    effectiveness"); a directive board mandates them. Meetings also build goodwill between members (p. 396:
+    the JCB "facilitated communication"; `board_trust_gain`). The voluntary lane uses the sharing probability of
+    `transmission.send` (the whole path of rivalry: `missionfit.scenario.rivalry`).
     """
     if day == 0:
         return
@@ -56,7 +60,7 @@ def meet_boards(st, s, rng, day):
             continue
         a = net.ei[E_SRC, edge]
         b = net.ei[E_DST, edge]
-        fl.trust[a, b] += net.params[P_BOARD_GAIN] * (1.0 - fl.trust[a, b])
+        raise_component(fl, edge_dyad(net, fl, edge, FORWARD), DY_GOODWILL, net.params[P_BOARD_GAIN])
         slot_a = net.ui[U_SLOT, a]
         if slot_a < 0:
             continue
@@ -106,7 +110,8 @@ def meet_boards(st, s, rng, day):
                 if directive:
                     s.lanes[slot_b, d] = 1
                 else:
-                    gap = fl.trust[b, a] - net.uf[U_THRESHOLD, b]
+                    willing = trust_value(net, fl, edge_dyad(net, fl, edge, REVERSE), DY_GOODWILL)
+                    gap = willing - net.uf[U_THRESHOLD, b]
                     p_keep_out = net.ef[E_SHARE, edge] / (1.0 + np.exp(-net.params[P_STEEP] * gap))
                     if random(rng) < p_keep_out:
                         s.lanes[slot_b, d] = 1

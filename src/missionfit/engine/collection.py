@@ -32,7 +32,6 @@ from missionfit.engine.layout import (
     M_STATUS,
     MAX_FACETS,
     N_DOMAINS,
-    P_ESCALATION,
     P_ESCALATION_FACETS,
     PATH_COMMANDER_CHAIN,
     PATH_OWN,
@@ -124,7 +123,6 @@ def report(net, fl, rng, u, e, t, tasked, yield_mask, yield_prob, error):
         out_degree(net, u, INTEL) == 0 or random(rng) < uf[U_BYPASS, u]
     ):
         channel = COMMANDER_CHAIN
-        quality *= net.params[P_ESCALATION]
     k = new_message(
         net, fl, e, u, RAW, net.evi[EV_HORIZON, e], quality, ui[U_SECURITY, u], t, tasked, sfroot, pay, 1,
         PATH_COMMANDER_CHAIN if channel == COMMANDER_CHAIN else -1,

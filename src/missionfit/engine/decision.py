@@ -11,14 +11,13 @@ from missionfit.engine.layout import (
     C_CONS_DELIV,
     C_CONS_RELEVANT,
     C_CONS_USED,
+    DY_COMPETENCE,
     ES_BEST,
     ES_FC_WARNED,
     EV_LINE,
     EV_SECTOR,
     EV_TIME,
     IMMINENT,
-    P_GAIN,
-    P_LOSS,
     P_STEEP,
     R_ASIFU,
     R_FC,
@@ -30,16 +29,19 @@ from missionfit.engine.layout import (
     U_THRESHOLD,
 )
 from missionfit.engine.pcg64 import random
+from missionfit.engine.trust import dyad, trust_value
 
 
 @inlined
 def decide(net, fl, rng, v, event, horizon, quality, origin, kind, t):
-    """A consumer meets a piece of intelligence and uses it or not (docs/ODD.md §7.8).
+    """A consumer meets a piece of intelligence and uses it or not (docs/ODD.md §7.8); returns whether it uses it.
 
     It is used when relevant to the consumer's need (mandate line, horizon, sector), timely (arrives before
-    the event minus the action lead time) and trusted. p. 394: ASIFU's products "became rather detached
-    from the Force Commander's main interest and were therefore only used to a limited extent". Using
-    useful, accurate intelligence raises the consumer's trust in its producer; wrong intelligence lowers it.
+    the event minus the action lead time) and believed: the consumer's trust in the producer's competence
+    (issue 16 §1; p. 398: the intelligence liaison officers brought back "was, however, received with mixed
+    feelings"). p. 394: ASIFU's products "became rather detached from the Force Commander's main interest and
+    were therefore only used to a limited extent". What a consumer uses enters its picture (`arrival.arrive`);
+    competence learns later, when the event resolves (`trust.log_receipt`).
     """
     ui, uf = net.ui, net.uf
     fc = net.roles[R_FC]
@@ -54,19 +56,15 @@ def decide(net, fl, rng, v, event, horizon, quality, origin, kind, t):
     horizon_ok = (ui[U_HORIZONS, v] >> horizon) & 1
     sector_ok = ui[U_SCOPED, v] == 0 or net.evi[EV_SECTOR, event] == ui[U_SECTOR, v]
     if not (line_ok and horizon_ok and sector_ok):
-        return
+        return False
     fl.counters[C_CONS_RELEVANT] += 1
     if t > ev_time - uf[U_LEAD, v]:
-        return
+        return False
     if origin != v:
-        gap = fl.trust[v, origin] - uf[U_THRESHOLD, v]
+        gap = trust_value(net, fl, dyad(net, fl, v, origin), DY_COMPETENCE) - uf[U_THRESHOLD, v]
         if random(rng) >= 1.0 / (1.0 + np.exp(-net.params[P_STEEP] * gap)):
-            return
+            return False
     fl.counters[C_CONS_USED] += 1
     if quality > fl.esf[ES_BEST, event]:
         fl.esf[ES_BEST, event] = quality
-    if origin != v:
-        if random(rng) < quality:
-            fl.trust[v, origin] += net.params[P_GAIN] * (1.0 - fl.trust[v, origin])
-        else:
-            fl.trust[v, origin] -= net.params[P_LOSS] * fl.trust[v, origin]
+    return True

@@ -81,7 +81,8 @@ def fuse_facet(f, obs, masks, n_entries, obs_origin, obs_value, obs_conf, weight
         obs_origin: The observation pool's origin unit per observation.
         obs_value: ... its value per facet (`NO_VALUE`: none).
         obs_conf: ... its reported confidence per facet.
-        weight: Per unit, the holder's trust in it as an origin, in [0, 1] (a tempered likelihood).
+        weight: Per entry, the holder's trust in the competence of the entry's origin, in [0, 1] (a tempered
+            likelihood; `knowing.refuse` fills it from the holder's dyads).
         n_values: Values per facet (K).
         scratch: A float array of at least K entries (the log-posterior per value); with `MAX_VALUES + 8` or more,
             the rest keeps two entries' logarithms between calls (`MEMO`), keyed on their confidence and K.
@@ -117,7 +118,7 @@ def fuse_facet(f, obs, masks, n_entries, obs_origin, obs_value, obs_conf, weight
             continue
         used += 1
         c = min(max(float(obs_conf[k, f]), 1e-6), 1.0 - 1e-6)
-        w = weight[origin]
+        w = weight[i]
         # the same logarithms of the same numbers: an observation's facets share its confidence, and a picture is
         # fused facet by facet, so entry i meets the confidence it had one facet before
         at = MAX_VALUES + MEMO * (i & 1)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from missionfit.engine.decision import decide
+from missionfit.engine.facets import facets_at_or_above
 from missionfit.engine.heap import stable_order
 from missionfit.engine.jit import inlined, submodel
 from missionfit.engine.knowing import branch_pair, branch_row, consider, merge_evidence, picture, refuse
@@ -13,31 +16,45 @@ from missionfit.engine.layout import (
     ASSESSMENT,
     B_ASSESSED,
     B_DECONFLICTED,
+    B_HORIZON,
     B_RECEIVED_PEER,
+    B_REQUESTED,
     BL_FIRST,
     BL_LAST,
+    BOARD,
     C_ASSESS,
     C_ASSESS_LOG,
     C_NQUEUE,
     C_NSF,
     C_OVERFLOW,
+    C_RFI_ANSWERED,
+    C_RFI_SENT,
+    DY_GOODWILL,
+    E_DST,
+    E_SHARE,
     ES_ASIFU_KNOWN,
     ES_INDEPENDENT,
     ES_PEER_ASSESSED,
     EV_DOMAIN,
     EV_HORIZON,
+    EV_KIND,
     EV_TIME,
+    FORWARD,
     IMMINENT,
     INFORMAL,
     INTEL,
     LIAISON,
+    MAX_FACETS,
     N_QUEUE_FLOAT_ROWS,
     N_QUEUE_INT_ROWS,
     P_ASSESS_THRESHOLD,
     P_BACKLOG_DAYS,
-    P_FUSION,
     P_FUSION_DELAY,
+    P_GOODWILL_GAIN,
+    P_GOODWILL_LOSS,
     P_MAX_UPDATES,
+    P_RFI,
+    P_STEEP,
     PATH_ALL_SOURCE,
     PATH_INTEL_LINE,
     PATH_MISSION_ANALYSIS,
@@ -67,8 +84,12 @@ from missionfit.engine.layout import (
     U_SECURITY,
     U_SFISR,
     U_SLOT,
+    U_THRESHOLD,
 )
+from missionfit.engine.pcg64 import random
+from missionfit.engine.pictures import find
 from missionfit.engine.transmission import new_message, payload_of_picture, send, summary_from_picture
+from missionfit.engine.trust import edge_dyad, lower_component, raise_component, trust_value
 
 
 @inlined
@@ -136,6 +157,74 @@ def disseminate(net, fl, rng, b, event, horizon, quality, born, sfroot, t, row):
             send(net, fl, rng, k, edge, t)
     if net.ui[U_CONSUMER, b]:
         decide(net, fl, rng, b, event, horizon, quality, b, ASSESSMENT, t)
+
+
+@inlined
+def edge_between(net, a, b, etype):
+    """The first edge of type `etype` from `a` to `b`, or -1."""
+    for edge in range(net.adj_ptr[etype, a], net.adj_ptr[etype, a + 1]):
+        if net.ei[E_DST, edge] == b:
+            return edge
+    return -1
+
+
+@inlined
+def type_facets(net, event):
+    """How many facets the event's type has."""
+    mask = net.type_mask[net.evi[EV_KIND, event]]
+    n = 0
+    for f in range(MAX_FACETS):
+        n += (mask >> f) & 1
+    return n
+
+
+@inlined
+def request_information(net, fl, rng, b, event, t):
+    """Branch `b`'s picture of `event` is partial: it asks its board, informal and liaison partners (p. 396).
+
+    p. 396 (a JMAC officer on the Special Forces' and the ISR company's reports): "If we asked for it, we would be
+    helped, but then you would have to know about it." A branch asks once per event, at its first partial picture,
+    each partner cell that has assessed the event (what it can know about: the partner's products) and can answer
+    over a tie of the same kind. The partner answers as it would share (its trust in the requester's goodwill,
+    rivalry; no reporting duty on these voluntary ties) with its picture as an assessment; an answered request
+    raises the requester's trust in the partner's goodwill, a refused one lowers it (issue 16 §1).
+    """
+    pair = branch_pair(net, fl, b, event)
+    if pair < 0 or fl.bp_flags[pair] & B_REQUESTED:
+        return
+    fl.bp_flags[pair] |= B_REQUESTED
+    m = net.evf.shape[1]
+    for etype in (BOARD, INFORMAL, LIAISON):
+        for edge in range(net.adj_ptr[etype, b], net.adj_ptr[etype, b + 1]):
+            p = net.ei[E_DST, edge]
+            if net.uf[U_ANALYSTS, p] <= 0:
+                continue
+            p_pair = find(fl.bp_keys, fl.bp_slots, p * m + event)
+            if p_pair < 0 or not (fl.bp_flags[p_pair] & B_ASSESSED):
+                continue  # "you would have to know about it"
+            back = edge_between(net, p, b, etype)
+            row = find(fl.pic_keys, fl.pic_slots, p * m + event)
+            if back < 0 or row < 0:
+                continue
+            fl.counters[C_RFI_SENT] += 1
+            asked = edge_dyad(net, fl, edge, FORWARD)
+            willing = trust_value(net, fl, edge_dyad(net, fl, back, FORWARD), DY_GOODWILL) - net.uf[U_THRESHOLD, p]
+            if random(rng) >= net.ef[E_SHARE, back] / (1.0 + np.exp(-net.params[P_STEEP] * willing)):
+                lower_component(fl, asked, DY_GOODWILL, net.params[P_GOODWILL_LOSS])
+                continue
+            fl.counters[C_RFI_ANSWERED] += 1
+            raise_component(fl, asked, DY_GOODWILL, net.params[P_GOODWILL_GAIN])
+            pay, paylen = payload_of_picture(fl, row)
+            if pay < 0:
+                return
+            k = new_message(
+                net, fl, event, p, ASSESSMENT, fl.bp_flags[p_pair] & B_HORIZON, fl.bp_quality[p_pair],
+                net.ui[U_SECURITY, p], t, 1, -1, pay, paylen, role_path(net, p),
+            )  # (authority 1: the partner has decided; `send` skips its own share filter)
+            if k < 0:
+                return
+            summary_from_picture(fl, k, row)
+            send(net, fl, rng, k, back, t)
 
 
 @inlined
@@ -233,6 +322,10 @@ def fuse(st, s, rng, day):
         made += 1
         crossed = refuse(net, fl, b, row, net.params[P_ASSESS_THRESHOLD])
         t_out = start + net.params[P_FUSION_DELAY]
+        if net.params[P_RFI] != 0.0 and (
+            facets_at_or_above(fl.pic_conf[row], net.params[P_ASSESS_THRESHOLD]) < type_facets(net, e)
+        ):
+            request_information(net, fl, rng, b, e, t_out)
         if ui[U_CONSUMER, b]:
             consider(net, fl, b, e, row, t_out, role_path(net, b))
         elif b == net.roles[R_ASIFU]:
@@ -240,7 +333,7 @@ def fuse(st, s, rng, day):
         if crossed == 0 or fl.pic_i[PI_UPDATES, row] >= net.params[P_MAX_UPDATES]:
             continue
         horizon = net.evi[EV_HORIZON, e]
-        quality = qf[Q_QUALITY, q] + (1.0 - qf[Q_QUALITY, q]) * net.params[P_FUSION]
+        quality = qf[Q_QUALITY, q]
         if not assessed:
             pair = branch_pair(net, fl, b, e)
             if pair < 0:

@@ -22,6 +22,7 @@ from missionfit.engine.layout import (
     C_NBP,
     C_NPIC,
     C_OVERFLOW,
+    DY_COMPETENCE,
     ES_ACCURACY,
     ES_ACTION_TIME,
     ES_ACTOR,
@@ -77,6 +78,7 @@ from missionfit.engine.layout import (
 )
 from missionfit.engine.pictures import add_entry, find, find_or_insert
 from missionfit.engine.response import mitigation_probability, take_slot
+from missionfit.engine.trust import dyad, trust_value
 
 
 @inlined
@@ -146,6 +148,11 @@ def refuse(net, fl, holder, row, threshold):
     n = fl.pic_i[PI_N, row]
     corroborate = net.params[P_CORROBORATION] != 0.0
     type_mask = net.type_mask[net.evi[EV_KIND, fl.pic_i[PI_EVENT, row]]]
+    if corroborate:
+        # each entry weighs by the holder's trust in its origin's competence (issue 16 §1)
+        for i in range(n):
+            origin = fl.obs_origin[fl.pic_obs[row, i]]
+            fl.entry_weight[i] = trust_value(net, fl, dyad(net, fl, holder, origin), DY_COMPETENCE)
     for f in range(MAX_FACETS):
         if not (type_mask >> f) & 1:
             continue
@@ -153,7 +160,7 @@ def refuse(net, fl, holder, row, threshold):
         if corroborate:
             value, conf = fuse_facet(
                 f, fl.pic_obs[row], fl.pic_mask[row], n, fl.obs_origin, fl.obs_value, fl.obs_conf,
-                fl.trust[holder], net.info[IN_VALUES], fl.scratch,
+                fl.entry_weight, net.info[IN_VALUES], fl.scratch,
             )
         else:
             value, conf = best_single_facet(f, fl.pic_obs[row], fl.pic_mask[row], n, fl.obs_value, fl.obs_conf)

@@ -36,24 +36,26 @@ HEADROOM_BUSIEST_DAYS, HEADROOM_MARGIN = 3, 2048
 # unit rows: floats `uf` and ints `ui`
 UNIT_FLOAT_ROWS = (
     "analysts", "proactive", "responsive", "bypass", "threshold", "focus_horizon", "tasking_rate",
-    "report_quality", "consumer_lead", "consumer_action_threshold",
+    "report_quality", "consumer_lead", "consumer_action_threshold", "tech",
 )
 (
     U_ANALYSTS, U_PROACTIVE, U_RESPONSIVE, U_BYPASS, U_THRESHOLD, U_FOCUS_H, U_TASKING, U_QUALITY, U_LEAD,
-    U_ACTION_THRESHOLD,
-) = range(10)
+    U_ACTION_THRESHOLD, U_TECH,
+) = range(11)
 UNIT_INT_ROWS = (
     "sector", "security", "focus_domains", "rotation_day", "consumer_lines", "consumer_horizons",
     "consumer_scoped", "is_consumer", "is_peer", "is_sf_isr", "is_s2", "g2_of", "branch_slot",
     "unit_sector_count", "consumer_capacity", "capacity_start", "consumer_planning", "fusion_role",
+    "trust_group", "trust_contributor",
 )
 (
     U_SECTOR, U_SECURITY, U_FOCUS_DOM, U_ROTATION, U_LINES, U_HORIZONS, U_SCOPED, U_CONSUMER, U_PEER, U_SFISR,
-    U_S2, U_G2OF, U_SLOT, U_NSECTORS, U_CAPACITY, U_CAP_START, U_PLANNING, U_FUSION_ROLE,
-) = range(18)
+    U_S2, U_G2OF, U_SLOT, U_NSECTORS, U_CAPACITY, U_CAP_START, U_PLANNING, U_FUSION_ROLE, U_TRUST_GROUP,
+    U_CONTRIBUTOR,
+) = range(20)
 # edge rows
-EDGE_INT_ROWS = ("edge_src", "edge_dst", "edge_type", "edge_board_period", "edge_directive")
-E_SRC, E_DST, E_TYPE, E_PERIOD, E_DIRECTIVE = range(5)
+EDGE_INT_ROWS = ("edge_src", "edge_dst", "edge_type", "edge_board_period", "edge_directive", "edge_duty")
+E_SRC, E_DST, E_TYPE, E_PERIOD, E_DIRECTIVE, E_DUTY = range(6)
 EDGE_FLOAT_ROWS = ("edge_latency", "edge_ok", "edge_quality", "edge_share", "edge_authority")
 E_LATENCY, E_OK, E_QUALITY, E_SHARE, E_AUTHORITY = range(5)
 #: Columns of `Flow.edge_counts`, one row per edge: what crossed (or failed to cross) it.
@@ -119,7 +121,20 @@ SF_REACHED_JMAC, SF_REACHED_U2_OR_ASIFU = 1, 2
 # O(messages), never O(branches x events); a pair without a row has no flag set. It is kept apart from the
 # pictures because some flags (received from a peer, deconflicted) are set before the branch has a picture,
 # and a picture's rows and count are what the awareness metrics read.
-B_HORIZON, B_RECEIVED_PEER, B_DECONFLICTED, B_ASSESSED = 3, 4, 8, 16
+B_HORIZON, B_RECEIVED_PEER, B_DECONFLICTED, B_ASSESSED, B_REQUESTED = 3, 4, 8, 16, 32
+# trust (issue 16 §1): one row per interacting dyad (truster, trustee) in a hash table (`Flow.dy_keys`,
+# `dy_slots`, keyed `truster * n_units + trustee`), made when the pair first interacts, so the store is
+# O(interacting pairs), never O(units²). Float rows `dy_f`: the two components now and at the prior; int rows
+# `dy_i`: the pair and its interactions. `Flow.edge_dyad[direction, edge]` caches an edge's two rows (-1: not yet).
+DY_COMPETENCE, DY_GOODWILL, DY_COMPETENCE0, DY_GOODWILL0 = range(4)
+N_DYAD_FLOAT_ROWS = 4
+DY_TRUSTER, DY_TRUSTEE, DY_INTERACTIONS = range(3)
+N_DYAD_INT_ROWS = 3
+FORWARD, REVERSE = 0, 1  # `edge_dyad` rows: the source's trust in the target, and the target's in the source
+# receipts (competence learns at resolution): rows of `Flow.rc_i` (holder, producer, next receipt of the same
+# event, -1: none) beside `Flow.rc_acc` (the share of what it asserted that was right); `Flow.ev_receipt[event]`
+# is the event's latest receipt (-1: none)
+RC_HOLDER, RC_PRODUCER, RC_NEXT = range(3)
 # roles, the entries of `Net.roles`
 R_FC, R_ASIFU, R_JMAC, R_ROTATION, R_U2 = range(5)
 # columns of `State.line_severity`; rows of `State.assessment_log`, `State.branch_log` and `State.queue_order`
@@ -132,19 +147,22 @@ BL_FIRST, BL_LAST = range(2)
 #: compile folds it into the coverage entries' tasked probabilities, `cover_prob_tasked`).
 PARAM_NAMES = (
     "share_steepness", "trust_gain", "trust_loss", "withhold_noticed", "board_trust_gain",
-    "sanitize_delay_days", "sanitize_quality_loss", "task_days",
-    "fusion_gain", "escalation_quality", "baseline_mitigation", "max_mitigation", "fusion_delay_days",
+    "sanitize_delay_days", "task_days", "baseline_mitigation", "max_mitigation", "fusion_delay_days",
     # v2 (docs/design/v2-core.md §2.3)
     "assessment_threshold", "max_updates_per_event", "action_busy_days", "mitigation_completeness_exponent",
     "mitigation_accuracy_weight", "mitigation_lead_half_days", "posture_effect", "posture_days",
     "escalation_facet_loss", "sanitize_metadata_strip", "fusion_corroboration", "analyst_backlog_days",
     "max_open_tasks",
+    # issue 16 §1 (docs/ODD.md §7.10)
+    "goodwill_gain", "goodwill_loss", "reporting_duty", "trust_conflation", "leak_rate", "requests_for_information",
+    "false_event_expiry_days",
 )
 (
-    P_STEEP, P_GAIN, P_LOSS, P_NOTICED, P_BOARD_GAIN, P_SAN_DELAY, P_SAN_LOSS, P_TASK_DAYS,
-    P_FUSION, P_ESCALATION, P_BASE_MIT, P_MAX_MIT, P_FUSION_DELAY,
+    P_STEEP, P_GAIN, P_LOSS, P_NOTICED, P_BOARD_GAIN, P_SAN_DELAY, P_TASK_DAYS, P_BASE_MIT, P_MAX_MIT,
+    P_FUSION_DELAY,
     P_ASSESS_THRESHOLD, P_MAX_UPDATES, P_BUSY_DAYS, P_MIT_EXPONENT, P_MIT_ACCURACY, P_MIT_HALF, P_POSTURE_EFFECT,
     P_POSTURE_DAYS, P_ESCALATION_FACETS, P_SAN_STRIP, P_CORROBORATION, P_BACKLOG_DAYS, P_MAX_TASKS,
+    P_GOODWILL_GAIN, P_GOODWILL_LOSS, P_DUTY, P_CONFLATION, P_LEAK, P_RFI, P_FALSE_EXPIRY,
 ) = range(len(PARAM_NAMES))
 
 #: Counters, in this order, in `Flow.counters`.
@@ -155,12 +173,15 @@ COUNTER_NAMES = (
     "s2_created", "s2_to_g2_delivered", "n_sf_reports", "event_cursor", "indicator_cursor", "overflow",
     "assessment_log", "n_observations", "n_payload", "n_pictures", "actions", "false_actions", "prevented",
     "capacity_busy_days", "branch_pairs", "fusion_rounds_capped",
+    # issue 16 §1
+    "dyads", "receipts", "false_event_cursor", "leaks", "rfi_sent", "rfi_answered",
 )
 (
     C_NMSG, C_NPEND, C_NQUEUE, C_CREATED, C_RAW, C_ASSESS, C_HOPS, C_DELIVERED, C_WITHHELD, C_LOST,
     C_SANITIZED, C_OBS, C_OBS_REPORTED, C_TASKS, C_CONS_DELIV, C_CONS_RELEVANT, C_CONS_USED, C_ASIFU_FC_DELIV,
     C_ASIFU_FC_USED, C_S2_CREATED, C_S2_G2, C_NSF, C_EVENT_CUR, C_IND_CUR, C_OVERFLOW, C_ASSESS_LOG,
     C_NOBS, C_NPAY, C_NPIC, C_ACTIONS, C_FALSE_ACTIONS, C_PREVENTED, C_BUSY_MILLIDAYS, C_NBP, C_ROUNDS_CAPPED,
+    C_NDYAD, C_NRECEIPT, C_FALSE_CUR, C_LEAKS, C_RFI_SENT, C_RFI_ANSWERED,
 ) = range(len(COUNTER_NAMES))
 
 #: Columns of the per-day record (`State.day_record`, one row per day).
@@ -189,6 +210,11 @@ class Net(NamedTuple):
     evi: np.ndarray
     evf: np.ndarray
     truth: np.ndarray  # [event, facet]: the true value (-1: a false event, or no such facet)
+    # the trust prior (`missionfit.scenario.trust.TrustPrior`): [same contributor, truster group, trustee group],
+    # and the per-pair overrides (sorted keys `truster * n_units + trustee`, values)
+    trust_table: np.ndarray
+    trust_pair_keys: np.ndarray
+    trust_pair_values: np.ndarray
 
 
 class Flow(NamedTuple):
@@ -200,7 +226,6 @@ class Flow(NamedTuple):
     pending_time: np.ndarray  # ... and the arrival time of each heap entry
     counters: np.ndarray
     edge_counts: np.ndarray  # [edge, EC_*]: hops, delivered (crossed), withheld, sanitized, lost
-    trust: np.ndarray
     esi: np.ndarray
     esf: np.ndarray
     sf_reached: np.ndarray  # per SOLTG/ISR report: SF_REACHED_JMAC, SF_REACHED_U2_OR_ASIFU bits
@@ -224,10 +249,21 @@ class Flow(NamedTuple):
     posture_until: np.ndarray  # [sector * N_DOMAINS + domain]: a posture lasts until
     posture_path: np.ndarray  # ... and the path code of the picture that started it
     scratch: np.ndarray  # per-value log-posterior of the facet being fused
+    entry_weight: np.ndarray  # per evidence entry of the picture being fused: the holder's trust in its origin
     bp_keys: np.ndarray  # hash table of the (branch, event) pairs with a flag: branch * n_events + event ...
     bp_slots: np.ndarray  # ... and the pair's row
     bp_flags: np.ndarray  # per row: the assessment's horizon (low two bits) and the B_* flags
     bp_quality: np.ndarray  # ... and the quality of the branch's assessment (float32; set once B_ASSESSED)
+    # trust (issue 16 §1): the dyads (DY_*), each edge's two dyad rows, the sums of the components over the dyads
+    dy_keys: np.ndarray
+    dy_slots: np.ndarray
+    dy_f: np.ndarray
+    dy_i: np.ndarray
+    edge_dyad: np.ndarray
+    trust_sum: np.ndarray  # [competence, goodwill]: summed over every dyad (for the day's mean trust)
+    rc_i: np.ndarray  # receipts (RC_*), awaiting their event's resolution
+    rc_acc: np.ndarray
+    ev_receipt: np.ndarray
 
 
 class Static(NamedTuple):
@@ -245,7 +281,6 @@ class Static(NamedTuple):
     unit_sector_ptr: np.ndarray  # CSR offsets of each unit's covered sectors in `unit_sectors`
     unit_sectors: np.ndarray
     unit_cell_group: np.ndarray  # [(unit_sector_ptr[unit] + k) * N_DOMAINS + domain]: the group a task hits
-    trust_prior: np.ndarray
     ind_time: np.ndarray
     ind_event: np.ndarray
     cover_yield_mask: np.ndarray  # per coverage entry: the facets its sensor's profile yields
@@ -294,6 +329,9 @@ def pack_net(arrays: dict, mechanisms: dict) -> dict[str, np.ndarray]:
             dtype=np.int64,
         ),
         "type_mask": np.asarray(arrays["type_facet_mask"], dtype=np.int64),
+        "trust_table": np.ascontiguousarray(arrays["trust_table"], dtype=np.float64),
+        "trust_pair_keys": np.asarray(arrays["trust_pair_keys"], dtype=np.int64),
+        "trust_pair_values": np.asarray(arrays["trust_pair_values"], dtype=np.float64),
         "roles": np.array(  # in R_* order
             [arrays["fc"], arrays["asifu"], arrays["jmac"], arrays["rotation_period"], arrays["u2"]], dtype=np.int64
         ),
@@ -319,7 +357,6 @@ def new_state(st: Static, n_branches: int, capacity: int, days: int) -> State:
         pending_time=np.empty(cap),
         counters=np.zeros(len(COUNTER_NAMES), np.int64),
         edge_counts=np.zeros((net.ei.shape[1], len(EDGE_COUNT_COLUMNS)), np.int64),
-        trust=st.trust_prior.copy(),
         esi=_event_ints(m),
         esf=esf,
         sf_reached=np.empty(cap, np.int8),  # an entry is zeroed when its report is numbered
@@ -342,10 +379,20 @@ def new_state(st: Static, n_branches: int, capacity: int, days: int) -> State:
         posture_until=np.full(N_DOMAINS * (int(net.evi[EV_SECTOR].max(initial=0)) + 1), -1.0),
         posture_path=np.full(N_DOMAINS * (int(net.evi[EV_SECTOR].max(initial=0)) + 1), -1, np.int64),
         scratch=np.full(16, np.nan),  # (NaN: no logarithm remembered yet, `facets.fuse_facet`)
+        entry_weight=np.ones(PICTURE_ENTRIES),
         bp_keys=np.full(_table_size(cap), -1, np.int64),
         bp_slots=np.empty(_table_size(cap), np.int64),
         bp_flags=np.empty(cap, np.uint8),  # a row is zeroed when it is made
         bp_quality=np.empty(cap, np.float32),
+        dy_keys=np.full(_table_size(cap), -1, np.int64),
+        dy_slots=np.empty(_table_size(cap), np.int64),
+        dy_f=np.empty((N_DYAD_FLOAT_ROWS, cap)),  # a row is filled when its dyad is made
+        dy_i=np.empty((N_DYAD_INT_ROWS, cap), np.int64),
+        edge_dyad=np.full((2, net.ei.shape[1]), -1, np.int64),
+        trust_sum=np.zeros(2),
+        rc_i=np.empty((3, cap), np.int64),
+        rc_acc=np.empty(cap),
+        ev_receipt=np.full(m, -1, np.int64),
     )
     return State(
         flow=flow,
@@ -406,6 +453,9 @@ def grow_state(state: State) -> State:
     bp_keys = np.full(keys.size, -1, np.int64)
     bp_slots = np.empty(keys.size, np.int64)
     rehash(fl.bp_keys, fl.bp_slots, bp_keys, bp_slots)
+    dy_keys = np.full(keys.size, -1, np.int64)
+    dy_slots = np.empty(keys.size, np.int64)
+    rehash(fl.dy_keys, fl.dy_slots, dy_keys, dy_slots)
     flow = fl._replace(
         mi=longer(fl.mi), mf=longer(fl.mf), pending=wider(fl.pending), pending_time=wider(fl.pending_time),
         sf_reached=wider(fl.sf_reached),
@@ -415,6 +465,8 @@ def grow_state(state: State) -> State:
         pic_i=wider(fl.pic_i), pic_f=wider(fl.pic_f), pic_obs=longer(fl.pic_obs), pic_mask=longer(fl.pic_mask),
         pic_val=longer(fl.pic_val), pic_conf=longer(fl.pic_conf),
         bp_keys=bp_keys, bp_slots=bp_slots, bp_flags=wider(fl.bp_flags), bp_quality=wider(fl.bp_quality),
+        dy_keys=dy_keys, dy_slots=dy_slots, dy_f=wider(fl.dy_f), dy_i=wider(fl.dy_i), rc_i=wider(fl.rc_i),
+        rc_acc=wider(fl.rc_acc),
     )
     return state._replace(
         flow=flow, assessment_log=wider(state.assessment_log), queue_order=wider(state.queue_order)
@@ -432,7 +484,7 @@ def used(state: State) -> int:
     return int(
         max(
             c[C_NMSG], c[C_NQUEUE], c[C_NPEND], c[C_NSF], c[C_ASSESS_LOG], c[C_NOBS], c[C_NPIC], c[C_NBP],
-            c[C_NPAY] // PICTURE_ENTRIES,
+            c[C_NDYAD], c[C_NRECEIPT], c[C_NPAY] // PICTURE_ENTRIES,
         )
     )
 

@@ -7,6 +7,7 @@ import numpy as np
 from missionfit.engine.jit import submodel
 from missionfit.engine.layout import (
     C_EVENT_CUR,
+    C_FALSE_CUR,
     C_PREVENTED,
     D_EVENTS,
     D_FC_WARNED,
@@ -32,11 +33,13 @@ from missionfit.engine.layout import (
     LS_TOTAL,
     N_DOMAINS,
     P_BASE_MIT,
+    P_FALSE_EXPIRY,
     P_POSTURE_EFFECT,
     PATH_BASELINE,
     SECURITY,
 )
 from missionfit.engine.response import prevented
+from missionfit.engine.trust import resolve_receipts
 
 
 @submodel
@@ -58,6 +61,7 @@ def resolve_outcomes(st, s, day):
         if net.evi[EV_FALSE, i]:
             i += 1
             continue
+        resolve_receipts(net, fl, i)  # it happened: competence learns what was right (issue 16 §1)
         cell = net.evi[EV_SECTOR, i] * N_DOMAINS + net.evi[EV_DOMAIN, i]
         if prevented(fl.posture_until, cell, net.evf[EV_TIME, i], net.evf[EV_PREVENT, i], net.params[P_POSTURE_EFFECT]):
             fl.esi[ES_PREVENTED, i] = 1
@@ -84,3 +88,11 @@ def resolve_outcomes(st, s, day):
                 rec[D_FC_WARNED] += 1
         i += 1
     fl.counters[C_EVENT_CUR] = i
+    # a false event is known false `false_event_expiry_days` after its time: what was said about it was wrong
+    j = fl.counters[C_FALSE_CUR]
+    expiry = net.params[P_FALSE_EXPIRY]
+    while j < m and net.evf[EV_TIME, j] + expiry < end:
+        if net.evi[EV_FALSE, j]:
+            resolve_receipts(net, fl, j)
+        j += 1
+    fl.counters[C_FALSE_CUR] = j

@@ -4,17 +4,26 @@ from __future__ import annotations
 
 from missionfit.engine.jit import submodel
 from missionfit.engine.layout import (
+    C_NDYAD,
+    DY_TRUSTEE,
+    DY_TRUSTER,
     R_ROTATION,
     U_ROTATION,
 )
+from missionfit.engine.trust import reset_to_prior
 
 
 @submodel
 def rotate(st, s, day):
-    """Contingents rotate: a rotated unit's relationships fall back to the priors (docs/ODD.md §2)."""
-    net, trust = st.net, s.flow.trust
+    """Contingents rotate: both components of a rotated unit's dyads, either way, go back to the priors.
+
+    A new contingent knows nobody and nobody knows it (issue 16 §1); walking the dyads is O(interacting pairs)
+    per rotation day, and the rows stay (their interactions keep counting).
+    """
+    net, fl = st.net, s.flow
     period = net.roles[R_ROTATION]
     n = net.ui.shape[1]
+    any_rotates = False
     for u in range(n):
         r = net.ui[U_ROTATION, u]
         since = day - r
@@ -22,8 +31,19 @@ def rotate(st, s, day):
             continue
         if since >= period:  # (a division per unit and day only when a run outlasts the period)
             since %= period
-        if since != 0:
-            continue
-        for j in range(n):
-            trust[u, j] = st.trust_prior[u, j]
-            trust[j, u] = st.trust_prior[j, u]
+        if since == 0:
+            any_rotates = True
+            break
+    if not any_rotates:
+        return
+    for row in range(fl.counters[C_NDYAD]):
+        for end in (fl.dy_i[DY_TRUSTER, row], fl.dy_i[DY_TRUSTEE, row]):
+            r = net.ui[U_ROTATION, end]
+            since = day - r
+            if r < 0 or day <= 0 or since < 0:
+                continue
+            if since >= period:
+                since %= period
+            if since == 0:
+                reset_to_prior(fl, row)
+                break

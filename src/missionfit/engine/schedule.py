@@ -16,28 +16,26 @@ from missionfit.engine.layout import (
     C_HOPS,
     C_LOST,
     C_NBP,
+    C_NDYAD,
     C_NMSG,
     C_NOBS,
     C_NPAY,
     C_NPEND,
     C_NPIC,
     C_NQUEUE,
+    C_NRECEIPT,
     C_NSF,
     C_OVERFLOW,
     C_ROUNDS_CAPPED,
     C_WITHHELD,
-    COMMANDER_CHAIN,
     D_CREATED,
     D_DELIVERED,
     D_DROPPED,
     D_FUSION_QUEUE,
     D_HOPS,
     D_MEAN_TRUST,
-    E_DST,
-    E_SRC,
     HEADROOM_BUSIEST_DAYS,
     HEADROOM_MARGIN,
-    INTEL,
     PICTURE_ENTRIES,
 )
 from missionfit.engine.outcomes import resolve_outcomes
@@ -78,14 +76,9 @@ def step_day(st, s, rng, day):
     rec[D_DELIVERED] = c[C_DELIVERED] - before[1]
     rec[D_DROPPED] = c[C_WITHHELD] + c[C_LOST] - before[2]
     rec[D_HOPS] = c[C_HOPS] - before[3]
-    # mean trust over the formal reporting edges: the intel and commander-chain edges, which are adjacent
-    # in edge order (edges are sorted by type)
-    n = net.ui.shape[1]
-    total = 0.0
-    first, stop = net.adj_ptr[INTEL, 0], net.adj_ptr[COMMANDER_CHAIN, n]
-    for edge in range(first, stop):
-        total += fl.trust[net.ei[E_SRC, edge], net.ei[E_DST, edge]]
-    rec[D_MEAN_TRUST] = total / (stop - first) if stop > first else np.nan
+    # mean trust (contract 2.1): over the interacting dyads, the mean of their two components
+    pairs = c[C_NDYAD]
+    rec[D_MEAN_TRUST] = (fl.trust_sum[0] + fl.trust_sum[1]) / (2.0 * pairs) if pairs > 0 else np.nan
     rec[D_FUSION_QUEUE] = c[C_NQUEUE]
     return c[C_OVERFLOW] == 0
 
@@ -107,7 +100,7 @@ def run_days(st, s, rng, first, last, busiest):
             busiest = max(busiest, int(s.day_record[day - 1, D_CREATED]))
         fullest = max(
             c[C_NMSG], c[C_NQUEUE], c[C_NPEND], c[C_NSF], c[C_ASSESS_LOG], c[C_NOBS], c[C_NPIC], c[C_NBP],
-            c[C_NPAY] // PICTURE_ENTRIES,
+            c[C_NDYAD], c[C_NRECEIPT], c[C_NPAY] // PICTURE_ENTRIES,
         )
         if fullest + HEADROOM_BUSIEST_DAYS * busiest + HEADROOM_MARGIN > cap:
             return day

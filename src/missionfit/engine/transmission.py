@@ -18,8 +18,10 @@ from missionfit.engine.layout import (
     C_S2_CREATED,
     C_SANITIZED,
     C_WITHHELD,
+    DY_GOODWILL,
     E_AUTHORITY,
     E_DST,
+    E_DUTY,
     E_LATENCY,
     E_OK,
     E_QUALITY,
@@ -30,6 +32,7 @@ from missionfit.engine.layout import (
     EC_LOST,
     EC_SANITIZED,
     EC_WITHHELD,
+    FORWARD,
     IN_FLIGHT,
     IN_META_MASK,
     IN_VALUES,
@@ -56,20 +59,22 @@ from missionfit.engine.layout import (
     M_TTL,
     M_VAL0,
     MAX_FACETS,
-    P_LOSS,
+    P_DUTY,
+    P_GOODWILL_LOSS,
     P_NOTICED,
     P_SAN_DELAY,
-    P_SAN_LOSS,
     P_SAN_STRIP,
     P_STEEP,
     PI_N,
     RAW,
+    REVERSE,
     U_S2,
     U_SECURITY,
     U_THRESHOLD,
     WITHHELD,
 )
 from missionfit.engine.pcg64 import random
+from missionfit.engine.trust import edge_dyad, lower_component, trust_value
 
 #: Every facet bit: a message that carries all facets of its evidence.
 ALL_FACETS = (1 << MAX_FACETS) - 1
@@ -231,8 +236,9 @@ def send(net, fl, rng, k, edge, t):
     """One hop: message `k` leaves its holder over `edge` at time `t`.
 
     The three filters of docs/ODD.md §7.3, in order:
-    1. the sender shares (trust above threshold, lowered by rivalry and the civil-military distance,
-       pp. 394-397), unless a tasking's authority or a directive board overrides its reluctance (p. 395: ASIFU
+    1. the sender shares (its trust in the receiver's goodwill above its threshold, lowered by rivalry and the
+       civil-military distance, pp. 394-397; at least `reporting_duty` on a formal line up), unless a tasking's
+       authority or a directive board overrides its reluctance (p. 395: ASIFU
        "did not have the authority to send out data collection tasks"; p. 396: the JCB "had no directive
        powers");
     2. the receiver may hold the classification, else the sender sanitizes: delay and loss of metadata
@@ -251,21 +257,24 @@ def send(net, fl, rng, k, edge, t):
     fl.edge_counts[edge, EC_HOPS] += 1
     authority = (mi[k, M_AUTHORITY] != 0 and sender == mi[k, M_ORIGIN]) or random(rng) < ef[E_AUTHORITY, edge]
     if not authority:
-        # p. 394: "intelligence is a trust sport, which you only play with those you trust"
-        gap = fl.trust[sender, receiver] - net.uf[U_THRESHOLD, sender]
+        # p. 394: "intelligence is a trust sport, which you only play with those you trust": the sender's trust in
+        # the receiver's goodwill (will it be protected and reciprocated?); on a formal line toward a commanding
+        # unit a reporting duty comes first (issue 16 §1)
+        gap = trust_value(net, fl, edge_dyad(net, fl, edge, FORWARD), DY_GOODWILL) - net.uf[U_THRESHOLD, sender]
         p_share = ef[E_SHARE, edge] / (1.0 + np.exp(-net.params[P_STEEP] * gap))
+        if ei[E_DUTY, edge]:
+            p_share = net.params[P_DUTY] + (1.0 - net.params[P_DUTY]) * p_share
         if random(rng) >= p_share:
             mi[k, M_STATUS] = WITHHELD
             fl.counters[C_WITHHELD] += 1
             fl.edge_counts[edge, EC_WITHHELD] += 1
             if random(rng) < net.params[P_NOTICED]:
-                # withholding, when noticed, costs the sender the receiver's trust (pp. 395-396)
-                fl.trust[receiver, sender] -= net.params[P_LOSS] * fl.trust[receiver, sender]
+                # withholding, when noticed, costs the sender the receiver's goodwill (pp. 395-396)
+                lower_component(fl, edge_dyad(net, fl, edge, REVERSE), DY_GOODWILL, net.params[P_GOODWILL_LOSS])
             return
     latency = ef[E_LATENCY, edge]
     if mi[k, M_CLASS] > net.ui[U_SECURITY, receiver]:
         latency += net.params[P_SAN_DELAY]
-        mf[k, M_QUALITY] *= 1.0 - net.params[P_SAN_LOSS]
         # v2: a sanitized message loses its metadata facets (p. 400: "not allowed to share the metadata (e.g.
         # time, location) of their images"), in what it asserts and in the evidence it carries; operational fit
         # lowers the chance (`sanitize_metadata_strip`; a draw only strictly between 0 and 1, so that the

@@ -15,6 +15,7 @@ import mesa
 import numpy as np
 
 from missionfit import engine
+from missionfit.model.trust import trust_of
 
 
 class _FromSpec:
@@ -89,15 +90,29 @@ class Unit(mesa.Agent):
         """Whether the unit is a decision-maker for some mandate line."""
         return bool(self.consumer and self.consumer["lines"])
 
+    def competence_in(self, other: Unit) -> float:
+        """This unit's current trust in `other`'s competence (the prior if they have not interacted)."""
+        return trust_of(self.model, self.index, other.index)[0]
+
+    def goodwill_in(self, other: Unit) -> float:
+        """This unit's current trust in `other`'s goodwill (the prior if they have not interacted)."""
+        return trust_of(self.model, self.index, other.index)[1]
+
     def trust_in(self, other: Unit) -> float:
-        """This unit's current trust in `other`."""
-        return float(self.model.engine_state.flow.trust[self.index, other.index])
+        """This unit's current trust in `other`: the mean of its two components (as `mean_trust`)."""
+        competence, goodwill = trust_of(self.model, self.index, other.index)
+        return 0.5 * (competence + goodwill)
 
     @property
     def mean_trust_received(self) -> float:
-        """Mean trust the other units currently place in this unit."""
-        trust = self.model.engine_state.flow.trust[:, self.index]
-        return float((trust.sum() - trust[self.index]) / max(1, trust.size - 1))
+        """Mean trust (both components) the units that interacted with this unit place in it now; NaN if none."""
+        fl = self.model.engine_state.flow
+        n = int(fl.counters[engine.C_NDYAD])
+        mine = fl.dy_i[engine.DY_TRUSTEE, :n] == self.index
+        if not mine.any():
+            return float("nan")
+        both = fl.dy_f[engine.DY_COMPETENCE, :n][mine] + fl.dy_f[engine.DY_GOODWILL, :n][mine]
+        return float(0.5 * both.mean())
 
     @property
     def reports_sent(self) -> int:

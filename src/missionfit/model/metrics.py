@@ -98,6 +98,9 @@ def replicate_metrics(model: MissionModel) -> dict[str, Any]:
         "operational": 1.0 - _share(c["lost"] + c["sanitized"], carried) if carried > 0 else float("nan"),
     }
     from missionfit.model.awareness import v2_metrics
+    from missionfit.model.trust import trust_metrics
+
+    trust = trust_metrics(model)
 
     return {
         "goal_realization": goal,
@@ -123,8 +126,9 @@ def replicate_metrics(model: MissionModel) -> dict[str, Any]:
         "observations": c["observations"],
         "assessments": c["assessments"],
         "tasks_issued": c["tasks_issued"],
-        "mean_trust": float(np.mean(fl.trust)),
+        "mean_trust": trust.pop("mean_trust"),
         **v2_metrics(model, threats, weights),
+        **trust,  # contract 3.0, after the v2 core's
     }
 
 

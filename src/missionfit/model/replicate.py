@@ -10,6 +10,7 @@ import pandas as pd
 from missionfit.model.awareness import events_table
 from missionfit.model.metrics import fc_latency_table, flows_table, replicate_metrics, timeseries_table
 from missionfit.model.simulation import BatchSimulation, replicate_seed_sequence
+from missionfit.model.trust import trust_table
 from missionfit.scenario import CompiledScenario
 
 __all__ = ["ReplicateResult", "run_replicate", "replicate_seed_sequence", "days_must_be_positive"]
@@ -25,6 +26,7 @@ class ReplicateResult:
         flows: One row per compiled edge.
         fc_latency: One row per message delivered to the Force Commander.
         events: One row per event (`events.parquet` without `replicate`), or None when not asked for.
+        trust: One row per interacting dyad (`trust.parquet` without `replicate`), or None when not asked for.
     """
 
     metrics: dict[str, Any]
@@ -32,6 +34,7 @@ class ReplicateResult:
     flows: pd.DataFrame
     fc_latency: pd.DataFrame
     events: pd.DataFrame | None = None
+    trust: pd.DataFrame | None = None
 
 
 def days_must_be_positive(days: Any) -> int:
@@ -42,7 +45,7 @@ def days_must_be_positive(days: Any) -> int:
 
 
 def run_replicate(
-    compiled: CompiledScenario, *, seed: int, replicate: int, days: int, events: bool = False
+    compiled: CompiledScenario, *, seed: int, replicate: int, days: int, events: bool = False, trust: bool = False
 ) -> ReplicateResult:
     """Run one replicate of a compiled scenario; a pure function of its arguments.
 
@@ -58,4 +61,5 @@ def run_replicate(
         flows=flows_table(model),
         fc_latency=fc_latency_table(model),
         events=events_table(model) if events else None,
+        trust=trust_table(model) if trust else None,
     )

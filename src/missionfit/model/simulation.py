@@ -70,7 +70,6 @@ def make_static(sc: CompiledScenario, world: World) -> engine.Static:
         unit_sector_ptr=a["unit_sector_ptr"],
         unit_sectors=a["unit_sectors"],
         unit_cell_group=a["unit_cell_group"],
-        trust_prior=sc.trust_prior,
         ind_time=world.indicator_time,
         ind_event=world.indicator_event,
         cover_yield_mask=a["cover_yield_mask"],

@@ -82,6 +82,7 @@ def execute_run(
     results = run(
         compiled, n_rep, seed, days, progress=bool(cfg.sim.progress), label=progress_desc or "replicates",
         events=bool(cfg.sim.get("events_table", True)),
+        trust=bool(cfg.sim.get("trust_table", True)),
     )
 
     for file_name, table in results.tables().items():

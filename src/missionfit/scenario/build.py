@@ -28,27 +28,8 @@ from missionfit.scenario.generators import expand
 from missionfit.scenario.patches import _MECH_DEFAULTS, apply_intervention
 from missionfit.scenario.resolve import _merge, _normalise_spec, _resolve_unit
 from missionfit.scenario.rivalry import rivalry_matrix
+from missionfit.scenario.trust import TrustPrior
 from missionfit.scenario.validate import _validate, check_v2_mechanisms
-
-
-def _trust_prior(units: list[dict[str, Any]], trust: Mapping[str, Any]) -> np.ndarray:
-    n = len(units)
-    prior = np.full((n, n), float(trust["default"]))
-    groups = trust.get("groups") or {}
-    index = {u["id"]: i for i, u in enumerate(units)}
-    for i, a in enumerate(units):
-        row = groups.get(a["group"], {})
-        for j, b in enumerate(units):
-            if b["group"] in row:
-                prior[i, j] = row[b["group"]]
-            elif a["group"] == b["group"]:
-                prior[i, j] = trust["same_group"]
-            if a["contributor"] == b["contributor"] and b["group"] not in row:
-                prior[i, j] = max(prior[i, j], trust["same_contributor"])
-    for p in trust.get("pairs") or []:
-        prior[index[p["source"]], index[p["target"]]] = p["value"]
-    np.fill_diagonal(prior, 1.0)
-    return prior
 
 
 def _expand_boards(units: list[dict[str, Any]], edges: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -154,7 +135,7 @@ def build_scenario(
         elif u["rotation_day"] is None:
             u["rotation_day"] = _default_rotation(u, spec["rotation_days"])
     edges = [dict(e) for e in spec["edges"]]
-    prior = _trust_prior(units, spec["trust"])
+    prior = TrustPrior.from_spec(units, spec["trust"])
     rivalry = rivalry_matrix(units)  # the whole path of rivalry: missionfit.scenario.rivalry
 
     units, edges, prior, rivalry, mech = apply_fit(units, edges, prior, rivalry, mech, fit)

@@ -35,6 +35,7 @@ from missionfit.scenario.codes import (
 )
 from missionfit.scenario.information import _information, _information_arrays, type_facet_masks
 from missionfit.scenario.rivalry import edge_share
+from missionfit.scenario.trust import TrustPrior, reporting_duty_edges
 
 
 @dataclass
@@ -51,7 +52,8 @@ class CompiledScenario:
         mechanisms: Mechanism parameters after interventions and fit.
         fit: Fit knobs used.
         interventions: Names of the interventions applied.
-        trust_prior: Trust prior matrix, `trust_prior[i, j]` = unit i's trust in unit j.
+        trust_prior: The trust prior (`missionfit.scenario.trust.TrustPrior`; `trust_prior[i, j]` = unit i's
+            prior in unit j, both components).
         rivalry: Rivalry matrix in [0, 1].
         rotation_days: Days between contingent rotations (0 = none during the run).
         information: The scenario's `information:` block (`schema.InformationSpec` as a mapping; v2 core).
@@ -68,7 +70,7 @@ class CompiledScenario:
     mechanisms: dict[str, float]
     fit: dict[str, float]
     interventions: list[str]
-    trust_prior: np.ndarray
+    trust_prior: TrustPrior
     rivalry: np.ndarray
     rotation_days: int = 180
     information: dict[str, Any] = field(default_factory=lambda: dataclasses.asdict(schema.InformationSpec()))
@@ -318,6 +320,9 @@ def compile_arrays(sc: CompiledScenario) -> dict[str, Any]:
     a: dict[str, Any] = {"_index": index}
     a["sector"] = np.array([sector_code.get(u["sector"], -1) for u in units], dtype=np.int64)
     a["tech"] = np.array([u["tech_level"] for u in units], dtype=np.float64)
+    a["trust_group"] = sc.trust_prior.group_of
+    a["trust_contributor"] = sc.trust_prior.contributor_of
+    a.update(sc.trust_prior.engine_arrays())
     a["security"] = np.array([u["security_level"] for u in units], dtype=np.int64)
     a["analysts"] = np.array([u["analysts"] for u in units], dtype=np.float64)
     a["proactive"] = np.array([u["reporting_culture"]["proactive"] for u in units], dtype=np.float64)
@@ -449,7 +454,9 @@ def compile_arrays(sc: CompiledScenario) -> dict[str, Any]:
 
     # what the world generator needs of the sectors and event types
     a["world_tables"] = world_tables(sc.sectors, sc.event_types, sc.information)
-    a.update(_information_arrays(sc, a, s_type, writing))
+    # facet errors fall with report quality: report-writing skill raised by formats where the unit's procedures can
+    # use them (p. 400: formats "improved the quality of the incoming information")
+    a.update(_information_arrays(sc, a, s_type, a["report_quality"]))
 
     # edges, sorted by (type, source) for a CSR adjacency per type
     order = sorted(range(len(edges)), key=lambda k: (EDGE_TYPE_CODE[edges[k]["type"]], index[edges[k]["source"]]))
@@ -474,6 +481,7 @@ def compile_arrays(sc: CompiledScenario) -> dict[str, Any]:
         elif e["type"] == "informal":
             auth[k] = mech["authority_of_coordination"]
     a.update(
+        edge_duty=reporting_duty_edges(units, edges, e_src, e_dst),
         edge_src=e_src, edge_dst=e_dst, edge_type=e_type, edge_latency=lat, edge_ok=pok, edge_quality=qf,
         edge_share=share, edge_authority=auth, edge_board_period=period.astype(np.int64),
         edge_directive=np.array([bool(e.get("directive")) for e in edges], dtype=np.bool_),

@@ -22,16 +22,18 @@ Cultural and human (f_c):
     - proactive and responsive reporting propensity -> 0.9 / 0.95 (p. 397, West-African command culture);
     - `report_writing` -> 1 (p. 397, report-writing literacy);
     - `local_knowledge` -> 0.9 and HUMINT language access -> 1 (p. 398, Europeans lacking languages);
-    - language penalties of channels -> 0.
+    - language penalties of channels -> 0;
+    - `trust_conflation` -> 0 (p. 404: "joint training to bridge the Western-African divide").
 Operational (f_o):
     - `tech_level` -> 1 (p. 399, high-tech vs low-tech units, no UN accounts or internet);
     - commander-chain `bypass` -> 0 (p. 399, "intelligence to be a matter for commanding officers only");
     - procedure mismatch penalties -> 0, and report formats reach units without procedures (pp. 399-400);
-    - sanitization delay and metadata loss (v1: quality, `sanitize_quality_loss`; v2: the metadata facets,
-      `sanitize_metadata_strip`) -> 0 (p. 400, "UN-classified" network);
+    - sanitization delay and metadata loss (`sanitize_metadata_strip`) -> 0 (p. 400, "UN-classified" network);
     - sensor availability dates -> day 0 (p. 401, UAV accreditation took about half a year);
     - `escort_cost` -> 0 (p. 400, the Estonian HUMINT team's radios);
-    - channel reliability -> 1.
+    - channel reliability -> 1;
+    - `leak_rate` -> 0 (p. 404: "security infrastructure is crucial").
+Not on any knob: `reporting_duty` (the formal structure; no knob overrides trust-based sharing, issue 16 §3).
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ from typing import Any
 import numpy as np
 
 from missionfit.scenario.rivalry import fitted_rivalry
+from missionfit.scenario.trust import TrustPrior
 
 #: Mechanism parameters that are probabilities or shares and must lie in [0, 1].
 PROBABILITY_MECHANISMS = (
@@ -50,16 +53,13 @@ PROBABILITY_MECHANISMS = (
     "trust_loss",
     "withhold_noticed",
     "board_trust_gain",
-    "sanitize_quality_loss",
     "tech_loss",
     "language_loss",
     "language_quality_loss",
     "procedure_loss",
     "procedure_quality_loss",
     "humint_language_access",
-    "fusion_gain",
     "format_boost",
-    "escalation_quality",
     "baseline_mitigation",
     "max_mitigation",
     "ideal_trust",
@@ -87,11 +87,11 @@ def _served_horizon(unit_index: int, units: list[dict], edges: list[dict], index
 def apply_fit(
     units: list[dict[str, Any]],
     edges: list[dict[str, Any]],
-    prior: np.ndarray,
+    prior: TrustPrior,
     rivalry: np.ndarray,
     mech: dict[str, float],
     fit: dict[str, float],
-) -> tuple[list[dict], list[dict], np.ndarray, np.ndarray, dict[str, float]]:
+) -> tuple[list[dict], list[dict], TrustPrior, np.ndarray, dict[str, float]]:
     """Return units, edges, trust prior, rivalry and mechanisms moved toward ideal by the fit knobs."""
     s, c, o = float(fit["strategic"]), float(fit["cultural"]), float(fit["operational"])
     mech = dict(mech)
@@ -110,7 +110,7 @@ def apply_fit(
     mech["authority_of_coordination"] = s
 
     # cultural and human
-    prior = lerp(prior, np.maximum(prior, mech["ideal_trust"]), c)
+    prior = prior.fitted(c, mech["ideal_trust"])
     for u in units:
         rc = u["reporting_culture"]
         rc["proactive"] = lerp(rc["proactive"], max(rc["proactive"], 0.9), c)
@@ -120,6 +120,7 @@ def apply_fit(
     for key in ("language_delay_days", "language_loss", "language_quality_loss"):
         mech[key] = mech[key] * (1.0 - c)
     mech["humint_language_access"] = lerp(mech["humint_language_access"], 1.0, c)
+    mech["trust_conflation"] = mech["trust_conflation"] * (1.0 - c)  # p. 404: joint training bridges the divide
 
     # operational
     for u in units:
@@ -129,8 +130,8 @@ def apply_fit(
         for sensor in u["sensors"]:
             sensor["available_day"] = int(round(sensor["available_day"] * (1.0 - o)))
     for key in (
-        "procedure_loss", "procedure_quality_loss", "sanitize_delay_days", "sanitize_quality_loss",
-        "sanitize_metadata_strip",
+        "procedure_loss", "procedure_quality_loss", "sanitize_delay_days",
+        "sanitize_metadata_strip", "leak_rate",
     ):
         mech[key] = mech[key] * (1.0 - o)
     mech["format_reach"] = o

@@ -33,13 +33,14 @@ def type_facet_masks(event_types: list[dict], information: Mapping[str, Any] | N
 
 
 def _information_arrays(
-    sc: Any, a: dict[str, Any], sensor_type: list[str], report_writing: np.ndarray
+    sc: Any, a: dict[str, Any], sensor_type: list[str], report_quality: np.ndarray
 ) -> dict[str, Any]:
     """The information block (docs/design/v2-core.md §2.1-2.2) as arrays for the v2 engine.
 
     Per coverage entry (aligned with `cover_unit`, `cover_prob`): the facets its sensor's profile yields, the
     chance of yielding each, and its error, the profile's (or the sector's override) scaled by the unit's
-    report-writing skill, `error * (1 + error_skill * (0.5 - report_writing))`, clipped to [0, 0.95]. Per
+    report quality (report-writing skill raised by formats, `compile_arrays`; issue 16 §3),
+    `error * (1 + error_skill * (0.5 - report_quality))`, clipped to [0, 0.95]. Per
     unit: the consumer's capacity (0 for a unit that is no consumer), action threshold and planning flag.
     The v1 engine reads none of these.
     """
@@ -70,7 +71,7 @@ def _information_arrays(
         ],
         dtype=np.float64,
     )
-    skill = 1.0 + float(info["error_skill"]) * (0.5 - report_writing[a["cover_unit"]])
+    skill = 1.0 + float(info["error_skill"]) * (0.5 - report_quality[a["cover_unit"]])
     out["cover_error"] = np.clip(base * skill, 0.0, 0.95)
     consumer = [u["consumer"] for u in sc.units]
     is_consumer = a["is_consumer"]

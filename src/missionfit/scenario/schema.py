@@ -439,15 +439,19 @@ class MechanismSpec:
     share_steepness: float = 10.0
     rivalry_strength: float = 0.6
     civmil_distance: float = 0.5
-    # trust dynamics
+    # trust dynamics (issue 16 §1, docs/ODD.md §7.10): competence (trust_*) and goodwill (goodwill_*, board_*)
     trust_gain: float = 0.05
     trust_loss: float = 0.08
     withhold_noticed: float = 0.2
     board_trust_gain: float = 0.01
-    # classification (p. 400: "UN-classified" network, sanitized INTREPs)
+    goodwill_gain: float = 0.05
+    goodwill_loss: float = 0.08
+    reporting_duty: float = 0.5  # intel and commander-chain edges toward a commanding unit; in [0, 1)
+    trust_conflation: float = 0.3  # p. 404
+    leak_rate: float = 0.02  # per level of security gap (p. 400)
+    requests_for_information: int = 1  # p. 396 (a switch)
+    false_event_expiry_days: float = 7.0
     sanitize_delay_days: float = 0.5
-    sanitize_quality_loss: float = 0.4  # v1 only: the v2 engine strips metadata facets instead
-    # channel penalties
     tech_delay: float = 2.0
     tech_loss: float = 0.3
     language_delay_days: float = 0.5
@@ -455,18 +459,14 @@ class MechanismSpec:
     language_quality_loss: float = 0.3
     procedure_loss: float = 0.1
     procedure_quality_loss: float = 0.25
-    # collection
     tasking_boost: float = 1.0
     task_days: int = 7
     max_open_tasks: int = 4  # a new task replaces the one that expires first
     humint_language_access: float = 0.3
     humint_local_knowledge_floor: float = 0.5  # × (floor + (1 − floor) · local_knowledge)
     tasked_detection_cap: float = 0.95
-    # fusion
     fusion_delay_days: float = 0.25
-    fusion_gain: float = 0.3  # v1 only: the v2 engine fuses distinct origins (assessment_threshold)
     format_boost: float = 0.5
-    escalation_quality: float = 0.6  # v1 only: the v2 engine replaces it by escalation_facet_loss
     staffing_gap: float = 1.0
     # decision and outcome (docs/ODD.md §7.9); v2 core below (docs/design/v2-core.md §2.3, docs/parameters.md)
     baseline_mitigation: float = 0.05
@@ -494,3 +494,4 @@ class SimSpec:
     replicates: int = 10
     progress: bool = True
     events_table: bool = True  # write events.parquet (docs/design/v2-core.md §6.3); designs turn it off
+    trust_table: bool = True  # write trust.parquet; designs turn it off

@@ -55,6 +55,14 @@ V2_MECHANISM_RANGES: dict[str, tuple[float, float, bool, bool] | str] = {
     "fusion_corroboration": "0or1",
     "analyst_backlog_days": (0.0, float("inf"), False, False),
     "max_open_tasks": "int>=1",
+    # issue 16 §1: living trust
+    "goodwill_gain": (0.0, 1.0, False, False),
+    "goodwill_loss": (0.0, 1.0, False, False),
+    "reporting_duty": (0.0, 1.0, False, True),
+    "trust_conflation": (0.0, 1.0, False, False),
+    "leak_rate": (0.0, 1.0, False, False),
+    "requests_for_information": "0or1",
+    "false_event_expiry_days": (0.0, float("inf"), False, False),
 }
 
 #: Largest `values_per_facet`: the engine stores a facet's value in an int8.
