@@ -17,11 +17,15 @@ from missionfit.engine.layout import (
     C_NPEND,
     C_S2_G2,
     COMMANDER_CHAIN,
+    DELIVER_ONWARD,
     DELIVERED,
     DY_GOODWILL,
     E_DIRECTIVE,
+    E_DST,
     E_TYPE,
     ES_ASIFU_KNOWN,
+    INTEL,
+    M_AUTHORITY,
     M_BORN,
     M_CLASS,
     M_CONF0,
@@ -69,7 +73,7 @@ from missionfit.engine.layout import (
     U_SECURITY,
 )
 from missionfit.engine.pcg64 import random
-from missionfit.engine.transmission import new_message, out_degree, send_along
+from missionfit.engine.transmission import clone_message, new_message, out_degree, send, send_along
 from missionfit.engine.trust import (
     assertion_accuracy,
     dyad,
@@ -122,6 +126,24 @@ def leak(net, fl, rng, origin, holder):
     if random(rng) < min(1.0, rate * gap):
         fl.counters[C_LEAKS] += 1
         lower_component(fl, dyad(net, fl, origin, holder), DY_GOODWILL, net.params[P_GOODWILL_LOSS])
+
+
+@inlined
+def pass_on_to_consumers(net, fl, rng, k, v, t):
+    """A cell that defers to a lead cell (a directive board's lane) passes the lead's assessment to its consumers.
+
+    A copy goes out on each of `v`'s intel edges to a consumer, through `v`'s share filter (issue 16 §2: the lead
+    delivers to the non-lead cell's consumers, through that cell's lines).
+    """
+    for edge in range(net.adj_ptr[INTEL, v], net.adj_ptr[INTEL, v + 1]):
+        if net.ui[U_CONSUMER, net.ei[E_DST, edge]] == 0:
+            continue
+        c = clone_message(net, fl, k)
+        if c < 0:
+            return
+        fl.mi[c, M_AUTHORITY] = 0
+        fl.mi[c, M_SENDER] = v
+        send(net, fl, rng, c, edge, t)
 
 
 @inlined
@@ -186,6 +208,8 @@ def arrive(net, fl, rng, k):
             net, fl, v, e, mf[k, M_QUALITY], mf[k, M_BORN], t, mi[k, M_SFROOT], from_peer, mi[k, M_PAYLOAD],
             mi[k, M_PAYLEN], mi[k, M_MASK], path,
         )
+        if etype == BOARD and mi[k, M_AUTHORITY] == DELIVER_ONWARD:
+            pass_on_to_consumers(net, fl, rng, k, v, t)
     if etype == COMMANDER_CHAIN and is_consumer and out_degree(net, v, COMMANDER_CHAIN) > 0:
         # the commander passes it up his own chain: "if you are unlucky the Sector commander reports it to
         # the Force Commander" (p. 399)

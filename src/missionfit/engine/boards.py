@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 from missionfit.engine.fusion import role_path
 from missionfit.engine.jit import submodel
 from missionfit.engine.layout import (
@@ -18,37 +16,31 @@ from missionfit.engine.layout import (
     E_DIRECTIVE,
     E_DST,
     E_PERIOD,
-    E_SHARE,
     E_SRC,
     EV_TIME,
     FORWARD,
     N_DOMAINS,
     P_BOARD_GAIN,
-    P_STEEP,
-    REVERSE,
-    U_ANALYSTS,
-    U_FOCUS_DOM,
+    U_LANE,
     U_PEER,
     U_SECURITY,
     U_SLOT,
-    U_THRESHOLD,
 )
-from missionfit.engine.pcg64 import random
 from missionfit.engine.pictures import find
 from missionfit.engine.transmission import new_message, payload_of_picture, send, summary_from_picture
-from missionfit.engine.trust import edge_dyad, raise_component, trust_value
+from missionfit.engine.trust import edge_dyad, raise_component
 
 
 @submodel
 def meet_boards(st, s, rng, day):
     """Coordination bodies meet (docs/ODD.md §7.6; p. 396, the weekly JCB).
 
-    At a meeting each member offers the others the assessments it made since the last meeting, and the
-    mission-level cells agree on lanes (role clarity, p. 403). A coordinating-only board leaves both to each
-    member's will (trust and rivalry filter them; p. 396: "no directive powers, which clearly limited its
-    effectiveness"); a directive board mandates them. Meetings also build goodwill between members (p. 396:
-    the JCB "facilitated communication"; `board_trust_gain`). The voluntary lane uses the sharing probability of
-    `transmission.send` (the whole path of rivalry: `missionfit.scenario.rivalry`).
+    At a meeting each member offers the others the assessments it made since the last meeting (trust and rivalry
+    filter them on a coordinating board; p. 396: "no directive powers, which clearly limited its effectiveness";
+    a directive board mandates them), and a directive board assigns the mission-level cells lanes by their roles
+    (role clarity, p. 403). Meetings also build goodwill between members (p. 396: the JCB "facilitated
+    communication"; `board_trust_gain`). The offers take the sharing probability of `transmission.send` (the whole
+    path of rivalry: `missionfit.scenario.rivalry`).
     """
     if day == 0:
         return
@@ -94,24 +86,12 @@ def meet_boards(st, s, rng, day):
             summary_from_picture(fl, k, row)
             send(net, fl, rng, k, edge, float(day))
         s.board_cursor[edge] = last
-        if slot_b >= 0 and net.ui[U_PEER, a] and net.ui[U_PEER, b]:
-            # role clarity (p. 403: "increase role clarity between ASIFU and JMAC"): for each PMESII domain
-            # the board names a lead cell, the one that focuses on it with the larger capacity; the other
-            # keeps out of that lane: always under a directive board, voluntarily (as it would share) under
-            # a coordinating one
-            directive = net.ei[E_DIRECTIVE, edge] != 0
-            for d in range(N_DOMAINS):
-                a_on = (net.ui[U_FOCUS_DOM, a] >> d) & 1
-                b_on = (net.ui[U_FOCUS_DOM, b] >> d) & 1
-                a_leads = a_on and (not b_on or net.uf[U_ANALYSTS, a] > net.uf[U_ANALYSTS, b] or (
-                    net.uf[U_ANALYSTS, a] == net.uf[U_ANALYSTS, b] and a < b))
-                if not a_leads or s.lanes[slot_b, d]:
-                    continue
-                if directive:
-                    s.lanes[slot_b, d] = 1
-                else:
-                    willing = trust_value(net, fl, edge_dyad(net, fl, edge, REVERSE), DY_GOODWILL)
-                    gap = willing - net.uf[U_THRESHOLD, b]
-                    p_keep_out = net.ef[E_SHARE, edge] / (1.0 + np.exp(-net.params[P_STEEP] * gap))
-                    if random(rng) < p_keep_out:
-                        s.lanes[slot_b, d] = 1
+        if slot_b >= 0 and net.ei[E_DIRECTIVE, edge] != 0 and net.ui[U_PEER, a] and net.ui[U_PEER, b]:
+            # role clarity by role, not size (issue 16 §2; p. 403: "increase role clarity between ASIFU and JMAC"):
+            # under a directive board, where a's lane (its role: scenario data) covers a (horizon, domain) that
+            # b's does not, b defers to a there, and a delivers its products to b's consumers
+            # (`fusion.deliver_to_deferring`); a coordinating board exchanges products and assigns nothing
+            lead_only = net.ui[U_LANE, a] & ~net.ui[U_LANE, b]
+            for cell in range(3 * N_DOMAINS):
+                if (lead_only >> cell) & 1 and s.lanes[slot_b, cell] < 0:
+                    s.lanes[slot_b, cell] = a

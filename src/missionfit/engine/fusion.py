@@ -29,7 +29,9 @@ from missionfit.engine.layout import (
     C_OVERFLOW,
     C_RFI_ANSWERED,
     C_RFI_SENT,
+    DELIVER_ONWARD,
     DY_GOODWILL,
+    E_DIRECTIVE,
     E_DST,
     E_SHARE,
     ES_ASIFU_KNOWN,
@@ -45,6 +47,7 @@ from missionfit.engine.layout import (
     INTEL,
     LIAISON,
     MAX_FACETS,
+    N_DOMAINS,
     N_QUEUE_FLOAT_ROWS,
     N_QUEUE_INT_ROWS,
     P_ASSESS_THRESHOLD,
@@ -157,6 +160,34 @@ def disseminate(net, fl, rng, b, event, horizon, quality, born, sfroot, t, row):
             send(net, fl, rng, k, edge, t)
     if net.ui[U_CONSUMER, b]:
         decide(net, fl, rng, b, event, horizon, quality, b, ASSESSMENT, t)
+
+
+@inlined
+def deliver_to_deferring(net, fl, s, rng, b, event, horizon, quality, born, sfroot, t, row):
+    """The lead cell of a lane sends its assessment to each board member that defers to it there (issue 16 §2).
+
+    A directive board makes the non-lead cell defer and the lead deliver to the non-lead cell's consumers: the
+    assessment goes over the directive board edge, mandated (authority), flagged `DELIVER_ONWARD`, and the
+    deferring cell passes it on to its consumers (`arrival.arrive`).
+    """
+    cell = net.evi[EV_HORIZON, event] * N_DOMAINS + net.evi[EV_DOMAIN, event]
+    for edge in range(net.adj_ptr[BOARD, b], net.adj_ptr[BOARD, b + 1]):
+        if not net.ei[E_DIRECTIVE, edge]:
+            continue
+        slot = net.ui[U_SLOT, net.ei[E_DST, edge]]
+        if slot < 0 or s.lanes[slot, cell] != b:
+            continue
+        pay, paylen = payload_of_picture(fl, row)
+        if pay < 0:
+            return
+        k = new_message(
+            net, fl, event, b, ASSESSMENT, horizon, quality, net.ui[U_SECURITY, b], born, DELIVER_ONWARD, sfroot, pay,
+            paylen, role_path(net, b),
+        )
+        if k < 0:
+            return
+        summary_from_picture(fl, k, row)
+        send(net, fl, rng, k, edge, t)
 
 
 @inlined
@@ -307,9 +338,9 @@ def fuse(st, s, rng, day):
         if assessed and qf[Q_QUALITY, q] > fl.bp_quality[pair]:
             fl.bp_quality[pair] = qf[Q_QUALITY, q]
         if not assessed and not qi[Q_FROM_PEER, q] and (
-            (flags & B_DECONFLICTED) or s.lanes[slot, net.evi[EV_DOMAIN, e]]
+            (flags & B_DECONFLICTED) or s.lanes[slot, net.evi[EV_HORIZON, e] * N_DOMAINS + net.evi[EV_DOMAIN, e]] >= 0
         ):
-            continue  # a board gave this event, or this domain, to another cell
+            continue  # a directive board gave this event, or its (horizon, domain), to another cell
         if s.budget[b] < 1.0:
             qf[Q_KEY, q] = -1.0
             continue
@@ -347,6 +378,7 @@ def fuse(st, s, rng, day):
             fl.bp_quality[pair] = quality
             log_assessment(s, b, e)
         disseminate(net, fl, rng, b, e, horizon, quality, qf[Q_BORN, q], qi[Q_SFROOT, q], t_out, row)
+        deliver_to_deferring(net, fl, s, rng, b, e, horizon, quality, qf[Q_BORN, q], qi[Q_SFROOT, q], t_out, row)
     # keep only what waits for capacity
     w = 0
     for q in range(nq):

@@ -29,6 +29,9 @@ N_LINES = 5  # mandate lines (schema.MANDATE_LINES)
 IN_FLIGHT, DELIVERED, WITHHELD, LOST = 0, 1, 2, 3
 RAW, ASSESSMENT = 0, 1
 MAX_TTL = 8
+#: `M_AUTHORITY` of a lead cell's assessment to a member that defers to it: mandated (non-zero), and to be passed
+#: on to that member's consumers (issue 16 §2)
+DELIVER_ONWARD = 2
 N_DOMAINS = 6  # PMESII domains (schema.DOMAINS)
 #: Room the growable stores keep ahead of need: this many times the busiest day so far, plus a margin.
 HEADROOM_BUSIEST_DAYS, HEADROOM_MARGIN = 3, 2048
@@ -46,13 +49,13 @@ UNIT_INT_ROWS = (
     "sector", "security", "focus_domains", "rotation_day", "consumer_lines", "consumer_horizons",
     "consumer_scoped", "is_consumer", "is_peer", "is_sf_isr", "is_s2", "g2_of", "branch_slot",
     "unit_sector_count", "consumer_capacity", "capacity_start", "consumer_planning", "fusion_role",
-    "trust_group", "trust_contributor",
+    "trust_group", "trust_contributor", "lane_mask",
 )
 (
     U_SECTOR, U_SECURITY, U_FOCUS_DOM, U_ROTATION, U_LINES, U_HORIZONS, U_SCOPED, U_CONSUMER, U_PEER, U_SFISR,
     U_S2, U_G2OF, U_SLOT, U_NSECTORS, U_CAPACITY, U_CAP_START, U_PLANNING, U_FUSION_ROLE, U_TRUST_GROUP,
-    U_CONTRIBUTOR,
-) = range(20)
+    U_CONTRIBUTOR, U_LANE,
+) = range(21)
 # edge rows
 EDGE_INT_ROWS = ("edge_src", "edge_dst", "edge_type", "edge_board_period", "edge_directive", "edge_duty")
 E_SRC, E_DST, E_TYPE, E_PERIOD, E_DIRECTIVE, E_DUTY = range(6)
@@ -296,7 +299,8 @@ class State(NamedTuple):
     line_severity: np.ndarray  # [mandate line, LS_*]: total, mitigated severity
     budget: np.ndarray
     observed: np.ndarray  # [event, slot // 64] (uint64): bit slot % 64 set once that observer slot observed the event
-    lanes: np.ndarray  # [branch slot, domain]: 1 = this cell leaves the domain to another board member
+    # [branch slot, horizon * N_DOMAINS + domain]: the board member this cell defers to there (-1: none; issue 16 §2)
+    lanes: np.ndarray
     assessment_log: np.ndarray  # [AL_* (branch, event, next), k]: every assessment in the order made, for boards;
     # `next` is the branch's next entry (-1: none yet), so a board member's entries are walked directly
     branch_log: np.ndarray  # [BL_* (first, last), unit]: a branch's first and last entry in the log (-1: none)
@@ -400,7 +404,7 @@ def new_state(st: Static, n_branches: int, capacity: int, days: int) -> State:
         line_severity=np.zeros((N_LINES, 2)),
         budget=np.zeros(n),
         observed=np.zeros((m, observed_words(st.cover_slot)), np.uint64),
-        lanes=np.zeros((n_branches, N_DOMAINS), np.int8),
+        lanes=np.full((n_branches, 3 * N_DOMAINS), -1, np.int64),
         assessment_log=np.empty((3, cap), np.int32),  # rows AL_*
         branch_log=np.full((2, n), -1, np.int64),  # rows BL_*
         queue_order=np.empty((2, cap), np.int32),

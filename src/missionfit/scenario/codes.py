@@ -72,6 +72,15 @@ def is_peer_analysis(unit: dict) -> bool:
     return any(has_role(unit, r) for r in PEER_ANALYSIS_ROLES) or has_role(unit, "military_intelligence", U2_ECHELON)
 
 
+def lane_mask(lane: dict[str, list[str]] | None) -> int:
+    """A peer cell's lane as bits `horizon * n_domains + domain` (issue 16 §2); 0 for no lane."""
+    if not lane:
+        return 0
+    cells = {HORIZON_CODE[h] * len(DOMAIN_CODE) + DOMAIN_CODE[d] for h in lane.get("horizons", [])
+             for d in lane.get("domains", [])}
+    return sum(1 << c for c in cells)
+
+
 def mask(names: list[str], code: dict[str, int]) -> int:
     """A bit mask with the bit of each name's code set."""
     out = 0

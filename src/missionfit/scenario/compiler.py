@@ -29,6 +29,7 @@ from missionfit.scenario.codes import (
     U2_ECHELON,
     has_role,
     is_peer_analysis,
+    lane_mask,
 )
 from missionfit.scenario.codes import (
     mask as _mask,
@@ -331,6 +332,7 @@ def compile_arrays(sc: CompiledScenario) -> dict[str, Any]:
     a["threshold"] = np.array([u["trust_threshold"] for u in units], dtype=np.float64)
     a["focus_horizon"] = np.array([u["focus"]["horizon"] for u in units], dtype=np.float64)
     a["focus_domains"] = np.array([_mask(u["focus"]["domains"], DOMAIN_CODE) for u in units], dtype=np.int64)
+    a["lane_mask"] = np.array([lane_mask(u["lane"]) for u in units], dtype=np.int64)
     a["tasking_rate"] = np.array([u["tasking_rate"] for u in units], dtype=np.float64)
     a["strength"] = np.array([u["strength"] or 0 for u in units], dtype=np.float64)
     # report quality: report-writing skill, raised by formats where the unit has procedures to use them

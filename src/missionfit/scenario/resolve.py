@@ -41,6 +41,7 @@ UNIT_DEFAULTS: dict[str, Any] = {
     "local_knowledge": 0.3,
     "trust_threshold": 0.45,
     "focus": {"horizon": 0.5, "domains": list(schema.DOMAINS)},
+    "lane": None,
     "mandate_fidelity": 1.0,
     "rivals": [],
     "consumer": None,

@@ -129,11 +129,7 @@ class ConsumerSpec:
 
 @dataclass
 class BoardSpec:
-    """A coordination body such as the Joint Coordination Board (p. 396).
-
-    Attributes:
-        period_days: Days between meetings (the JCB met weekly).
-    """
+    """A coordination body such as the Joint Coordination Board (p. 396): `period_days` between meetings."""
 
     period_days: int = 7
 
@@ -152,6 +148,8 @@ class UnitSpec:
             branch a unit is (U2, G2 or S2).
         actor_block: The row of the coherence matrix the unit belongs to (e.g. "U2/G2/S2 line").
         kind_label: Display name of the unit's kind in figures (e.g. "Battalion S2").
+        lane: The analysis a peer cell leads under a directive board, `{horizons: [...], domains: [...]}` (issue 16
+            §2; docs/ODD.md §7.6): its role, not its size, decides who defers.
     """
 
     id: str = "???"
@@ -184,6 +182,7 @@ class UnitSpec:
     trust_threshold: float | None = None
     # strategic
     focus: FocusSpec | None = None
+    lane: dict[str, list[str]] | None = None
     mandate_fidelity: float | None = None
     rivals: list[str] | None = None
     # roles

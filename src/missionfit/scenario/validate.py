@@ -90,6 +90,18 @@ def check_v2_mechanisms(mech: dict[str, Any], ck: Checker) -> None:
             ck.number(f"mechanisms.{key}", mech[key], low, high, open_low=open_low, open_high=open_high)
 
 
+def _lane(key: str, lane: Any, ck: Checker) -> None:
+    """A peer cell's lane: a mapping of `horizons` and `domains`, lists of known names (issue 16 §2)."""
+    if not isinstance(lane, dict) or set(lane) - {"horizons", "domains"}:
+        ck.fail(key, lane, "must be a mapping with keys horizons and domains")
+    for part, names in (("horizons", schema.HORIZONS), ("domains", schema.DOMAINS)):
+        values = lane.get(part, [])
+        if not isinstance(values, list):
+            ck.fail(f"{key}.{part}", values, "must be a list")
+        for v in values:
+            ck.one_of(f"{key}.{part}", v, set(names))
+
+
 def _facet_list(key: str, value: Any, facets: list[str], ck: Checker) -> None:
     """Fail unless `value` is a list of distinct facet names from `facets`."""
     if not isinstance(value, list):
@@ -260,6 +272,8 @@ def _validate(spec: dict[str, Any], units: list[dict[str, Any]], ck: Checker) ->
             ck.fail(f"{k}.sector", u["sector"], "unknown sector")
         for d in u["focus"]["domains"]:
             ck.one_of(f"{k}.focus.domains", d, set(schema.DOMAINS))
+        if u["lane"] is not None:
+            _lane(f"{k}.lane", u["lane"], ck)
         for j, s in enumerate(u["sensors"]):
             sk = f"{k}.sensors[{j}]"
             extra = set(s) - _SENSOR_FIELDS
