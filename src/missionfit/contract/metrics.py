@@ -150,6 +150,9 @@ _TRUST_DECLARED: tuple[Metric, ...] = (
     _v3("leaks", _C, "noticed leaks: an originator's content exposed by a holder of lower security (p. 400)"),
     _v3("requests_sent", _C, "requests for information a cell sent to a partner that had assessed the event"),
     _v3("requests_answered", _C, "... of which answered"),
+    _v3("escorts", _C, "unit-days a protecting unit escorted a unit that depends on it (pp. 400-401)"),
+    _v3("escorts_refused", _C, "unit-days it did not: that unit's escorted sensors collected nothing"),
+    _v3("safety_incidents", _C, "safety-order incidents on escorted days (p. 401), each lowering both sides' goodwill"),
 )
 
 #: Every declared metric, produced and planned, in the order a replicate produces (or will produce) them.

@@ -165,7 +165,7 @@ def next_detection(st, s, rng, e, j, end, t):
     `missionfit.scenario.compiler._next_detection_none_bound`). `collect` calls `first_detection` directly.
     """
     return first_detection(
-        rng, s.observed[e], j, end, t, st.cover_none_bound, st.cover_slot, st.cover_available, st.cover_group,
+        rng, s.observed[e], j, end, t, st.cover_none_bound, st.cover_slot, s.available_now, st.cover_group,
         st.cover_prob, st.cover_prob_tasked, s.task_until,
     )
 
@@ -221,7 +221,7 @@ def collect(st, s, rng, day):
         last = st.cover_ptr[cell + 1]
         observed = s.observed[e]
         j = first_detection(
-            rng, observed, st.cover_ptr[cell], last, t, st.cover_none_bound, st.cover_slot, st.cover_available,
+            rng, observed, st.cover_ptr[cell], last, t, st.cover_none_bound, st.cover_slot, s.available_now,
             st.cover_group, st.cover_prob, st.cover_prob_tasked, s.task_until,
         )
         while j < last:
@@ -232,7 +232,7 @@ def collect(st, s, rng, day):
                 st.cover_yield_prob[j], st.cover_error[j],
             )
             j = first_detection(
-                rng, observed, j + 1, last, t, st.cover_none_bound, st.cover_slot, st.cover_available,
+                rng, observed, j + 1, last, t, st.cover_none_bound, st.cover_slot, s.available_now,
                 st.cover_group, st.cover_prob, st.cover_prob_tasked, s.task_until,
             )
         i += 1

@@ -39,23 +39,23 @@ HEADROOM_BUSIEST_DAYS, HEADROOM_MARGIN = 3, 2048
 # unit rows: floats `uf` and ints `ui`
 UNIT_FLOAT_ROWS = (
     "analysts", "proactive", "responsive", "bypass", "threshold", "focus_horizon", "tasking_rate",
-    "report_quality", "consumer_lead", "consumer_action_threshold", "tech",
+    "report_quality", "consumer_lead", "consumer_action_threshold", "tech", "incident_rate",
 )
 (
     U_ANALYSTS, U_PROACTIVE, U_RESPONSIVE, U_BYPASS, U_THRESHOLD, U_FOCUS_H, U_TASKING, U_QUALITY, U_LEAD,
-    U_ACTION_THRESHOLD, U_TECH,
-) = range(11)
+    U_ACTION_THRESHOLD, U_TECH, U_INCIDENT,
+) = range(12)
 UNIT_INT_ROWS = (
     "sector", "security", "focus_domains", "rotation_day", "consumer_lines", "consumer_horizons",
     "consumer_scoped", "is_consumer", "is_peer", "is_sf_isr", "is_s2", "g2_of", "branch_slot",
     "unit_sector_count", "consumer_capacity", "capacity_start", "consumer_planning", "fusion_role",
-    "trust_group", "trust_contributor", "lane_mask",
+    "trust_group", "trust_contributor", "lane_mask", "protector",
 )
 (
     U_SECTOR, U_SECURITY, U_FOCUS_DOM, U_ROTATION, U_LINES, U_HORIZONS, U_SCOPED, U_CONSUMER, U_PEER, U_SFISR,
     U_S2, U_G2OF, U_SLOT, U_NSECTORS, U_CAPACITY, U_CAP_START, U_PLANNING, U_FUSION_ROLE, U_TRUST_GROUP,
-    U_CONTRIBUTOR, U_LANE,
-) = range(21)
+    U_CONTRIBUTOR, U_LANE, U_PROTECTOR,
+) = range(22)
 # edge rows
 EDGE_INT_ROWS = ("edge_src", "edge_dst", "edge_type", "edge_board_period", "edge_directive", "edge_duty")
 E_SRC, E_DST, E_TYPE, E_PERIOD, E_DIRECTIVE, E_DUTY = range(6)
@@ -178,13 +178,16 @@ COUNTER_NAMES = (
     "capacity_busy_days", "branch_pairs", "fusion_rounds_capped",
     # issue 16 §1
     "dyads", "receipts", "false_event_cursor", "leaks", "rfi_sent", "rfi_answered",
+    # issue 16 §3 (protection)
+    "escort_days", "escorts_refused", "safety_incidents",
 )
 (
     C_NMSG, C_NPEND, C_NQUEUE, C_CREATED, C_RAW, C_ASSESS, C_HOPS, C_DELIVERED, C_WITHHELD, C_LOST,
     C_SANITIZED, C_OBS, C_OBS_REPORTED, C_TASKS, C_CONS_DELIV, C_CONS_RELEVANT, C_CONS_USED, C_ASIFU_FC_DELIV,
     C_ASIFU_FC_USED, C_S2_CREATED, C_S2_G2, C_NSF, C_EVENT_CUR, C_IND_CUR, C_OVERFLOW, C_ASSESS_LOG,
     C_NOBS, C_NPAY, C_NPIC, C_ACTIONS, C_FALSE_ACTIONS, C_PREVENTED, C_BUSY_MILLIDAYS, C_NBP, C_ROUNDS_CAPPED,
-    C_NDYAD, C_NRECEIPT, C_FALSE_CUR, C_LEAKS, C_RFI_SENT, C_RFI_ANSWERED,
+    C_NDYAD, C_NRECEIPT, C_FALSE_CUR, C_LEAKS, C_RFI_SENT, C_RFI_ANSWERED, C_ESCORTS, C_ESCORTS_REFUSED,
+    C_INCIDENTS,
 ) = range(len(COUNTER_NAMES))
 
 #: Columns of the per-day record (`State.day_record`, one row per day).
@@ -289,6 +292,8 @@ class Static(NamedTuple):
     cover_yield_mask: np.ndarray  # per coverage entry: the facets its sensor's profile yields
     cover_yield_prob: np.ndarray  # ... the chance of yielding each
     cover_error: np.ndarray  # ... and the chance a yielded value is wrong (after the collector's skill)
+    escort_ptr: np.ndarray  # per unit, CSR offsets of its coverage entries that need its protector's escort ...
+    escort_entries: np.ndarray  # ... (issue 16 §3; `missionfit.scenario.protection`)
 
 
 class State(NamedTuple):
@@ -309,6 +314,7 @@ class State(NamedTuple):
     task: np.ndarray  # [unit, slot]: the (unit, cell) group a task is on (-1: none, or no coverage there)
     task_expiry: np.ndarray
     task_until: np.ndarray  # per (unit, cell) pair that has coverage: latest expiry of its open tasks there
+    available_now: np.ndarray  # per coverage entry: `cover_available`, or +inf on a day without a needed escort
 
 
 def pack_net(arrays: dict, mechanisms: dict) -> dict[str, np.ndarray]:
@@ -412,6 +418,7 @@ def new_state(st: Static, n_branches: int, capacity: int, days: int) -> State:
         task=np.full((n, task_slots), -1, np.int64),
         task_expiry=np.full((n, task_slots), -1.0),
         task_until=np.full(int(st.cover_group.max(initial=-1)) + 1, -1.0),
+        available_now=st.cover_available.copy(),
     )
 
 

@@ -39,6 +39,7 @@ from missionfit.engine.layout import (
     PICTURE_ENTRIES,
 )
 from missionfit.engine.outcomes import resolve_outcomes
+from missionfit.engine.protection import escort
 from missionfit.engine.rotation import rotate
 from missionfit.engine.tasking import task
 
@@ -50,13 +51,14 @@ MAX_FUSION_ROUNDS = 8
 def step_day(st, s, rng, day):
     """Run one simulated day and record it; returns False if message or queue capacity ran out.
 
-    Order: rotation, board meetings, tasking, collection and reporting (reports leave at the indicator's
+    Order: rotation, escorts, board meetings, tasking, collection and reporting (reports leave at the indicator's
     time), then transmission and fusion in turns until nothing more arrives before midnight, outcomes.
     """
     net, fl = st.net, s.flow
     c = fl.counters
     before = (c[C_CREATED], c[C_DELIVERED], c[C_WITHHELD] + c[C_LOST], c[C_HOPS])
     rotate(st, s, day)
+    escort(st, s, rng, day)
     meet_boards(st, s, rng, day)
     task(st, s, rng, day)
     refill_budgets(st, s)

@@ -75,6 +75,8 @@ def make_static(sc: CompiledScenario, world: World) -> engine.Static:
         cover_yield_mask=a["cover_yield_mask"],
         cover_yield_prob=a["cover_yield_prob"],
         cover_error=a["cover_error"],
+        escort_ptr=a["escort_ptr"],
+        escort_entries=a["escort_entries"],
     )
 
 

@@ -41,6 +41,9 @@ def trust_metrics(model: Simulation) -> dict[str, Any]:
         "leaks": int(c[E.C_LEAKS]),
         "requests_sent": int(c[E.C_RFI_SENT]),
         "requests_answered": int(c[E.C_RFI_ANSWERED]),
+        "escorts": int(c[E.C_ESCORTS]),
+        "escorts_refused": int(c[E.C_ESCORTS_REFUSED]),
+        "safety_incidents": int(c[E.C_INCIDENTS]),
     }
 
 

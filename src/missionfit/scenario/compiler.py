@@ -35,6 +35,7 @@ from missionfit.scenario.codes import (
     mask as _mask,
 )
 from missionfit.scenario.information import _information, _information_arrays, type_facet_masks
+from missionfit.scenario.protection import protection_arrays
 from missionfit.scenario.rivalry import edge_share
 from missionfit.scenario.trust import TrustPrior, reporting_duty_edges
 
@@ -335,8 +336,7 @@ def compile_arrays(sc: CompiledScenario) -> dict[str, Any]:
     a["lane_mask"] = np.array([lane_mask(u["lane"]) for u in units], dtype=np.int64)
     a["tasking_rate"] = np.array([u["tasking_rate"] for u in units], dtype=np.float64)
     a["strength"] = np.array([u["strength"] or 0 for u in units], dtype=np.float64)
-    # report quality: report-writing skill, raised by formats where the unit has procedures to use them
-    # (p. 400: formats improved the Bangladesh riverine unit's reports)
+    # report quality: report-writing skill, raised by formats where the unit has procedures to use them (p. 400)
     writing = np.array([u["report_writing"] for u in units], dtype=np.float64)
     has_formats = np.array([u["procedures"] != "none" for u in units], dtype=np.float64)
     reach = has_formats + (1.0 - has_formats) * mech.get("format_reach", 0.0)
@@ -432,6 +432,7 @@ def compile_arrays(sc: CompiledScenario) -> dict[str, Any]:
     # available (as the float it is compared with) and its probability under an open task
     a["cover_unit"] = a["sensor_unit"][a["cover_sensor"]]
     a["cover_available"] = a["sensor_available"][a["cover_sensor"]].astype(np.float64)
+    a.update(protection_arrays(units, index, s_type, a["cover_unit"], a["cover_sensor"]))
     a["cover_prob_tasked"] = np.minimum(
         float(mech["tasked_detection_cap"]), a["cover_prob"] * (1.0 + float(mech["tasking_boost"]))
     )
@@ -456,8 +457,7 @@ def compile_arrays(sc: CompiledScenario) -> dict[str, Any]:
 
     # what the world generator needs of the sectors and event types
     a["world_tables"] = world_tables(sc.sectors, sc.event_types, sc.information)
-    # facet errors fall with report quality: report-writing skill raised by formats where the unit's procedures can
-    # use them (p. 400: formats "improved the quality of the incoming information")
+    # facet errors fall with report quality, raised by formats (p. 400: they "improved the quality")
     a.update(_information_arrays(sc, a, s_type, a["report_quality"]))
 
     # edges, sorted by (type, source) for a CSR adjacency per type

@@ -30,7 +30,7 @@ Operational (f_o):
     - procedure mismatch penalties -> 0, and report formats reach units without procedures (pp. 399-400);
     - sanitization delay and metadata loss (`sanitize_metadata_strip`) -> 0 (p. 400, "UN-classified" network);
     - sensor availability dates -> day 0 (p. 401, UAV accreditation took about half a year);
-    - `escort_cost` -> 0 (p. 400, the Estonian HUMINT team's radios);
+    - `escort_cost` -> 0 (p. 400, the Estonian HUMINT team's radios), protection incidents -> 0 (p. 401);
     - channel reliability -> 1;
     - `leak_rate` -> 0 (p. 404: "security infrastructure is crucial").
 Not on any knob: `reporting_duty` (the formal structure; no knob overrides trust-based sharing, issue 16 §3).
@@ -127,6 +127,8 @@ def apply_fit(
         u["tech_level"] = lerp(u["tech_level"], 1.0, o)
         u["reporting_culture"]["bypass"] = lerp(u["reporting_culture"]["bypass"], 0.0, o)
         u["escort_cost"] = lerp(u["escort_cost"], 0.0, o)
+        if u.get("protection"):  # p. 401: "procedures were too ambiguous to work with"
+            u["protection"] = {**u["protection"], "incident_rate": u["protection"].get("incident_rate", 0.0) * (1 - o)}
         for sensor in u["sensors"]:
             sensor["available_day"] = int(round(sensor["available_day"] * (1.0 - o)))
     for key in (

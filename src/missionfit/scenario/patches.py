@@ -153,6 +153,8 @@ def _remove_units(spec: dict[str, Any], ids: set[str]) -> None:
     for u in spec["units"]:
         if u.get("rivals"):
             u["rivals"] = [r for r in u["rivals"] if r not in ids]
+        if (u.get("protection") or {}).get("by") in ids:
+            u["protection"] = None  # the protector left: nobody to depend on (issue 16 §3)
 
 
 def _insert_at(

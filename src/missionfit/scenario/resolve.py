@@ -35,6 +35,7 @@ UNIT_DEFAULTS: dict[str, Any] = {
     "analysts": 0.0,
     "sensors": [],
     "escort_cost": 0.0,
+    "protection": None,
     "reporting_culture": {"proactive": 0.5, "responsive": 0.7, "bypass": 0.0},
     "report_writing": 0.6,
     "languages": ["en"],

@@ -174,6 +174,7 @@ class UnitSpec:
     analysts: float | None = None
     sensors: list[SensorSpec] | None = None
     escort_cost: float | None = None
+    protection: dict[str, Any] | None = None  # {by, sensors, incident_rate}: scenario/protection.py (pp. 400-401)
     # cultural
     reporting_culture: ReportingCultureSpec | None = None
     report_writing: float | None = None

@@ -10,6 +10,7 @@ import networkx as nx
 from missionfit.scenario import schema
 from missionfit.scenario.codes import ECHELONS, ROLES
 from missionfit.scenario.errors import Checker
+from missionfit.scenario.protection import check_protection
 from missionfit.scenario.resolve import _get
 
 #: Unit attributes that are probabilities or levels in [0, 1] (dotted for nested ones).
@@ -274,6 +275,8 @@ def _validate(spec: dict[str, Any], units: list[dict[str, Any]], ck: Checker) ->
             ck.one_of(f"{k}.focus.domains", d, set(schema.DOMAINS))
         if u["lane"] is not None:
             _lane(f"{k}.lane", u["lane"], ck)
+        if u["protection"] is not None:
+            check_protection(f"{k}.protection", u["protection"], {v["id"] for v in units}, ck)
         for j, s in enumerate(u["sensors"]):
             sk = f"{k}.sensors[{j}]"
             extra = set(s) - _SENSOR_FIELDS
