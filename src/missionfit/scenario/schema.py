@@ -401,6 +401,7 @@ class InterventionSpec:
         set_edges: `[{select: {source, target, type}, set: {...}}]`.
         set_trust: `[{source: selector, target: selector, value}]`: prior overrides.
         mechanisms: Mechanism parameter overrides.
+        target_flows: Contract flows or metrics the patch acts on by design (`missionfit.scenario.targets`).
     """
 
     label: str = ""
@@ -414,6 +415,7 @@ class InterventionSpec:
     set_edges: list[dict[str, Any]] = field(default_factory=list)
     set_trust: list[dict[str, Any]] = field(default_factory=list)
     mechanisms: dict[str, Any] = field(default_factory=dict)
+    target_flows: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
