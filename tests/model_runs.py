@@ -28,17 +28,20 @@ def compiled(name: str, interventions: tuple[str, ...] = (), fit: tuple[float, f
 
 @cache
 def runs(name: str, interventions: tuple[str, ...] = (), fit: tuple[float, float, float] = (0.0, 0.0, 0.0),
-         replicates: int = 8, days: int = 180, seed: int = 0,
+         replicates: int = 8, days: int | None = None, seed: int = 0,
          mechanisms: tuple[tuple[str, float], ...] = ()) -> tuple[dict, ...]:
-    """Metrics of `replicates` replicates (cached across tests)."""
+    """Metrics of `replicates` replicates (cached across tests); `days=None`: the scenario's default run length."""
     sc = compiled(name, interventions, fit, mechanisms)
+    days = sc.days if days is None else days
     return tuple(run_replicate(sc, seed=seed, replicate=r, days=days).metrics for r in range(replicates))
 
 
 @cache
-def outputs(name: str, interventions: tuple[str, ...] = (), replicates: int = 8, days: int = 180, seed: int = 0):
+def outputs(name: str, interventions: tuple[str, ...] = (), replicates: int = 8, days: int | None = None,
+            seed: int = 0):
     """Whole replicate results (metrics and the run directory's tables: flows, timeseries, fc_latency, ...)."""
     sc = compiled(name, interventions)
+    days = sc.days if days is None else days
     return tuple(run_replicate(sc, seed=seed, replicate=r, days=days) for r in range(replicates))
 
 

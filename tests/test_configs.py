@@ -44,13 +44,26 @@ def test_config_dir_is_the_checkout():
 def test_default_config_keys(compose_cfg):
     cfg = compose_cfg()
     assert cfg.seed == 0
-    assert cfg.sim.days == 180
+    assert cfg.sim.days is None  # the scenario's `days:`, else 180 (`missionfit.runner.validate.run_days`)
     assert cfg.sim.replicates >= 2
     assert cfg.sim.progress is True
     assert dict(cfg.fit) == {"strategic": 0.0, "cultural": 0.0, "operational": 0.0}
     assert dict(cfg.interventions) == {}
     assert "trust_gain" in cfg.mechanisms
     assert OmegaConf.get_type(cfg.scenario).__name__ == "ScenarioNode"
+
+
+def test_a_scenario_sets_its_default_run_length(compose_cfg):
+    from missionfit.runner.validate import composed_scenario, run_days
+    from missionfit.scenario.loading import load
+
+    # minusma_2014 runs 365 days (its UAVs are accredited on day 180, p. 401); the others one rotation
+    for name, days in (("minusma_2014", 365), ("minusma_2015", 180), ("minusma_2018", 180), ("hierarchy", 180)):
+        cfg = compose_cfg([f"scenario={name}"], return_hydra_config=True)
+        assert run_days(cfg.sim.days, composed_scenario(cfg)) == days
+        assert load(name).days == days
+    cfg = compose_cfg(["scenario=minusma_2014", "sim.days=30"], return_hydra_config=True)
+    assert run_days(cfg.sim.days, composed_scenario(cfg)) == 30
 
 
 def test_hydra_dirs_do_not_collide(compose_cfg):

@@ -1,10 +1,11 @@
-"""Each intervention moves the flow it acts on by construction (paired replicates, common random numbers).
+"""Each intervention moves the flows its YAML declares (`target_flows:`), paired, with common random numbers.
 
 These are construction-bound checks (docs/validation.md §1, §6.8 (a)): the patch acts on that flow by design, so a
-failure is a bug. Whether goal realization follows is the held-out question of validation.md §6.8 (b); it is
-evaluated and reported (§7.2), never asserted here, so that no test makes an outcome a target (validation.md
-§8.0, amendment of 2026-12-01). `cross_cultural_training` has no check here: in the v2 core it moves only the
-trust priors it sets (its declared flow, goodwill across the divide, comes with issue 16).
+failure is a bug. The flows are data: each intervention names in its file (configs/interventions/*.yaml) the metrics
+or `flows.parquet` counts of the contract it acts on, with a direction (`missionfit.scenario.targets`, issue 16 §3),
+and the scenario to check them on where the default, `minusma_2015`, would make the patch a no-op. Whether goal
+realization follows is the held-out question of validation.md §6.8 (b); it is evaluated and reported (§7.2), never
+asserted here, so that no test makes an outcome a target (validation.md §8.0, amendment of 2026-12-01).
 """
 
 from __future__ import annotations
@@ -12,51 +13,59 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model_runs import outputs, paired_diff, runs, values
+from missionfit.scenario import ScenarioError, build_scenario
+from missionfit.scenario.loading import available, read_config_file, read_intervention, read_scenario
+from missionfit.scenario.targets import DIRECTIONS, selected_edges
+from model_runs import compiled, outputs, paired_diff, runs, values
 
 R = 10
-#: Pairs for the claims: the flows below move by 4-40 paired standard errors at 30 pairs (seed 0).
+#: Pairs for the claims: the declared flows move by 9-100 paired standard errors at 30 pairs (seed 0).
 R_CLAIMS = 30
+#: The scenario a target flow is checked on unless it names one.
+DEFAULT_SCENARIO = "minusma_2015"
 
-# intervention, scenario, metric, expected direction, the flow it acts on (docs/scenarios.md)
-CLAIMS = [
-    ("jcb_directive", "minusma_2015", "reports_withheld", -1, "a directive board overrides reluctance to share"),
-    ("liaison_officers", "minusma_2015", "fc_current_warning_rate", +1, "links to the main force warn the FC"),
-    ("joint_database", "minusma_2015", "reports_sanitized", -1,
-     "one security level: nothing is sanitized between members"),
-    ("asifu_tasking_authority", "minusma_2015", "u2_asifu_receipt_from_sf_isr", +1,
-     "ASIFU's tasks make SOLTG/ISR report to it"),
-    # not `observations`: more sensor-days observe more by construction; the claim is what the imagery does
-    ("uav_fast_accreditation", "minusma_2014", "asifu_current_warning_rate", +1,
-     "UAV imagery from the first day lets ASIFU learn of threats in time"),
+TARGETS = [
+    pytest.param(name, i, target, id=f"{name}-{target.get('metric') or target['flow']}")
+    for name in available("interventions")
+    for i, target in enumerate(read_intervention(name)[0].get("target_flows") or [])
 ]
 
 
-@pytest.mark.parametrize("intervention,scenario,metric,direction,claim", CLAIMS)
-def test_intervention_moves_its_metric(intervention, scenario, metric, direction, claim):
-    base = runs(scenario, replicates=R_CLAIMS)
-    treated = runs(scenario, (intervention,), replicates=R_CLAIMS)
-    diff, se = paired_diff(base, treated, metric)
-    assert direction * diff > 2 * se and direction * diff > 0, (claim, diff, se)
+def test_every_intervention_declares_a_target_flow():
+    declared = {p.values[0] for p in TARGETS}
+    assert declared == set(available("interventions"))
 
 
-def test_integrating_u2_and_asifu_ends_sanitization_between_them():
-    """U2 at ASIFU's security level: what they exchange is no longer sanitized (the flows on their edges).
+def _per_replicate(results, scenario, target) -> np.ndarray:
+    """The declared metric, or the declared flow summed over the selected edges, per replicate."""
+    if "metric" in target:
+        return values(tuple(r.metrics for r in results), target["metric"])
+    keys = set(selected_edges(scenario.units, scenario.edges, target.get("edges")))
+    assert keys, ("the edge filter selects no edge", target)
+    out = []
+    for r in results:
+        f = r.flows
+        rows = [k in keys for k in zip(f["source"], f["target"], f["type"], strict=True)]
+        out.append(float(f.loc[rows, target["flow"]].sum()))
+    return np.asarray(out)
 
-    The mission-wide count of sanitized reports is not the flow the patch acts on: more sharing elsewhere (living
-    trust, requests for information) can sanitize more on other edges.
-    """
-    def sanitized_between(results):
-        flows = results[0].flows
-        for r in results[1:]:
-            flows = flows.assign(sanitized=flows["sanitized"] + r.flows["sanitized"])
-        ends = {"u2", "asifu_hq"}
-        between = flows["source"].isin(ends) & flows["target"].isin(ends)
-        return int(flows.loc[between, "sanitized"].sum()), int(between.sum())
 
-    base, n_base = sanitized_between(outputs("minusma_2015", replicates=3))
-    treated, n_treated = sanitized_between(outputs("minusma_2015", ("integrate_u2_asifu",), replicates=3))
-    assert n_base > 0 and n_treated > 0 and base > 0 and treated == 0, (base, treated)
+@pytest.mark.parametrize("intervention,index,target", TARGETS)
+def test_intervention_moves_its_declared_flow(intervention, index, target):
+    scenario = target.get("scenario", DEFAULT_SCENARIO)
+    # the scenario's default run length (minusma_2014: 365 days, its UAVs accredited on day 180)
+    base = outputs(scenario, replicates=R_CLAIMS)
+    treated = outputs(scenario, (intervention,), replicates=R_CLAIMS)
+    d = (
+        _per_replicate(treated, compiled(scenario, (intervention,)), target)
+        - _per_replicate(base, compiled(scenario), target)
+    )
+    diff, se = float(d.mean()), float(d.std(ddof=1) / np.sqrt(d.size))
+    sign = DIRECTIONS.get(target.get("direction"), 0)
+    if sign:
+        assert sign * diff > 2 * se and sign * diff > 0, (intervention, target, diff, se)
+    else:
+        assert abs(diff) > 2 * se and diff != 0, (intervention, target, diff, se)
 
 
 def test_aligned_procedures_cut_channel_losses():
@@ -66,3 +75,36 @@ def test_aligned_procedures_cut_channel_losses():
     lost_share_t = values(treated, "reports_lost") / values(treated, "hops")
     d = lost_share_t - lost_share
     assert d.mean() < -2 * d.std(ddof=1) / np.sqrt(R)
+
+
+def test_paired_diff_is_treated_minus_base():
+    base = runs("minusma_2015", replicates=3)
+    assert paired_diff(base, base, "goal_realization") == (0.0, 0.0)
+
+
+@pytest.mark.parametrize(
+    "target, key, value",
+    [
+        ({"metric": "goal_realisation"}, "target_flows[0].metric", "goal_realisation"),
+        ({"flow": "arrived"}, "target_flows[0].flow", "arrived"),
+        ({"metric": "hops", "direction": "higher"}, "target_flows[0].direction", "higher"),
+        ({"flow": "lost", "edges": {"type": "radio"}}, "target_flows[0].edges.type", "radio"),
+        ({"flow": "lost", "edges": {"target": {"rank": "major"}}}, "target_flows[0].edges.target", "rank"),
+        ({"metric": "hops", "weight": 2}, "target_flows[0]", "weight"),
+    ],
+)
+def test_an_unknown_target_flow_fails_in_one_line_naming_file_key_and_value(tmp_path, target, key, value):
+    path = tmp_path / "mine.yaml"
+    path.write_text("mine:\n  description: x\n  target_flows:\n    - " + _flow_yaml(target) + "\n", encoding="utf-8")
+    patch = read_config_file(path)["mine"]
+    with pytest.raises(ScenarioError) as err:
+        build_scenario(read_scenario("minusma_2015"), interventions={"mine": patch}, sources={"mine": str(path)})
+    message = str(err.value)
+    assert "\n" not in message
+    assert "mine.yaml" in message and key in message and repr(value) in message
+
+
+def _flow_yaml(target: dict) -> str:
+    import yaml
+
+    return yaml.safe_dump(target, default_flow_style=True).strip()

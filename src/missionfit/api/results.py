@@ -144,7 +144,7 @@ def run(
     scenario: CompiledScenario,
     replicates: int,
     seed: int = 0,
-    days: int = 180,
+    days: int | None = None,
     *,
     progress: bool = False,
     label: str = "replicates",
@@ -161,7 +161,8 @@ def run(
         scenario: A scenario from `build`.
         replicates: Number of replicates, at least 1.
         seed: Experiment seed.
-        days: Days simulated per replicate, at least 1.
+        days: Days simulated per replicate, at least 1; `None`: the scenario's default run length
+            (`CompiledScenario.days`: its `days:` key, else 180 days, one rotation; `minusma_2014` 365).
         progress: Show a progress bar over the replicates on stderr.
         label: The progress bar's label.
         events: Also return the per-event table (`Results.events`, `events.parquet`); designs turn it off.
@@ -173,6 +174,8 @@ def run(
     Raises:
         ValueError: `replicates` or `days` is not a positive integer.
     """
+    if days is None:
+        days = scenario.days
     for key, value in (("replicates", replicates), ("days", days)):
         if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
             raise ValueError(f"{key} = {value!r}: must be a positive integer")

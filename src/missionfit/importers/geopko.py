@@ -79,6 +79,7 @@ class Contingent:
         strength: Geo-PKO's troop estimate; ``None`` where Geo-PKO says "size unknown".
         sector: Sector from the location table; ``None`` if the location is not mapped (non-strict).
         group: Contributor group from the mapping's ``contributor_groups``.
+        languages: From the mapping's ``contributor_languages``; ``None``: none written (``group_defaults`` apply).
         kind: Unit kind; ``battalion`` (see module docstring).
         mission: Mission acronym.
         year: Year of the deployment map.
@@ -96,6 +97,7 @@ class Contingent:
     strength: int | None
     sector: str | None
     group: str
+    languages: list[str] | None = None
     kind: str = "battalion"
     mission: str = "MINUSMA"
     year: int = 0
@@ -112,6 +114,7 @@ class Contingent:
             "kind": self.kind,
             "contributor": self.contributor,
             "group": self.group,
+            **({"languages": list(self.languages)} if self.languages is not None else {}),
             "location": self.location,
             "sector": self.sector,
             "strength": self.strength,
@@ -238,7 +241,6 @@ def contingent_id(contributor: str, location: str, kind: str = "battalion") -> s
     return f"{prefix}_{slug(contributor)}_{place}"
 
 
-
 def sector_of(location: str, table: Mapping[str, str] | None = None) -> str | None:
     """Return the sector of a location from ``table`` (default: the MINUSMA mapping file's), else ``None``."""
     table = load_mapping().location_sectors if table is None else table
@@ -337,6 +339,7 @@ def import_contingents(
                     strength=strength,
                     sector=sector,
                     group=group,
+                    languages=tables.contributor_languages.get(slug(contributor)),
                     mission=mission,
                     year=year,
                     source=source,
@@ -397,6 +400,7 @@ def scaffold(
                     "kind": "s2",
                     "contributor": c.contributor,
                     "group": c.group,
+                    **({"languages": list(c.languages)} if c.languages is not None else {}),
                     "location": c.location,
                     "sector": c.sector,
                     "latitude": c.latitude,
@@ -486,12 +490,10 @@ def to_yaml(
         lines.append(f"{pad}# S2 cells of contingents with their own intelligence cell (the mapping's scaffold)")
         lines.extend(f"{pad}- {_flow(u)}" for u in s2_units)
     if edges:
-        lines.append("edges:")
-        lines.append(
-            f"{pad}# contingent-level edges (missionfit.importers.geopko.scaffold): battalion -> S2 -> G2 (intel),"
-        )
-        lines.append(
-            f"{pad}# battalion -> sector HQ (commander_chain, the bypass of p. 399), sector HQ -> battalion (command)"
-        )
+        lines += [
+            "edges:",
+            f"{pad}# contingent-level edges (missionfit.importers.geopko.scaffold): battalion -> S2 -> G2 (intel),",
+            f"{pad}# battalion -> sector HQ (commander_chain, the bypass of p. 399), sector HQ -> battalion (command)",
+        ]
         lines.extend(f"{pad}- {_flow(e)}" for e in edges)
     return "\n".join(lines) + "\n"

@@ -28,6 +28,7 @@ MAPPING_KEYS = (
     "location_sectors",
     "sector_hq_locations",
     "contributor_groups",
+    "contributor_languages",
     "unknown_group",
     "scaffold",
     "sensors",
@@ -57,6 +58,9 @@ class GeoPkoMapping:
         location_sectors: Location (slug) -> sector.
         sector_hq_locations: Sector -> location (slug) of its headquarters, cross-checked against FrontMap.
         contributor_groups: Contributor (slug) -> contributor group.
+        contributor_languages: Contributor (slug) -> the languages its contingents (and their S2 cells) speak,
+            written into each unit's ``languages``; a contributor missing from it gets none written, so its
+            group's ``group_defaults`` apply.
         unknown_group: Group of a contributor missing from ``contributor_groups``.
         s2_min_strength: Minimum strength of a contingent that gets its own S2 cell (``scaffold``).
         hq_sectors: Sectors commanded directly by the Force HQ (``scaffold``).
@@ -70,6 +74,7 @@ class GeoPkoMapping:
     location_sectors: dict[str, str] = field(default_factory=dict)
     sector_hq_locations: dict[str, str] = field(default_factory=dict)
     contributor_groups: dict[str, str] = field(default_factory=dict)
+    contributor_languages: dict[str, list[str]] = field(default_factory=dict)
     unknown_group: str = "other"
     s2_min_strength: int = 150
     hq_sectors: tuple[str, ...] = ()
@@ -91,15 +96,24 @@ class GeoPkoMapping:
         unknown = sorted(set(data) - set(MAPPING_KEYS))
         if unknown:
             raise ValueError(f"{where}: {unknown[0]}: unknown key (known: {', '.join(MAPPING_KEYS)})")
-        for key in ("location_sectors", "sector_hq_locations", "contributor_groups", "scaffold", "sensors"):
+        for key in (
+            "location_sectors", "sector_hq_locations", "contributor_groups", "contributor_languages", "scaffold",
+            "sensors",
+        ):
             if not isinstance(data.get(key) or {}, Mapping):
                 raise ValueError(f"{where}: {key}: must be a mapping")
+        languages = {}
+        for k, v in (data.get("contributor_languages") or {}).items():
+            if not isinstance(v, list) or not v or not all(isinstance(x, str) and x for x in v):
+                raise ValueError(f"{where}: contributor_languages.{k} = {v!r}: must be a non-empty list of languages")
+            languages[slug(str(k))] = [str(x) for x in v]
         scaffold = dict(data.get("scaffold") or {})
         return cls(
             mission=str(data.get("mission") or ""),
             location_sectors={slug(str(k)): str(v) for k, v in (data.get("location_sectors") or {}).items()},
             sector_hq_locations={str(k): slug(str(v)) for k, v in (data.get("sector_hq_locations") or {}).items()},
             contributor_groups={slug(str(k)): str(v) for k, v in (data.get("contributor_groups") or {}).items()},
+            contributor_languages=languages,
             unknown_group=str(data.get("unknown_group") or "other"),
             s2_min_strength=int(scaffold.get("s2_min_strength", 150)),
             hq_sectors=tuple(str(s) for s in scaffold.get("hq_sectors") or ()),

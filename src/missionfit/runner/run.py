@@ -23,7 +23,7 @@ from missionfit.contract import CONFIG_FILE, METRICS_FILE, PROVENANCE_FILE
 from missionfit.model.replicate import replicate_seed_sequence
 from missionfit.runner import provenance as prov
 from missionfit.runner.rundir import write_json, write_parquet, write_text
-from missionfit.runner.validate import check_config, composed_scenario, config_file_of
+from missionfit.runner.validate import check_config, composed_scenario, config_file_of, run_days
 
 #: `flatten_metrics` and `summarize` moved to `missionfit.api.results` (the API's replicate loop); the names
 #: stay importable from here.
@@ -73,12 +73,13 @@ def execute_run(
     assert isinstance(plain, dict)
     plain.pop("hydra", None)
     plain["scenario"] = scenario  # config.yaml records the scenario as run, not the file's unresolved keys
+    plain["sim"]["days"] = run_days(cfg.sim.days, scenario)  # and the days as run (`sim.days: null`: the scenario's)
     # the composed config's `scenario` and `interventions` nodes are an API spec (missionfit.api.spec)
     spec = {"scenario": plain["scenario"], "interventions": plain["interventions"], "sources": _sources(cfg)}
     compiled = build(spec, fit=plain["fit"], mechanisms=plain["mechanisms"])
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    seed, days, n_rep = int(cfg.seed), int(cfg.sim.days), int(cfg.sim.replicates)
+    seed, days, n_rep = int(cfg.seed), int(plain["sim"]["days"]), int(cfg.sim.replicates)
     results = run(
         compiled, n_rep, seed, days, progress=bool(cfg.sim.progress), label=progress_desc or "replicates",
         events=bool(cfg.sim.get("events_table", True)),

@@ -43,6 +43,20 @@ def _origin(key: str, overrides: Iterable[str]) -> str:
     return "command line" if key in _override_keys(overrides) else primary_config_file()
 
 
+def run_days(sim_days: int | None, scenario: dict[str, Any]) -> int:
+    """The days a run simulates: `sim.days` if set, else the scenario's `days:`, else `DEFAULT_DAYS` (180).
+
+    Args:
+        sim_days: The config's `sim.days` (`None`: not set).
+        scenario: The composed scenario (`composed_scenario`).
+    """
+    from missionfit.scenario.schema import DEFAULT_DAYS
+
+    if sim_days is not None:
+        return int(sim_days)
+    return int(scenario.get("days") or DEFAULT_DAYS)
+
+
 def check_config(
     cfg: DictConfig, overrides: Sequence[str] = (), scenario: dict[str, Any] | None = None
 ) -> None:
@@ -61,6 +75,8 @@ def check_config(
         raise ConfigError(f"{_origin(key, overrides)}: {key} = {value}: {reason}")
 
     days = cfg.sim.days
+    if days is None:
+        days = run_days(None, scenario if scenario is not None else composed_scenario(cfg))
     if days <= 0:
         fail("sim.days", days, "must be a positive number of days")
     if cfg.sim.replicates <= 0:

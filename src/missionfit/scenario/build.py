@@ -160,6 +160,8 @@ def build_scenario(
         rivalry=rivalry,
         rotation_days=int(spec["rotation_days"]),
         information=spec["information"],
+        days=int(spec["days"] or schema.DEFAULT_DAYS),
+        civmil_shares=[dict(r) for r in spec["civmil_shares"]],
     )
     compiled.arrays = compile_arrays(compiled)
     return compiled

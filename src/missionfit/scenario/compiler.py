@@ -59,6 +59,8 @@ class CompiledScenario:
         rivalry: Rivalry matrix in [0, 1].
         rotation_days: Days between contingent rotations (0 = none during the run).
         information: The scenario's `information:` block (`schema.InformationSpec` as a mapping; v2 core).
+        days: The scenario's default run length (`schema.ScenarioSpec.days`, else `schema.DEFAULT_DAYS`).
+        civmil_shares: Where the civil-military distance applies (`schema.ScenarioSpec.civmil_shares`).
         arrays: Per-unit, per-sensor and per-edge arrays for the engine.
         engine_net: The same arrays packed into the engine's layout (set on first use).
     """
@@ -76,6 +78,8 @@ class CompiledScenario:
     rivalry: np.ndarray
     rotation_days: int = 180
     information: dict[str, Any] = field(default_factory=lambda: dataclasses.asdict(schema.InformationSpec()))
+    days: int = schema.DEFAULT_DAYS
+    civmil_shares: list[dict[str, Any]] = field(default_factory=lambda: list(schema.DEFAULT_CIVMIL_SHARES))
     arrays: dict[str, np.ndarray] = field(default_factory=dict)
     #: The scenario's part of the engine's `Net`, packed by `missionfit.engine.pack_net` when the first
     #: replicate is built and shared read-only by every later one.
@@ -476,7 +480,7 @@ def compile_arrays(sc: CompiledScenario) -> dict[str, Any]:
         no_common_language = 0.0 if unit_lang[i] & unit_lang[j] else 1.0
         procedure_mismatch = 1.0 if procs[i] != procs[j] else 0.0
         lat[k], pok[k], qf[k] = _send_factors(e, min_tech, no_common_language, procedure_mismatch, mech)
-        share[k] = edge_share(sc.rivalry[i, j], mech["civmil_distance"], units[i], units[j])
+        share[k] = edge_share(sc.rivalry[i, j], mech["civmil_distance"], units[i], units[j], sc.civmil_shares)
         if e["type"] == "board":
             auth[k] = 1.0 if e.get("directive") else mech["authority_of_coordination"]
             period[k] = boards[e["board"]]["period_days"]

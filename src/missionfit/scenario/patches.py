@@ -16,6 +16,7 @@ from missionfit.scenario import schema
 from missionfit.scenario.codes import ROLES
 from missionfit.scenario.errors import Checker
 from missionfit.scenario.resolve import UNIT_DEFAULTS, _as_list, _merge
+from missionfit.scenario.targets import check_target_flows
 
 _UNIT_FIELDS = {f.name for f in dataclasses.fields(schema.UnitSpec)}
 _EDGE_FIELDS = {f.name for f in dataclasses.fields(schema.EdgeSpec)}
@@ -199,6 +200,8 @@ def apply_intervention(
     unknown = set(patch) - {f.name for f in dataclasses.fields(schema.InterventionSpec)}
     if unknown:
         ck.fail(f"{where}.{name}", sorted(unknown)[0], "unknown intervention key")
+    if patch.get("target_flows") is not None:
+        check_target_flows(patch["target_flows"], ck, f"{where}.{name}.target_flows")
     units = spec["units"]
     for i, op in enumerate(patch.get("remove_units") or []):
         key = f"{where}.{name}.remove_units[{i}]"
@@ -293,4 +296,8 @@ def apply_patches(spec: dict[str, Any], patches: Mapping[str, Mapping[str, Any]]
     for name, patch in patches.items():
         if (patch or {}).get("mechanisms"):
             Checker(source).fail(f"patches.{name}", "mechanisms", "a scenario patch cannot set mechanisms")
+        if (patch or {}).get("target_flows"):
+            Checker(source).fail(
+                f"patches.{name}", "target_flows", "a scenario patch declares no target flows (an intervention does)"
+            )
         apply_intervention(spec, name, patch or {}, source, where="patches")

@@ -8,8 +8,8 @@ between the mission's military, civilian and external components. The whole path
 2. `fitted_rivalry` (called by `fit.apply_fit`): times `mechanisms.rivalry_strength`, times
    (1 - strategic fit); kept as `CompiledScenario.rivalry`.
 3. `edge_share` (called by `compiler.compile_arrays`): per edge, (1 - rivalry[source, target]) times
-   (1 - civmil_distance x the civil-military share of the two components): the edge's `edge_share`, row
-   `E_SHARE` of the engine's `Net.ef`.
+   (1 - civmil_distance x the civil-military share of its two ends, `civmil_share`, from the scenario's
+   `civmil_shares` rules, data): the edge's `edge_share`, row `E_SHARE` of the engine's `Net.ef`.
 4. The engine: `missionfit.engine.transmission.send` shares a message with probability
    edge_share / (1 + exp(-share_steepness x (trust - threshold))), unless authority overrides it; under a
    coordinating board, `missionfit.engine.boards.meet_boards` uses the same probability for a cell keeping
@@ -20,9 +20,12 @@ The arithmetic and its order are those the model's results were recorded with: c
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
+
+from missionfit.scenario.schema import DEFAULT_CIVMIL_SHARES
 
 
 def rivalry_matrix(units: list[dict[str, Any]]) -> np.ndarray:
@@ -40,16 +43,46 @@ def fitted_rivalry(rivalry: np.ndarray, strength: float, strategic: float) -> np
     return rivalry * strength * (1.0 - strategic)
 
 
-def civmil_share(a: dict[str, Any], b: dict[str, Any]) -> float:
-    """Share of the civil-military distance between two units' components (pp. 396-397)."""
-    comps = {a["component"], b["component"]}
-    if "military" in comps and "external" in comps:
-        return 1.0
-    if "military" in comps and "civilian" in comps:
-        return 0.5
-    return 0.0
+def matches(unit: Mapping[str, Any], selector: Mapping[str, Any]) -> bool:
+    """Whether a resolved unit matches a selector: every attribute one of its values; `role`: holds one of them."""
+    for attr, want in selector.items():
+        values = list(want) if isinstance(want, (list, tuple)) else [want]
+        if attr == "role":
+            if not set(values) & set(unit.get("roles") or ()):
+                return False
+        elif unit.get(attr) not in values:
+            return False
+    return True
 
 
-def edge_share(rivalry: float, civmil_distance: float, source: dict[str, Any], target: dict[str, Any]) -> float:
+def civmil_share(
+    a: Mapping[str, Any], b: Mapping[str, Any], rules: Sequence[Mapping[str, Any]] = DEFAULT_CIVMIL_SHARES
+) -> float:
+    """Share of the civil-military distance between two resolved units (pp. 396-397).
+
+    Args:
+        a: One end of the edge.
+        b: The other end.
+        rules: The scenario's `civmil_shares` (`schema.ScenarioSpec`): `{between: [selector, selector], share}`;
+            a rule applies when the ends match its two selectors in either order.
+
+    Returns:
+        The largest share of the rules that apply, 0.0 if none does.
+    """
+    share = 0.0
+    for rule in rules:
+        first, second = rule["between"]
+        if (matches(a, first) and matches(b, second)) or (matches(a, second) and matches(b, first)):
+            share = max(share, float(rule["share"]))
+    return share
+
+
+def edge_share(
+    rivalry: float,
+    civmil_distance: float,
+    source: Mapping[str, Any],
+    target: Mapping[str, Any],
+    rules: Sequence[Mapping[str, Any]] = DEFAULT_CIVMIL_SHARES,
+) -> float:
     """An edge's sharing multiplier from its ends' rivalry and civil-military distance (step 3)."""
-    return (1.0 - rivalry) * (1.0 - civmil_distance * civmil_share(source, target))
+    return (1.0 - rivalry) * (1.0 - civmil_distance * civmil_share(source, target, rules))

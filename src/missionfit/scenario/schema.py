@@ -14,6 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from missionfit.scenario.defaults import DEFAULT_CIVMIL_SHARES, _default_sensor_profiles
+from missionfit.scenario.defaults import DEFAULT_DAYS as DEFAULT_DAYS  # re-exported: schema.DEFAULT_DAYS
+
 #: The mandate lines of MINUSMA's integrated strategy (Rietjens & Ruffa 2019, p. 392: "security and
 #: stabilization, the re-establishment of state authority, cultural preservation as well as humanitarian
 #: assistance"; protection of civilians, p. 390; the political process, p. 390).
@@ -38,18 +41,6 @@ PROCEDURES = ("nato", "un", "none")
 MAX_FACETS = 6
 
 
-def _default_sensor_profiles() -> dict[str, dict[str, Any]]:
-    """The design's sensor profiles (docs/design/v2-core.md §2.1; stylized, priors in docs/validation.md §10.4)."""
-    return {
-        "patrol": {"facets": ["what", "where"], "yield": 0.8, "error": 0.15},
-        "humint": {"facets": ["who", "what"], "yield": 0.8, "error": 0.25},
-        "uav": {"facets": ["what", "where", "when"], "yield": 0.9, "error": 0.10},
-        "helicopter": {"facets": ["what", "where", "when"], "yield": 0.8, "error": 0.15},
-        "riverine": {"facets": ["what", "where"], "yield": 0.8, "error": 0.15},
-        "security_network": {"facets": ["who", "what"], "yield": 0.7, "error": 0.25},
-    }
-
-
 @dataclass
 class ReportingCultureSpec:
     """How a unit decides to report (p. 397, West-African command culture; p. 398, Nigerbat).
@@ -70,8 +61,7 @@ class ReportingCultureSpec:
 class FocusSpec:
     """What a unit's analysis looks at.
 
-    p. 394: ASIFU "largely maintained its original focus on comprehensive intelligence on the mid- and
-    long-term".
+    p. 394: ASIFU "largely maintained its original focus on comprehensive intelligence on the mid- and long-term".
 
     Attributes:
         horizon: 0 = current intelligence only, 1 = long-term X-PMESII only.
@@ -359,6 +349,8 @@ class ScenarioSpec:
             applied in order after the merge: how a year differs from the structure it extends.
         information: Facets, sensor profiles and false events of the v2 core (`InformationSpec`); the v1
             engine does not read it.
+        days: Default run length when `sim.days` is unset (`None`: `DEFAULT_DAYS`); docs/parameters.md §4.
+        civmil_shares: Where `mechanisms.civmil_distance` applies, as rules (`rivalry.civmil_share`, pp. 396-397).
     """
 
     name: str = "???"
@@ -376,6 +368,8 @@ class ScenarioSpec:
     edges: list[EdgeSpec] = field(default_factory=list)
     trust: TrustSpec = field(default_factory=TrustSpec)
     information: InformationSpec = field(default_factory=InformationSpec)
+    days: int | None = None
+    civmil_shares: list[dict[str, Any]] = field(default_factory=lambda: [dict(r) for r in DEFAULT_CIVMIL_SHARES])
     generator: GeneratorSpec = field(default_factory=GeneratorSpec)
     extends: list[str] = field(default_factory=list)
     patches: dict[str, InterventionSpec] = field(default_factory=dict)
@@ -407,6 +401,7 @@ class InterventionSpec:
         set_edges: `[{select: {source, target, type}, set: {...}}]`.
         set_trust: `[{source: selector, target: selector, value}]`: prior overrides.
         mechanisms: Mechanism parameter overrides.
+        target_flows: Contract flows or metrics the patch acts on by design (`missionfit.scenario.targets`).
     """
 
     label: str = ""
@@ -420,6 +415,7 @@ class InterventionSpec:
     set_edges: list[dict[str, Any]] = field(default_factory=list)
     set_trust: list[dict[str, Any]] = field(default_factory=list)
     mechanisms: dict[str, Any] = field(default_factory=dict)
+    target_flows: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -490,7 +486,7 @@ class MechanismSpec:
 class SimSpec:
     """Simulation horizon and replication."""
 
-    days: int = 180
+    days: int | None = None  # None: the scenario's `days`, else DEFAULT_DAYS (180)
     replicates: int = 10
     progress: bool = True
     events_table: bool = True  # write events.parquet (docs/design/v2-core.md §6.3); designs turn it off

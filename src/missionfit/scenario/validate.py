@@ -198,6 +198,31 @@ def _validate_information(spec: dict[str, Any], units: list[dict[str, Any]], ck:
                 )
 
 
+def _validate_civmil_shares(rules: Any, ck: Checker) -> None:
+    """The `civmil_shares` rules: `{between: [selector, selector], share}` with unit-attribute selectors."""
+    if not isinstance(rules, list):
+        ck.fail("civmil_shares", rules, "must be a list of {between: [selector, selector], share}")
+    for i, rule in enumerate(rules):
+        k = f"civmil_shares[{i}]"
+        if not isinstance(rule, dict) or set(rule) != {"between", "share"}:
+            ck.fail(k, rule, "must be {between: [selector, selector], share}")
+        pair = rule["between"]
+        if not isinstance(pair, list) or len(pair) != 2 or not all(isinstance(x, dict) and x for x in pair):
+            ck.fail(k + ".between", pair, "must be two selectors (mappings of unit attribute or role to values)")
+        for j, selector in enumerate(pair):
+            for attr, want in selector.items():
+                if attr != "role" and attr not in _UNIT_FIELDS:
+                    ck.fail(f"{k}.between[{j}]", attr, "unknown selector key (a unit attribute or role)")
+                if attr == "role":
+                    for role in want if isinstance(want, list) else [want]:
+                        if role not in ROLES:
+                            ck.fail(f"{k}.between[{j}].role", role, "unknown role (docs/scenarios.md, Roles)")
+                if attr == "component":
+                    for comp in want if isinstance(want, list) else [want]:
+                        ck.one_of(f"{k}.between[{j}].component", comp, set(schema.COMPONENTS))
+        ck.unit_interval(k + ".share", rule["share"])
+
+
 def _check_vocabulary(key: str, attrs: dict[str, Any], ck: Checker, where: str = "") -> None:
     """Roles, echelon, actor block and kind label of a unit or a kind (`key` names where they were written)."""
     roles = attrs.get("roles")
@@ -250,6 +275,9 @@ def _validate(spec: dict[str, Any], units: list[dict[str, Any]], ck: Checker) ->
         ck.one_of(f"mandate_weights.{line}", line, set(schema.MANDATE_LINES))
         ck.non_negative(f"mandate_weights.{line}", w)
     ck.non_negative("rotation_days", spec["rotation_days"])
+    if spec.get("days") is not None:
+        ck.integer("days", spec["days"], 1)
+    _validate_civmil_shares(spec.get("civmil_shares"), ck)
 
     seen: set[str] = set()
     for i, u in enumerate(units):
