@@ -315,6 +315,21 @@ def _v2_columns(row: dict, rng: np.random.Generator, interventions: tuple[str, .
         external_awareness=float(np.clip(0.2 + rng.normal(0, 0.03), 0, 1)),
         asifu_assessments_to_fc=int(rng.poisson(40)),
     )
+    # contract 3.0: living trust and protection
+    sent = int(rng.poisson(470))
+    escorts = int(rng.binomial(360, 0.5))
+    out.update(
+        mean_competence=float(np.clip(0.58 + rng.normal(0, 0.01), 0, 1)),
+        mean_goodwill=float(np.clip(0.61 + rng.normal(0, 0.01), 0, 1)),
+        trust_pairs=int(rng.poisson(360)),
+        trust_moved_share=float(np.clip(0.45 + rng.normal(0, 0.02), 0, 1)),
+        leaks=int(rng.poisson(45)),
+        requests_sent=sent,
+        requests_answered=int(rng.binomial(sent, 0.55)),
+        escorts=escorts,
+        escorts_refused=360 - escorts,
+        safety_incidents=int(rng.binomial(escorts, 0.1)),
+    )
     return out
 
 

@@ -12,7 +12,6 @@ checked v1 behaviour that the v2 core changes on purpose, are retired (validatio
 from __future__ import annotations
 
 import numpy as np
-import pytest
 from scipy import stats
 
 from model_runs import runs, values

@@ -30,9 +30,10 @@ def _spec() -> dict:
         "units": [
             {"id": "hq", "kind": "force_hq", "sector": "a",
              "consumer": {"lines": ["security"], "capacity": 2, "action_threshold": 0.8}},
-            {"id": "spy", "kind": "humint_team", "sector": "a", "report_writing": 0.3,
+            # (procedures none: no formats, so report quality is report-writing skill; test_formats_lower_facet_errors)
+            {"id": "spy", "kind": "humint_team", "sector": "a", "report_writing": 0.3, "procedures": "none",
              "sensors": [{"type": "humint", "coverage": 0.2, "domains": ["military", "political"]}]},
-            {"id": "drone", "kind": "isr", "sector": "b", "report_writing": 0.9,
+            {"id": "drone", "kind": "isr", "sector": "b", "report_writing": 0.9, "procedures": "none",
              "sensors": [{"type": "uav", "coverage": 0.3, "domains": ["military"], "sectors": ["a", "b"]}]},
             {"id": "cell", "kind": "g2", "sector": "a", "analysts": 2.0},
         ],
@@ -152,6 +153,19 @@ def test_per_entry_arrays_line_up_with_cover_unit():
     assert a["type_facet_mask"].tolist() == [15, WHO | WHAT, 15]
     assert a["consumer_capacity"][sc.index_of("hq")] == 2
     assert a["consumer_action_threshold"][sc.index_of("hq")] == 0.8
+
+
+def test_formats_lower_facet_errors():
+    """p. 400: formats "improved the quality of the incoming information": a unit with procedures to use them gets
+    report quality w + format_boost (1 - w), and its sensors' errors fall with it (issue 16 §3)."""
+    spec = _spec()
+    without = build_scenario(spec).arrays
+    for u in spec["units"]:
+        u.pop("procedures", None)  # the default, "un": formats reach it
+    with_formats = build_scenario(spec).arrays
+    assert (with_formats["cover_error"] < without["cover_error"]).all()
+    spy = 0.25 * (1 + 0.5 * (0.5 - (0.3 + 0.5 * 0.7)))  # report quality 0.65
+    assert with_formats["cover_error"].max() >= spy - 1e-12 and spy in with_formats["cover_error"].round(12)
 
 
 def test_cover_error_is_clipped_and_skill_moves_it():

@@ -78,6 +78,8 @@ class Renamer:
         u = dict(u, id=self.id[u["id"]], kind=self.kind[u["kind"]])
         if u.get("rivals"):
             u["rivals"] = [self.id[r] for r in u["rivals"]]
+        if u.get("protection"):
+            u["protection"] = {**u["protection"], "by": self.id[u["protection"]["by"]]}
         return u
 
     def scenario(self, spec: dict[str, Any]) -> dict[str, Any]:

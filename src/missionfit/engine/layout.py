@@ -29,9 +29,7 @@ N_LINES = 5  # mandate lines (schema.MANDATE_LINES)
 IN_FLIGHT, DELIVERED, WITHHELD, LOST = 0, 1, 2, 3
 RAW, ASSESSMENT = 0, 1
 MAX_TTL = 8
-#: `M_AUTHORITY` of a lead cell's assessment to a member that defers to it: mandated (non-zero), and to be passed
-#: on to that member's consumers (issue 16 §2)
-DELIVER_ONWARD = 2
+DELIVER_ONWARD = 2  # `M_AUTHORITY` of a lead cell's delivery to a member deferring to it (mandated; issue 16 §2)
 N_DOMAINS = 6  # PMESII domains (schema.DOMAINS)
 #: Room the growable stores keep ahead of need: this many times the busiest day so far, plus a margin.
 HEADROOM_BUSIEST_DAYS, HEADROOM_MARGIN = 3, 2048
@@ -125,18 +123,15 @@ SF_REACHED_JMAC, SF_REACHED_U2_OR_ASIFU = 1, 2
 # pictures because some flags (received from a peer, deconflicted) are set before the branch has a picture,
 # and a picture's rows and count are what the awareness metrics read.
 B_HORIZON, B_RECEIVED_PEER, B_DECONFLICTED, B_ASSESSED, B_REQUESTED = 3, 4, 8, 16, 32
-# trust (issue 16 §1): one row per interacting dyad (truster, trustee) in a hash table (`Flow.dy_keys`,
-# `dy_slots`, keyed `truster * n_units + trustee`), made when the pair first interacts, so the store is
-# O(interacting pairs), never O(units²). Float rows `dy_f`: the two components now and at the prior; int rows
-# `dy_i`: the pair and its interactions. `Flow.edge_dyad[direction, edge]` caches an edge's two rows (-1: not yet).
+# trust (issue 16 §1): a row per interacting dyad in a hash table (`Flow.dy_keys`, `dy_slots`, keyed truster * n_units
+# + trustee; O(interacting pairs)): floats `dy_f` (the components now and at the prior), ints `dy_i` (the pair and its
+# interactions); `Flow.edge_dyad[direction, edge]` caches an edge's two rows (-1: not yet)
 DY_COMPETENCE, DY_GOODWILL, DY_COMPETENCE0, DY_GOODWILL0 = range(4)
 N_DYAD_FLOAT_ROWS = 4
 DY_TRUSTER, DY_TRUSTEE, DY_INTERACTIONS = range(3)
 N_DYAD_INT_ROWS = 3
-FORWARD, REVERSE = 0, 1  # `edge_dyad` rows: the source's trust in the target, and the target's in the source
-# receipts (competence learns at resolution): rows of `Flow.rc_i` (holder, producer, next receipt of the same
-# event, -1: none) beside `Flow.rc_acc` (the share of what it asserted that was right); `Flow.ev_receipt[event]`
-# is the event's latest receipt (-1: none)
+FORWARD, REVERSE = 0, 1  # `edge_dyad` rows: the source's trust in the target, the target's in the source
+# receipts: `Flow.rc_i` (holder, producer, next), `rc_acc` (share right), `ev_receipt[event]` (latest; -1: none)
 RC_HOLDER, RC_PRODUCER, RC_NEXT = range(3)
 # roles, the entries of `Net.roles`
 R_FC, R_ASIFU, R_JMAC, R_ROTATION, R_U2 = range(5)
@@ -498,8 +493,6 @@ def used(state: State) -> int:
             c[C_NDYAD], c[C_NRECEIPT], c[C_NPAY] // PICTURE_ENTRIES,
         )
     )
-
-
 
 
 #: All of the above but the imports: the engine's vocabulary, re-exported by `missionfit.engine`.

@@ -432,8 +432,7 @@ def compile_arrays(sc: CompiledScenario) -> dict[str, Any]:
     a["sector_prob"] = np.array(prob, dtype=np.float64)
     a["n_sectors"] = n_sectors
     a.update(_collect_coverage(a, ptr, members, prob))
-    # per coverage entry, what collection needs without looking the sensor up: its unit, the day it becomes
-    # available (as the float it is compared with) and its probability under an open task
+    # per coverage entry: its unit, the day it becomes available (a float, as compared) and its tasked probability
     a["cover_unit"] = a["sensor_unit"][a["cover_sensor"]]
     a["cover_available"] = a["sensor_available"][a["cover_sensor"]].astype(np.float64)
     a.update(protection_arrays(units, index, s_type, a["cover_unit"], a["cover_sensor"]))
@@ -461,8 +460,7 @@ def compile_arrays(sc: CompiledScenario) -> dict[str, Any]:
 
     # what the world generator needs of the sectors and event types
     a["world_tables"] = world_tables(sc.sectors, sc.event_types, sc.information)
-    # facet errors fall with report quality, raised by formats (p. 400: they "improved the quality")
-    a.update(_information_arrays(sc, a, s_type, a["report_quality"]))
+    a.update(_information_arrays(sc, a, s_type, a["report_quality"]))  # facet errors fall with report quality
 
     # edges, sorted by (type, source) for a CSR adjacency per type
     order = sorted(range(len(edges)), key=lambda k: (EDGE_TYPE_CODE[edges[k]["type"]], index[edges[k]["source"]]))
@@ -481,11 +479,9 @@ def compile_arrays(sc: CompiledScenario) -> dict[str, Any]:
         procedure_mismatch = 1.0 if procs[i] != procs[j] else 0.0
         lat[k], pok[k], qf[k] = _send_factors(e, min_tech, no_common_language, procedure_mismatch, mech)
         share[k] = edge_share(sc.rivalry[i, j], mech["civmil_distance"], units[i], units[j], sc.civmil_shares)
-        if e["type"] == "board":
-            auth[k] = 1.0 if e.get("directive") else mech["authority_of_coordination"]
+        if e["type"] == "board":  # only a directive board mandates; no knob overrides trust (issue 16 §3)
+            auth[k] = 1.0 if e.get("directive") else 0.0
             period[k] = boards[e["board"]]["period_days"]
-        elif e["type"] == "informal":
-            auth[k] = mech["authority_of_coordination"]
     a.update(
         edge_duty=reporting_duty_edges(units, edges, e_src, e_dst),
         edge_src=e_src, edge_dst=e_dst, edge_type=e_type, edge_latency=lat, edge_ok=pok, edge_quality=qf,

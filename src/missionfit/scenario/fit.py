@@ -14,9 +14,9 @@ Strategic and organizational (f_s):
     - branch capacity `analysts` -> `analysts * (1 + staffing_gap)` (p. 394, S2/G2/U2 "understaffed");
     - `mandate_fidelity` -> 1 (p. 395, SOLTG's counter-terrorism interpretation);
     - rivalry -> 0 (pp. 395-396, JMAC-ASIFU competition);
-    - `civmil_distance` -> 0 (pp. 396-397, the humanitarian principle);
-    - authority of coordinating boards and informal links -> directive (pp. 395-396, the JCB had "no
-      directive powers"; flows "heavily relied on informal agreements").
+    - `civmil_distance` -> 0 (pp. 396-397, the humanitarian principle).
+    (v1 also gave coordinating boards and informal links authority that overrode trust-based sharing; issue 16 §3
+    removed it: each knob moves only its own dimension's mechanisms, and a directive board is a structure.)
 Cultural and human (f_c):
     - trust priors -> at least `ideal_trust` (p. 394 "a trust sport"; p. 397 European-African mistrust);
     - proactive and responsive reporting propensity -> 0.9 / 0.95 (p. 397, West-African command culture);
@@ -107,7 +107,6 @@ def apply_fit(
         u["mandate_fidelity"] = lerp(u["mandate_fidelity"], 1.0, s)
     rivalry = fitted_rivalry(rivalry, mech["rivalry_strength"], s)
     mech["civmil_distance"] = mech["civmil_distance"] * (1.0 - s)
-    mech["authority_of_coordination"] = s
 
     # cultural and human
     prior = prior.fitted(c, mech["ideal_trust"])
