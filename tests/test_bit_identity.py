@@ -8,11 +8,9 @@ from __future__ import annotations
 
 from bit_identity import digest
 
-#: Recorded when the v2 core went to main (issue 15): results change on purpose (CHANGELOG [2.0]); the payload
-#: now also covers the event table; re-recorded when `asifu_use_rate_fc` took its v2 meaning (CHANGELOG [2.0]);
-#: re-recorded for issue 16 §3 (CHANGELOG [Unreleased]): languages per contributor, the civil-military distance as
-#: data with the ISR company's UNOCHA contact, the ISR units' INTREPs to their sector HQs.
-EXPECTED = "c55d4fb8d135d9b115413afa3d4c51e12f76cc3e6154ab6e1449b1cc7226ac7a"
+#: Re-recorded for living trust, deconfliction by role, protection and the data of issue 16 §3 (CHANGELOG [3.0],
+#: [Unreleased]): results change on purpose; the payload's trust is now the dyad store (`model_runs.trust_state`).
+EXPECTED = "8d51e6b18f069d4c2ab77e0abf10054901dae6ff632ac95196f56b238348f3d5"
 
 
 def test_outputs_are_bit_identical_to_the_recorded_hash():
