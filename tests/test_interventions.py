@@ -24,8 +24,25 @@ R_CLAIMS = 30
 #: The scenario a target flow is checked on unless it names one.
 DEFAULT_SCENARIO = "minusma_2015"
 
+#: Declared flows that do not move detectably, each a finding with its mechanism (strict: a fix makes them fail).
+NOT_MOVING = {
+    ("cross_cultural_training", "observations"): (
+        "the western units' local knowledge raises their HUMINT detection by about 13 %, but at 30 pairs the "
+        "behavioural draws are not common across arms (issue 16 §4, open), so observations differ by -5 +- 17 "
+        "(SE); the patch's trust priors act on no interacting pair of minusma_2015 (CHANGELOG [Unreleased])"
+    ),
+}
+
+
+def _target_param(name: str, i: int, target: dict):
+    label = target.get("metric") or target["flow"]
+    reason = NOT_MOVING.get((name, label))
+    marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+    return pytest.param(name, i, target, id=f"{name}-{label}", marks=marks)
+
+
 TARGETS = [
-    pytest.param(name, i, target, id=f"{name}-{target.get('metric') or target['flow']}")
+    _target_param(name, i, target)
     for name in available("interventions")
     for i, target in enumerate(read_intervention(name)[0].get("target_flows") or [])
 ]
