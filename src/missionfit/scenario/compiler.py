@@ -104,6 +104,9 @@ class CompiledScenario:
             "edge_target": strings([e["target"] for e in self.edges]),
             "edge_type": strings([e["type"] for e in self.edges] + ["none"]),
             "message_kind": strings(["report", "assessment"]),  # by kind code: RAW, ASSESSMENT
+            # for `events.parquet` (`missionfit.model.awareness.events_table`): "" at the end, for no actor
+            "sector_id": strings([s["id"] for s in self.sectors]),
+            "actor_id": strings([u["id"] for u in self.units] + [""]),
         }
 
     def units_of_kind(self, *kinds: str) -> list[int]:
