@@ -74,11 +74,12 @@ def v2_metrics(model: Simulation, threats: np.ndarray, weights: np.ndarray) -> d
         if total <= 0 or weights[i] <= 0:
             continue
         w_total += weights[i]
-        # the line's realized events selected once: each path's sum adds the same values in the same order
+        # the line's realized events selected once: each path's sum adds the same values in the same order;
+        # a path that realized nothing in the line would add exactly 0.0 to a non-negative share: skipped
         done = in_line & realized
         done_severity, done_path = severity[done], path[done]
-        for p, pname in enumerate(E.PATH_NAMES):
-            by_path[pname] += weights[i] * float(done_severity[done_path == p].sum()) / total
+        for p in np.unique(done_path[done_path >= 0]):
+            by_path[E.PATH_NAMES[p]] += weights[i] * float(done_severity[done_path == p].sum()) / total
     by_path = {k: (v / w_total if w_total > 0 else float("nan")) for k, v in by_path.items()}
     gr = sum(by_path.values()) if w_total > 0 else float("nan")
     base, own = by_path["baseline"], by_path["own_sensing"]
