@@ -170,9 +170,13 @@ def events_table(model: Simulation) -> pd.DataFrame:
     first = np.full(n_ev, np.nan)
     ind_event, ind_time = model.world.indicator_event, model.world.indicator_time
     keep = ind_event < n_ev
-    # the world's indicators are in time order, so an event's first indicator is its earliest
-    events_with, first_at = np.unique(ind_event[keep], return_index=True)
-    first[events_with] = ind_time[keep][first_at]
+    events_kept, times_kept = ind_event[keep], ind_time[keep]
+    # the world's indicators are in time order, so an event's earliest indicator is its first one, found by
+    # position (an integer `minimum.at` takes numpy's fast path; `fmin.at` over the times took ten times as long)
+    first_at = np.full(n_ev, events_kept.size)
+    np.minimum.at(first_at, events_kept, np.arange(events_kept.size))
+    has = first_at < events_kept.size
+    first[has] = times_kept[first_at[has]]
     actor = fl.esi[E.ES_ACTOR, ev]
     path = fl.esi[E.ES_PATH, ev]
     realized = (fl.esi[E.ES_MITIGATED, ev] != 0) & ~is_false
