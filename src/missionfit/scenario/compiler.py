@@ -109,6 +109,14 @@ class CompiledScenario:
             "actor_id": strings([u["id"] for u in self.units] + [""]),
         }
 
+    @cached_property
+    def is_external(self) -> np.ndarray:
+        """Per unit, whether it is an actor outside the mission (component `external`), for the v2 metrics.
+
+        Built once per compiled scenario, like `labels`: every replicate's metrics and events table read it.
+        """
+        return np.array([u.get("component") == "external" for u in self.units], dtype=bool)
+
     def units_of_kind(self, *kinds: str) -> list[int]:
         """Indices of the units of the given kinds."""
         return [i for i, u in enumerate(self.units) if u["kind"] in kinds]
