@@ -111,10 +111,7 @@ class CompiledScenario:
 
     @cached_property
     def is_external(self) -> np.ndarray:
-        """Per unit, whether it is an actor outside the mission (component `external`), for the v2 metrics.
-
-        Built once per compiled scenario, like `labels`: every replicate's metrics and events table read it.
-        """
+        """Per unit, whether it acts outside the mission (component `external`); built once, as `labels` is."""
         return np.array([u.get("component") == "external" for u in self.units], dtype=bool)
 
     def units_of_kind(self, *kinds: str) -> list[int]:
