@@ -5,7 +5,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from missionfit.model.world import generate_world
+from missionfit.engine import pcg64
+from missionfit.model.world import generate_world, poisson_counts
 from missionfit.scenario.codes import DOMAIN_CODE, HORIZON_CODE, LINE_CODE
 from missionfit.scenario.loading import load
 
@@ -71,3 +72,25 @@ def test_a_single_event_type_and_an_empty_world():
         want = reference_world(sectors, types, 30, np.random.default_rng(3))
         for name, expected in want.items():
             np.testing.assert_array_equal(getattr(got, name), expected, err_msg=name)
+
+
+def test_compiled_poisson_counts_are_numpys_draw_for_draw():
+    """`poisson_counts` is `Generator.poisson` on the same stream: same counts, stream left in the same state.
+
+    Both of numpy's branches (multiplication below 10, transformed rejection from 10) and their boundary;
+    the rejection's log-gamma test is reached in about one draw in ten above 10.
+    """
+    lam = np.concatenate([[0.0, 1e-9, 0.5, 3.0, 9.999999, 10.0, 13.5, 94.5, 630.0, 1e5, 1e12], np.linspace(0, 60, 61)])
+    for seed in range(300):
+        rng = np.random.default_rng(seed)
+        stream = pcg64.state_of(rng)
+        np.testing.assert_array_equal(poisson_counts(lam, stream), rng.poisson(lam))
+        np.testing.assert_array_equal(stream, pcg64.state_of(rng))
+
+
+@pytest.mark.parametrize(("lam", "message"), [(-1.0, "lam < 0"), (np.nan, "too large"), (1e19, "too large")])
+def test_compiled_poisson_counts_reject_what_numpy_rejects(lam, message):
+    with pytest.raises(ValueError, match=message):
+        np.random.default_rng(0).poisson(np.array([lam]))
+    with pytest.raises(ValueError, match=message):
+        poisson_counts(np.array([lam]), pcg64.state_of(np.random.default_rng(0)))

@@ -24,7 +24,7 @@ import numpy as np
 from missionfit.engine import pcg64
 from missionfit.engine.facets import MAX_FACETS, NO_VALUE
 from missionfit.engine.jit import cached_njit
-from missionfit.model.world import World, _draw_world, stable_argsort
+from missionfit.model.world import World, _draw_world, poisson_counts
 from missionfit.scenario.compiler import WorldTables, world_tables
 
 
@@ -76,24 +76,28 @@ def generate_world_v2(
     info: InformationTables,
     tables: WorldTables | None = None,
 ) -> World:
-    """Draw a v2 world: the v1 world of the same seed, with facet truths, prevention draws and false events."""
+    """Draw a v2 world: the v1 world of the same seed, with facet truths, prevention draws and false events.
+
+    One compiled call makes every draw, the Poisson counts included (`missionfit.model.world.poisson`), from
+    `rng`'s PCG64 stream, and `rng` is left where numpy's own calls would leave it.
+    """
     tables = world_tables(sectors, event_types) if tables is None else tables
-    counts = rng.poisson(tables.rates * days).astype(np.int64)
     stream = pcg64.state_of(rng)
-    true = World(*_draw_world(counts, tables, float(days), stream))
-    kinds = np.asarray(true.kind, dtype=np.int64)
-    truth, prevention = _draw_truth(kinds, info.type_facet_mask, info.values_per_facet, stream)
+    drawn = _draw_world_v2(tables, info.false_rates, info.type_facet_mask, info.values_per_facet, float(days), stream)
     pcg64.store(rng, stream)
-    false_counts = rng.poisson(info.false_rates * days).astype(np.int64)
-    stream = pcg64.state_of(rng)
-    false = World(*_draw_world(false_counts, tables, float(days), stream))
-    pcg64.store(rng, stream)
-    return _merge(true, truth, prevention, false, float(days))
+    return World(*drawn)
 
 
-def _merge(true: World, truth: np.ndarray, prevention: np.ndarray, false: World, days: float) -> World:
-    """True and false events in one time order (true first on ties), indicators re-indexed and in time order."""
-    return World(*_merge_arrays(*true[:10], truth, prevention, *false[:10], float(days)))
+@cached_njit()
+def _draw_world_v2(tables, false_rates, type_mask, n_values, days, stream):
+    """`generate_world_v2`'s draws in its order (true counts, events, truths; false counts, events), merged."""
+    true = _draw_world(poisson_counts(tables.rates * days, stream), tables, days, stream)
+    truth, prevention = _draw_truth(true[2], type_mask, n_values, stream)
+    false = _draw_world(poisson_counts(false_rates * days, stream), tables, days, stream)
+    return _merge_arrays(
+        true[0], true[1], true[2], true[3], true[4], true[5], true[6], true[7], true[8], true[9], truth, prevention,
+        false[0], false[1], false[2], false[3], false[4], false[5], false[6], false[7], false[8], false[9],
+    )
 
 
 @cached_njit()
@@ -104,6 +108,27 @@ def _both(a, b, order):
     for i in range(order.size):
         out[i] = joined[order[i]]
     return out
+
+
+@cached_njit()
+def _merge_order(a, b):
+    """`np.argsort(np.concatenate((a, b)), kind="stable")` for sorted `a` and `b`: a merge, `a` first on ties.
+
+    `_draw_world` returns events and indicators in time order, so the true and the false world merge in
+    linear time; a stable sort of their concatenation gives the same permutation (by value, then index,
+    and `a`'s indices come first).
+    """
+    n_a, n_b = a.size, b.size
+    order = np.empty(n_a + n_b, np.int64)
+    i = j = 0
+    for k in range(n_a + n_b):
+        if j >= n_b or (i < n_a and a[i] <= b[j]):
+            order[k] = i
+            i += 1
+        else:
+            order[k] = n_a + j
+            j += 1
+    return order
 
 
 @cached_njit()
@@ -130,12 +155,10 @@ def _merge_arrays(
     f_outcome,
     f_ind_time,
     f_ind_event,
-    days,
 ):
-    """`_merge` in one compiled pass (the fields in `World` order); a false event has no truth, is never prevented."""
+    """The true and false worlds in one time order, fields in `World` order (a false event: no truth, no prevention)."""
     n_true, n = t_time.size, t_time.size + f_time.size
-    time = np.concatenate((t_time, f_time))
-    order = stable_argsort(time, days)
+    order = _merge_order(t_time, f_time)
     rank = np.empty(n, np.int64)
     for i in range(n):
         rank[order[i]] = i
@@ -148,7 +171,8 @@ def _merge_arrays(
         is_false[i] = k >= n_true
         prevention_draw[i] = prevention[k] if k < n_true else 1.0
         if k < n_true:
-            facet_truth[i] = truth[k]
+            for f in range(MAX_FACETS):  # (element by element: a row assignment costs three times as much)
+                facet_truth[i, f] = truth[k, f]
     n_ind = t_ind_event.size + f_ind_event.size
     ind_event = np.empty(n_ind, np.int64)
     for i in range(t_ind_event.size):
@@ -156,7 +180,7 @@ def _merge_arrays(
     for i in range(f_ind_event.size):
         ind_event[t_ind_event.size + i] = rank[f_ind_event[i] + n_true]
     ind_time = np.concatenate((t_ind_time, f_ind_time))
-    ind_order = stable_argsort(ind_time, days)
+    ind_order = _merge_order(t_ind_time, f_ind_time)
     sorted_time = np.empty(n_ind)
     sorted_event = np.empty(n_ind, np.int64)
     for i in range(n_ind):

@@ -6,7 +6,7 @@ import mesa
 import numpy as np
 
 from missionfit.model.agents import Unit
-from missionfit.model.simulation import Simulation, check_days, streams
+from missionfit.model.simulation import BEHAVIOUR_STREAM, Simulation, check_days, seed_sequence
 from missionfit.scenario import CompiledScenario
 
 
@@ -31,7 +31,7 @@ class MissionModel(Simulation, mesa.Model):
 
     def __init__(self, *, scenario: CompiledScenario, seed: int = 0, replicate: int = 0, days: int = 180):
         days = check_days(days)
-        mesa.Model.__init__(self, rng=np.random.default_rng(streams(seed, replicate)[1]))
+        mesa.Model.__init__(self, rng=np.random.default_rng(seed_sequence(seed, replicate, BEHAVIOUR_STREAM)))
         self._set_up(scenario, seed, replicate, days)
         self.units: list[Unit] = [Unit(self, i, spec) for i, spec in enumerate(scenario.units)]
 

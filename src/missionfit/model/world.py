@@ -59,6 +59,93 @@ def generate_world(
     return World(*_draw_world(counts, tables, float(days), pcg64.state_of(rng)))
 
 
+#: numpy's bound on a Poisson mean (`numpy.random._common.POISSON_LAM_MAX`): larger means raise ValueError.
+POISSON_LAM_MAX = float(np.iinfo(np.int64).max - np.sqrt(np.iinfo(np.int64).max) * 10)
+#: The constants of numpy's log-gamma series (`random_loggam`, after Zhang & Jin 1996).
+_LOGGAM_SERIES = np.array([
+    8.333333333333333e-02, -2.777777777777778e-03, 7.936507936507937e-04, -5.952380952380952e-04,
+    8.417508417508418e-04, -1.917526917526918e-03, 6.410256410256410e-03, -2.955065359477124e-02,
+    1.796443723688307e-01, -1.39243221690590e+00,
+])  # fmt: skip
+
+
+# Poisson counts drawn in compiled code, so that a whole world is one compiled call. They are numpy's
+# `Generator.poisson` draw for draw (`random_poisson` in numpy/random/src/distributions/distributions.c: the
+# same branches, operations and order, hence the same doubles), tests/test_world.py checks it against numpy.
+# error_model="numpy": numpy's C divides by `us` = 0 (a 2**-53 event) and rejects the draw; no ZeroDivisionError.
+@cached_njit(error_model="numpy")
+def _loggam(x: float) -> float:
+    """Log Γ(x) as numpy's `random_loggam` computes it, for the rejection test of `poisson`."""
+    x0 = x
+    n = 0
+    if x == 1.0 or x == 2.0:
+        return 0.0
+    elif x <= 7.0:
+        n = int(7 - x)
+        x0 = x + n
+    x2 = 1.0 / (x0 * x0)
+    xp = 2 * np.pi
+    gl0 = _LOGGAM_SERIES[9]
+    for k in range(8, -1, -1):
+        gl0 *= x2
+        gl0 += _LOGGAM_SERIES[k]
+    gl = gl0 / x0 + 0.5 * np.log(xp) + (x0 - 0.5) * np.log(x0) - x0
+    if x <= 7.0:
+        for _ in range(n):
+            gl -= np.log(x0 - 1.0)
+            x0 -= 1.0
+    return gl
+
+
+@cached_njit(error_model="numpy")
+def poisson(lam: float, stream: np.ndarray) -> int:
+    """One draw of `Generator.poisson(lam)` from the PCG64 `stream` (advanced): numpy's `random_poisson`."""
+    if lam >= 10:  # Hörmann's transformed rejection (PTRS), 1993
+        slam = np.sqrt(lam)
+        loglam = np.log(lam)
+        b = 0.931 + 2.53 * slam
+        a = -0.059 + 0.02483 * b
+        invalpha = 1.1239 + 1.1328 / (b - 3.4)
+        vr = 0.9277 - 3.6224 / (b - 2)
+        while True:
+            u = pcg64.random(stream) - 0.5
+            v = pcg64.random(stream)
+            us = 0.5 - np.fabs(u)
+            k = np.int64(np.floor((2 * a / us + b) * u + lam + 0.43))
+            if us >= 0.07 and v <= vr:
+                return k
+            if k < 0 or (us < 0.013 and v > us):
+                continue
+            log_ratio = np.log(v) + np.log(invalpha) - np.log(a / (us * us) + b)
+            if log_ratio <= (-lam + k * loglam - _loggam(float(k + 1))):
+                return k
+    if lam == 0:
+        return 0
+    enlam = np.exp(-lam)  # multiplication of uniforms
+    x = 0
+    prod = 1.0
+    while True:
+        prod *= pcg64.random(stream)
+        if prod > enlam:
+            x += 1
+        else:
+            return x
+
+
+@cached_njit(error_model="numpy")
+def poisson_counts(lam: np.ndarray, stream: np.ndarray) -> np.ndarray:
+    """`Generator.poisson(lam).astype(np.int64)` for a 1-d `lam`, from `stream`; ValueError where numpy raises."""
+    for i in range(lam.size):  # all checked before any draw, as numpy does
+        if lam[i] < 0.0:
+            raise ValueError("lam < 0 or lam contains NaNs")
+        if not lam[i] <= POISSON_LAM_MAX:  # (NaN too, as numpy's check lets it through to this one)
+            raise ValueError("lam value too large")
+    counts = np.empty(lam.size, np.int64)
+    for i in range(lam.size):
+        counts[i] = poisson(lam[i], stream)
+    return counts
+
+
 # compiled through the engine's cache, keyed on the engine's source too: it inlines `pcg64.random`
 @cached_njit()
 def _draw_world(counts, tables, days, stream):

@@ -112,7 +112,15 @@ class CompiledScenario:
             "edge_target": strings([e["target"] for e in self.edges]),
             "edge_type": strings([e["type"] for e in self.edges] + ["none"]),
             "message_kind": strings(["report", "assessment"]),  # by kind code: RAW, ASSESSMENT
+            # for `events.parquet` (`missionfit.model.awareness.events_table`): "" at the end, for no actor
+            "sector_id": strings([s["id"] for s in self.sectors]),
+            "actor_id": strings([u["id"] for u in self.units] + [""]),
         }
+
+    @cached_property
+    def is_external(self) -> np.ndarray:
+        """Per unit, whether it acts outside the mission (component `external`); built once, as `labels` is."""
+        return np.array([u.get("component") == "external" for u in self.units], dtype=bool)
 
     def units_of_kind(self, *kinds: str) -> list[int]:
         """Indices of the units of the given kinds."""
