@@ -34,7 +34,7 @@ import json
 import numpy as np
 from missionfit.engine import collection, layout, pcg64
 from missionfit.model import world
-from missionfit.scenario.compiler import world_tables
+from missionfit.scenario.information import world_tables
 
 # a stream whose first draw is >= 0.5, so that with numpy's draws the first of the three candidates detects
 seed = next(s for s in range(100) if np.random.default_rng(s).random() >= 0.5)

@@ -35,17 +35,21 @@ from numba.core.dispatcher import Dispatcher
 
 #: The engine package's directory: every `.py` file under it enters the cache stamp.
 ENGINE_DIR = Path(__file__).resolve().parent
+#: Modules outside the engine whose functions are compiled through `cached_njit` and call each other's (the world
+#: draw: `model/information.py` inlines kernels of `model/world.py`): they enter the stamp too, so that an edit to
+#: one of them recompiles the other's cached kernels as well.
+COMPILED_MODULES = tuple(ENGINE_DIR.parent / "model" / name for name in ("information.py", "world.py"))
 
 
 @functools.cache
 def engine_source_hash() -> str:
-    """SHA-256 (hex) over the relative path and bytes of every `.py` file of the engine package, in path order.
+    """SHA-256 (hex) over the relative path and bytes of the engine's `.py` files (path order) and `COMPILED_MODULES`.
 
     Computed once per process: the modules are imported by then, so a later edit would not run anyway.
     """
     digest = hashlib.sha256()
-    for path in sorted(ENGINE_DIR.rglob("*.py")):
-        digest.update(path.relative_to(ENGINE_DIR).as_posix().encode())
+    for path in [*sorted(ENGINE_DIR.rglob("*.py")), *COMPILED_MODULES]:
+        digest.update(path.relative_to(ENGINE_DIR.parent).as_posix().encode())
         digest.update(b"\0")
         digest.update(path.read_bytes())
         digest.update(b"\0")

@@ -25,7 +25,7 @@ from missionfit.engine import pcg64
 from missionfit.engine.facets import MAX_FACETS, NO_VALUE
 from missionfit.engine.jit import cached_njit
 from missionfit.model.world import World, _draw_world, poisson_counts
-from missionfit.scenario.compiler import WorldTables, world_tables
+from missionfit.scenario.information import WorldTables, world_tables
 
 
 class InformationTables(NamedTuple):

@@ -21,7 +21,7 @@ import numpy as np
 
 from missionfit.engine import pcg64
 from missionfit.engine.jit import cached_njit
-from missionfit.scenario.compiler import WorldTables, world_tables
+from missionfit.scenario.information import WorldTables, world_tables
 
 
 class World(NamedTuple):

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from missionfit.scenario import schema
-from missionfit.scenario.codes import DOMAIN_CODE
+from missionfit.scenario.codes import DOMAIN_CODE, HORIZON_CODE, LINE_CODE
 from missionfit.scenario.codes import mask as _mask
 
 
@@ -88,3 +88,57 @@ def _information_arrays(
     # each consumer's first slot in the engine's `busy_until` (consumers' slots side by side)
     out["capacity_start"] = np.concatenate([[0], np.cumsum(out["consumer_capacity"])[:-1]]).astype(np.int64)
     return out
+
+
+class WorldTables(NamedTuple):
+    """What the world generator needs of a scenario, as arrays (per sector, per event type)."""
+
+    rates: np.ndarray  # events per day, per sector
+    kind_cdf: np.ndarray  # cumulative event-type shares, normalised as `Generator.choice` does
+    severity_lo: np.ndarray
+    severity_hi: np.ndarray
+    warning_lo: np.ndarray
+    warning_hi: np.ndarray
+    indicators: np.ndarray
+    line: np.ndarray
+    domain: np.ndarray
+    horizon: np.ndarray
+    # v2 core (docs/design/v2-core.md §3), not read by the v1 world generator
+    false_rates: np.ndarray  # false events per day, per sector: false_event_share x event_rate
+    type_facet_mask: np.ndarray  # per event type, bit f set if the type has facet f
+    values_per_facet: int
+
+
+def world_tables(
+    sectors: list[dict], event_types: list[dict], information: Mapping[str, Any] | None = None
+) -> WorldTables:
+    """The arrays of `WorldTables` for a scenario's sectors, event types and information block.
+
+    Args:
+        sectors: Sector specs (`event_rate`).
+        event_types: Event type specs.
+        information: The `information:` block (`schema.InformationSpec`); `None` takes the schema's defaults.
+
+    Returns:
+        The tables.
+    """
+    info = _information(information)
+    rates = np.array([float(s["event_rate"]) for s in sectors])
+    shares = np.array([float(t["share"]) for t in event_types])
+    cdf = (shares / shares.sum()).cumsum()
+    cdf /= cdf[-1]
+    return WorldTables(
+        rates=rates,
+        kind_cdf=cdf,
+        severity_lo=np.array([t["severity"][0] for t in event_types], dtype=float),
+        severity_hi=np.array([t["severity"][1] for t in event_types], dtype=float),
+        warning_lo=np.array([t["warning_days"][0] for t in event_types], dtype=float),
+        warning_hi=np.array([t["warning_days"][1] for t in event_types], dtype=float),
+        indicators=np.array([int(t["indicators"]) for t in event_types], dtype=np.int64),
+        line=np.array([LINE_CODE[t["line"]] for t in event_types], dtype=np.int64),
+        domain=np.array([DOMAIN_CODE[t["domain"]] for t in event_types], dtype=np.int64),
+        horizon=np.array([HORIZON_CODE[t["horizon"]] for t in event_types], dtype=np.int64),
+        false_rates=float(info["false_event_share"]) * rates,
+        type_facet_mask=type_facet_masks(event_types, info),
+        values_per_facet=int(info["values_per_facet"]),
+    )
