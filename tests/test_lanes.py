@@ -112,3 +112,19 @@ def test_the_lead_delivers_to_the_deferring_cells_consumers():
     for cell in (sc.arrays["asifu"], sc.arrays["jmac"]):
         onward = (mi[:, E.M_ORIGIN] == u2) & (mi[:, E.M_SENDER] == cell) & np.isin(mi[:, E.M_DST], consumers)
         assert onward.sum() > 0, cell
+
+
+def test_board_messages_keep_their_provenance():
+    """Issue 16 §2: an assessment offered at the JCB carries its SOLTG/ISR report root (it used to carry none), so
+    a report that reaches JMAC through the board counts for `jmac_receipt_from_sf_isr`."""
+    sc, model = _run()
+    fl = model.engine_state.flow
+    n = int(fl.counters[E.C_NMSG])
+    mi = fl.mi[:n]
+    board = np.flatnonzero(np.asarray([e["type"] == "board" for e in sc.edges]))
+    to_jmac = (
+        np.isin(mi[:, E.M_EDGE], board) & (mi[:, E.M_DST] == sc.arrays["jmac"]) & (mi[:, E.M_STATUS] == E.DELIVERED)
+    )
+    roots = mi[to_jmac, E.M_SFROOT]
+    assert (roots >= 0).sum() > 0
+    assert (fl.sf_reached[roots[roots >= 0]] & E.SF_REACHED_JMAC).all()

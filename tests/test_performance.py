@@ -130,7 +130,7 @@ def test_uninitialised_stores_are_never_read():
     state = dirty.engine_state
     for a in (
         fl.mi, fl.pending, fl.pending_time, fl.qi, fl.sf_reached, state.assessment_log, state.queue_order, fl.bp_slots,
-        fl.dy_slots, fl.dy_i, fl.rc_i,
+        fl.dy_slots, fl.dy_i, fl.rc_i, fl.bp_sfroot,
     ):
         a.fill(-7)
     fl.bp_flags.fill(0xF9)

@@ -79,7 +79,7 @@ def meet_boards(st, s, rng, day):
                 return
             k = new_message(
                 net, fl, e, a, ASSESSMENT, fl.bp_flags[a_pair] & B_HORIZON, fl.bp_quality[a_pair],
-                net.ui[U_SECURITY, a], float(day), 0, -1, pay, paylen, role_path(net, a),
+                net.ui[U_SECURITY, a], float(day), 0, fl.bp_sfroot[a_pair], pay, paylen, role_path(net, a),
             )
             if k < 0:
                 return

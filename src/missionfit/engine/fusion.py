@@ -137,7 +137,10 @@ def enqueue(net, fl, b, event, quality, born, t, sfroot, from_peer, payload, pay
 
 @inlined
 def disseminate(net, fl, rng, b, event, horizon, quality, born, sfroot, t, row):
-    """Send a branch's assessment (its picture `row`) to everyone it reports to: intel, informal, liaison edges."""
+    """Send a branch's assessment (its picture `row`) to everyone it reports to: intel, informal, liaison edges.
+
+    Returns the SOLTG/ISR report root it carries (-1: none; a SOLTG/ISR branch's own assessment opens one).
+    """
     fl.counters[C_ASSESS] += 1
     fl.pic_i[PI_UPDATES, row] += 1
     if sfroot < 0 and net.ui[U_SFISR, b]:
@@ -146,7 +149,7 @@ def disseminate(net, fl, rng, b, event, horizon, quality, born, sfroot, t, row):
         fl.sf_reached[sfroot] = 0
     pay, paylen = payload_of_picture(fl, row)
     if pay < 0:
-        return
+        return sfroot
     path = role_path(net, b)
     for etype in (INTEL, INFORMAL, LIAISON):
         for edge in range(net.adj_ptr[etype, b], net.adj_ptr[etype, b + 1]):
@@ -155,11 +158,12 @@ def disseminate(net, fl, rng, b, event, horizon, quality, born, sfroot, t, row):
                 path,
             )
             if k < 0:
-                return
+                return sfroot
             summary_from_picture(fl, k, row)
             send(net, fl, rng, k, edge, t)
     if net.ui[U_CONSUMER, b]:
         decide(net, fl, rng, b, event, horizon, quality, b, ASSESSMENT, t)
+    return sfroot
 
 
 @inlined
@@ -250,7 +254,7 @@ def request_information(net, fl, rng, b, event, t):
                 return
             k = new_message(
                 net, fl, event, p, ASSESSMENT, fl.bp_flags[p_pair] & B_HORIZON, fl.bp_quality[p_pair],
-                net.ui[U_SECURITY, p], t, 1, -1, pay, paylen, role_path(net, p),
+                net.ui[U_SECURITY, p], t, 1, fl.bp_sfroot[p_pair], pay, paylen, role_path(net, p),
             )  # (authority 1: the partner has decided; `send` skips its own share filter)
             if k < 0:
                 return
@@ -376,9 +380,12 @@ def fuse(st, s, rng, day):
             # (the horizon bits are still zero: set once, at the first assessment)
             fl.bp_flags[pair] |= B_ASSESSED | horizon
             fl.bp_quality[pair] = quality
+            fl.bp_sfroot[pair] = -1
             log_assessment(s, b, e)
-        disseminate(net, fl, rng, b, e, horizon, quality, qf[Q_BORN, q], qi[Q_SFROOT, q], t_out, row)
-        deliver_to_deferring(net, fl, s, rng, b, e, horizon, quality, qf[Q_BORN, q], qi[Q_SFROOT, q], t_out, row)
+        root = disseminate(net, fl, rng, b, e, horizon, quality, qf[Q_BORN, q], qi[Q_SFROOT, q], t_out, row)
+        if root >= 0:
+            fl.bp_sfroot[pair] = root  # board offers and answers to requests carry it (issue 16 §2: provenance)
+        deliver_to_deferring(net, fl, s, rng, b, e, horizon, quality, qf[Q_BORN, q], root, t_out, row)
     # keep only what waits for capacity
     w = 0
     for q in range(nq):

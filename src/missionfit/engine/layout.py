@@ -255,6 +255,7 @@ class Flow(NamedTuple):
     bp_slots: np.ndarray  # ... and the pair's row
     bp_flags: np.ndarray  # per row: the assessment's horizon (low two bits) and the B_* flags
     bp_quality: np.ndarray  # ... and the quality of the branch's assessment (float32; set once B_ASSESSED)
+    bp_sfroot: np.ndarray  # ... and its SOLTG/ISR report root (-1: none): board messages' provenance
     # trust (issue 16 §1): the dyads (DY_*), each edge's two dyad rows, the sums of the components over the dyads
     dy_keys: np.ndarray
     dy_slots: np.ndarray
@@ -389,6 +390,7 @@ def new_state(st: Static, n_branches: int, capacity: int, days: int) -> State:
         bp_slots=np.empty(_table_size(cap), np.int64),
         bp_flags=np.empty(cap, np.uint8),  # a row is zeroed when it is made
         bp_quality=np.empty(cap, np.float32),
+        bp_sfroot=np.empty(cap, np.int32),  # set with B_ASSESSED
         dy_keys=np.full(_table_size(cap), -1, np.int64),
         dy_slots=np.empty(_table_size(cap), np.int64),
         dy_f=np.empty((N_DYAD_FLOAT_ROWS, cap)),  # a row is filled when its dyad is made
@@ -464,15 +466,14 @@ def grow_state(state: State) -> State:
     rehash(fl.dy_keys, fl.dy_slots, dy_keys, dy_slots)
     flow = fl._replace(
         mi=longer(fl.mi), mf=longer(fl.mf), pending=wider(fl.pending), pending_time=wider(fl.pending_time),
-        sf_reached=wider(fl.sf_reached),
-        qi=wider(fl.qi), qf=wider(fl.qf),
+        sf_reached=wider(fl.sf_reached), qi=wider(fl.qi), qf=wider(fl.qf),
         obs_origin=wider(fl.obs_origin), obs_value=longer(fl.obs_value), obs_conf=longer(fl.obs_conf),
         pay_obs=wider(fl.pay_obs), pay_mask=wider(fl.pay_mask), pic_keys=keys, pic_slots=slots,
         pic_i=wider(fl.pic_i), pic_f=wider(fl.pic_f), pic_obs=longer(fl.pic_obs), pic_mask=longer(fl.pic_mask),
         pic_val=longer(fl.pic_val), pic_conf=longer(fl.pic_conf),
         bp_keys=bp_keys, bp_slots=bp_slots, bp_flags=wider(fl.bp_flags), bp_quality=wider(fl.bp_quality),
-        dy_keys=dy_keys, dy_slots=dy_slots, dy_f=wider(fl.dy_f), dy_i=wider(fl.dy_i), rc_i=wider(fl.rc_i),
-        rc_acc=wider(fl.rc_acc),
+        bp_sfroot=wider(fl.bp_sfroot), dy_keys=dy_keys, dy_slots=dy_slots, dy_f=wider(fl.dy_f), dy_i=wider(fl.dy_i),
+        rc_i=wider(fl.rc_i), rc_acc=wider(fl.rc_acc),
     )
     return state._replace(
         flow=flow, assessment_log=wider(state.assessment_log), queue_order=wider(state.queue_order)
