@@ -1,6 +1,6 @@
 """Protection (docs/ODD.md §7.15; issue 16 §3): a unit that needs an escort collects only when it gets one.
 
-p. 401: "The Dutch ISR company often depended on force protection by the SOLTG when they left the compound to
+pp. 400-401: "The Dutch ISR company often depended on force protection by the SOLTG when they left the compound to
 gather intelligence. However, there were many incidents in which ISR personnel did not follow safety orders ...
 These incidents led to great frustrations and SOLTG personnel not wanting to work with their counterparts".
 p. 400: the Estonian HUMINT team "depended on Dutch transport ... the Dutch respondents considered it as extremely

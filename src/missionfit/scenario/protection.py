@@ -1,6 +1,6 @@
 """Protection dependencies (issue 16 §3; pp. 400-401): collection outside the compound needs a protecting unit.
 
-p. 401: "The Dutch ISR company often depended on force protection by the SOLTG when they left the compound to
+pp. 400-401: "The Dutch ISR company often depended on force protection by the SOLTG when they left the compound to
 gather intelligence. However, there were many incidents in which ISR personnel did not follow safety orders that
 the SOLTG had provided ... These incidents led to great frustrations and SOLTG personnel not wanting to work with
 their counterparts". p. 400: the Estonian HUMINT team "depended on Dutch transport and as a result at least one
