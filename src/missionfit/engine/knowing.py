@@ -21,6 +21,7 @@ from missionfit.engine.layout import (
     C_FALSE_ACTIONS,
     C_NBP,
     C_NPIC,
+    C_OVERFLOW,
     DY_COMPETENCE,
     ES_ACCURACY,
     ES_ACTION_TIME,
@@ -75,7 +76,7 @@ from missionfit.engine.layout import (
     U_SCOPED,
     U_SECTOR,
 )
-from missionfit.engine.pictures import add_entry, claim_row, find
+from missionfit.engine.pictures import add_entry, find, find_or_insert
 from missionfit.engine.response import mitigation_probability, take_slot
 from missionfit.engine.trust import dyad, trust_value
 
@@ -83,10 +84,13 @@ from missionfit.engine.trust import dyad, trust_value
 @inlined
 def picture(net, fl, holder, event, t):
     """The row of `holder`'s picture of `event`, created empty at time `t` if new; -1 if the store is full."""
-    row, inserted = claim_row(
-        fl.counters, C_NPIC, fl.pic_i.shape[1], fl.pic_keys, fl.pic_slots, holder * net.evf.shape[1] + event
-    )
+    n = fl.counters[C_NPIC]
+    if n >= fl.pic_i.shape[1]:
+        fl.counters[C_OVERFLOW] = 1
+        return -1
+    row, inserted = find_or_insert(fl.pic_keys, fl.pic_slots, holder * net.evf.shape[1] + event, n)
     if inserted:
+        fl.counters[C_NPIC] = n + 1
         fl.pic_i[PI_HOLDER, row] = holder
         fl.pic_i[PI_EVENT, row] = event
         fl.pic_i[PI_N, row] = 0
@@ -104,9 +108,13 @@ def picture(net, fl, holder, event, t):
 @inlined
 def branch_pair(net, fl, b, event):
     """The row of branch `b`'s flags about `event` (`Flow.bp_flags`), made with no flag set if new; -1 if full."""
-    key = b * net.evf.shape[1] + event
-    row, inserted = claim_row(fl.counters, C_NBP, fl.bp_flags.size, fl.bp_keys, fl.bp_slots, key)
+    n = fl.counters[C_NBP]
+    if n >= fl.bp_flags.size:
+        fl.counters[C_OVERFLOW] = 1
+        return -1
+    row, inserted = find_or_insert(fl.bp_keys, fl.bp_slots, b * net.evf.shape[1] + event, n)
     if inserted:
+        fl.counters[C_NBP] = n + 1
         fl.bp_flags[row] = 0
     return row
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import numpy as np
 
 from missionfit.engine.jit import inlined, kernel
-from missionfit.engine.layout import C_OVERFLOW
 
 #: A free slot of the table.
 EMPTY = -1
@@ -61,23 +60,6 @@ def find_or_insert(keys, slots, key, next_row):
     keys[i] = key
     slots[i] = next_row
     return next_row, True
-
-
-@inlined
-def claim_row(counters, counter, capacity, keys, slots, key):
-    """The row of `key` in a growable store, numbered next if new; returns (row, inserted), (-1, False) if full.
-
-    `counters[counter]` counts the store's rows and `capacity` is its size; a full store flags the overflow
-    (`C_OVERFLOW`) that makes the run fail loudly (pictures, branch pairs and dyads share this).
-    """
-    n = counters[counter]
-    if n >= capacity:
-        counters[C_OVERFLOW] = 1
-        return -1, False
-    row, inserted = find_or_insert(keys, slots, key, n)
-    if inserted:
-        counters[counter] = n + 1
-    return row, inserted
 
 
 def needs_growth(n_rows: int, size: int) -> bool:

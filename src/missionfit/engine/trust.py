@@ -54,7 +54,7 @@ from missionfit.engine.layout import (
     U_TECH,
     U_TRUST_GROUP,
 )
-from missionfit.engine.pictures import claim_row
+from missionfit.engine.pictures import find_or_insert
 
 
 @inlined
@@ -82,10 +82,13 @@ def dyad(net, fl, a, b):
     """The row of `a`'s trust in `b`, made at the prior if new, with one more interaction; -1 if `a == b` or full."""
     if a == b:
         return -1
-    row, inserted = claim_row(fl.counters, C_NDYAD, fl.dy_f.shape[1], fl.dy_keys, fl.dy_slots, a * net.ui.shape[1] + b)
-    if row < 0:
+    n = fl.counters[C_NDYAD]
+    if n >= fl.dy_f.shape[1]:
+        fl.counters[C_OVERFLOW] = 1
         return -1
+    row, inserted = find_or_insert(fl.dy_keys, fl.dy_slots, a * net.ui.shape[1] + b, n)
     if inserted:
+        fl.counters[C_NDYAD] = n + 1
         p = prior(net, a, b)
         fl.dy_f[DY_COMPETENCE, row] = p
         fl.dy_f[DY_GOODWILL, row] = p
