@@ -4,8 +4,9 @@ numba keys a cached function on its own file only (numba issue #1833): a caller 
 would load its cached machine code, old callee inlined, and run stale. `missionfit.engine.jit` stamps every
 engine kernel's cache (and `missionfit.model.world`'s) with a hash of the engine package's source. These
 tests run a caller on a temporary copy of the package, in fresh processes: first compiled, then reused
-unchanged, then after an edit of the inlined callee `pcg64.random` (in `engine/pcg64.py`) that its callers
-`engine.collection.next_detection` and `model.world._draw_world` (other files, unchanged) must see.
+unchanged, then after an edit of the inlined callees `keyed.to_unit` (in `engine/keyed.py`) and `pcg64.random`
+(in `engine/pcg64.py`) that their callers `engine.collection.next_detection` and `model.world._draw_world` (other
+files, unchanged) must see.
 """
 
 from __future__ import annotations
@@ -36,21 +37,20 @@ from missionfit.engine import collection, layout, pcg64
 from missionfit.model import world
 from missionfit.scenario.information import world_tables
 
-# a stream whose first draw is >= 0.5, so that with numpy's draws the first of the three candidates detects
-seed = next(s for s in range(100) if np.random.default_rng(s).random() >= 0.5)
+seed = 7
 n = 3
 empty = np.zeros(1)
 # only what `next_detection` reads is real; the rest of the bundles are placeholders
 static = layout.Static(*[empty] * len(layout.Static._fields))._replace(
     net=layout.Net(*[np.zeros((1, 1), np.int64)] * len(layout.Net._fields)),
-    cover_ptr=np.array([0, n]), cover_prob=np.full(n, 0.5), cover_prob_tasked=np.full(n, 0.5),
+    cover_ptr=np.array([0, n]), cover_prob=np.full(n, 1.0), cover_prob_tasked=np.full(n, 1.0),
     cover_slot=np.arange(n), cover_unit=np.zeros(n, np.int64), cover_available=np.zeros(n),
-    cover_group=np.arange(n), cover_none_bound=np.full(n, 0.1),
+    cover_group=np.arange(n), cover_key=np.arange(n, dtype=np.uint64), ind_event=np.zeros(1, np.int64),
 )
 state = layout.State(*[empty] * len(layout.State._fields))._replace(
     observed=np.zeros((1, 1), np.uint64), task_until=np.full(n, -1.0)
 )
-first = collection.next_detection(static, state, pcg64.state_of(np.random.default_rng(seed)), 0, 0, n, 1.0)
+first = collection.next_detection(static, state, np.array([seed], np.uint64), 0, 0, n, 1.0)
 tables = world_tables(
     [{"event_rate": 1.0}],
     [{"share": 1.0, "severity": [1, 2], "warning_days": [1, 3], "indicators": 2, "line": "security",
@@ -89,7 +89,7 @@ def test_an_edited_inlined_callee_in_another_file_is_recompiled(tmp_path):
     fresh = _run_probe(tmp_path)
     assert Path(fresh["engine_file"]).is_relative_to(tmp_path)  # the copy runs, not the installed package
     assert fresh["next_detection"]["misses"] > 0 and fresh["draw_world"]["misses"] > 0
-    assert fresh["first_detection"] == 0  # numpy's draw >= 0.5 meets the first candidate (p = 0.5)
+    assert fresh["first_detection"] == 0  # a uniform in [0, 1) is below p = 1: the first candidate detects
     assert fresh["event_time_sum"] > 0.0
 
     reused = _run_probe(tmp_path)
@@ -97,7 +97,12 @@ def test_an_edited_inlined_callee_in_another_file_is_recompiled(tmp_path):
     assert reused["draw_world"] == {"hits": 1, "misses": 0}
     assert (reused["first_detection"], reused["event_time_sum"]) == (fresh["first_detection"], fresh["event_time_sum"])
 
-    # the callee now always draws 0.0: below the no-detection bound (none detects), and every event at time 0
+    # the keyed uniform is now always 1.0 (no candidate detects), and the world stream draws 0.0 (every event at 0)
+    keyed_file = tmp_path / "missionfit" / "engine" / "keyed.py"
+    source = keyed_file.read_text()
+    old = "    return np.float64(z >> _S11) * (1.0 / 9007199254740992.0)\n"
+    assert source.count(old) == 1
+    keyed_file.write_text(source.replace(old, "    return 1.0 + 0.0 * np.float64(z)\n"))
     pcg64_file = tmp_path / "missionfit" / "engine" / "pcg64.py"
     source = pcg64_file.read_text()
     old = "    return np.float64(out >> np.uint64(11)) * (1.0 / 9007199254740992.0)\n"

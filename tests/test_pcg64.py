@@ -1,4 +1,4 @@
-"""The inline PCG64 stream is numpy's, draw for draw, and hands its state back to the generator."""
+"""The inline PCG64 stream (the world's) is numpy's, draw for draw, and hands its state back to the generator."""
 
 import numpy as np
 import pytest
@@ -6,7 +6,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from missionfit.engine import pcg64
-from missionfit.model import MissionModel
 
 
 @pytest.fixture(scope="module")
@@ -38,20 +37,3 @@ def test_inline_draws_equal_numpy(draw_many, seed, replicate):
 def test_other_bit_generators_are_refused():
     with pytest.raises(TypeError, match="PCG64"):
         pcg64.state_of(np.random.Generator(np.random.MT19937(1)))
-
-
-def test_model_rng_advances_as_the_engine_draws():
-    from missionfit.scenario import loading as library
-
-    sc = library.load("minusma_2015")
-    model = MissionModel(scenario=sc, seed=3, replicate=1, days=20)
-    before = model.rng.bit_generator.state["state"]["state"]
-    model.run()
-    after = model.rng.bit_generator.state["state"]["state"]
-    assert after != before
-    # stepping day by day leaves the Mesa rng in the same place as the fast path
-    stepped = MissionModel(scenario=sc, seed=3, replicate=1, days=20)
-    for _ in range(20):
-        stepped.step()
-    assert stepped.rng.bit_generator.state == model.rng.bit_generator.state
-    assert stepped.rng.random() == model.rng.random()

@@ -13,7 +13,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from missionfit.engine import pcg64
 from missionfit.engine.facets import (
     MAX_FACETS,
     NO_VALUE,
@@ -23,6 +22,7 @@ from missionfit.engine.facets import (
     merge_best,
 )
 from missionfit.engine.pictures import EMPTY, add_entry, find, find_or_insert, needs_growth, rehash
+from missionfit.scenario.keys import chain_np
 
 K = 4
 
@@ -169,18 +169,18 @@ def test_merge_best_keeps_the_best_confidence_per_facet_without_corroboration():
     assert facets_at_or_above(conf, 0.6) == 2
 
 
-def _stream(seed):
-    return pcg64.state_of(np.random.default_rng(seed))
+def _keys(seed, n):
+    """`n` draw keys, as the engine's `keyed.key2` gives one per detection."""
+    return chain_np(seed, np.arange(n))
 
 
 def test_observation_draws_have_the_profiles_distribution():
     truth = np.array([0, 1, 2, 3, NO_VALUE, NO_VALUE], np.int8)
     out = np.empty(MAX_FACETS, np.int8)
-    stream = _stream(1)
     n, yielded, right = 40_000, np.zeros(MAX_FACETS), np.zeros(MAX_FACETS)
     type_mask, profile = 0b1111, 0b0110  # the type has who/what/where/when; the sensor yields what, where
-    for _ in range(n):
-        draw_observation(stream, truth, type_mask, profile, 0.8, 0.2, K, False, out)
+    for key in _keys(1, n):
+        draw_observation(key, truth, type_mask, profile, 0.8, 0.2, K, False, out)
         got = out != NO_VALUE
         yielded += got
         right += got & (out == truth)
@@ -193,10 +193,9 @@ def test_observation_draws_have_the_profiles_distribution():
 def test_a_false_event_draws_independent_uniform_values():
     truth = np.full(MAX_FACETS, NO_VALUE, np.int8)
     out = np.empty(MAX_FACETS, np.int8)
-    stream = _stream(2)
     counts = np.zeros(K)
-    for _ in range(20_000):
-        draw_observation(stream, truth, 0b1, 0b1, 1.0, 0.1, K, True, out)
+    for key in _keys(2, 20_000):
+        draw_observation(key, truth, 0b1, 0b1, 1.0, 0.1, K, True, out)
         counts[out[0]] += 1
     assert counts / counts.sum() == pytest.approx(np.full(K, 1 / K), abs=0.015)
 
@@ -204,10 +203,9 @@ def test_a_false_event_draws_independent_uniform_values():
 def test_wrong_values_are_uniform_over_the_others():
     truth = np.array([2, NO_VALUE, NO_VALUE, NO_VALUE, NO_VALUE, NO_VALUE], np.int8)
     out = np.empty(MAX_FACETS, np.int8)
-    stream = _stream(3)
     counts = np.zeros(K)
-    for _ in range(30_000):
-        draw_observation(stream, truth, 0b1, 0b1, 1.0, 1.0 - 1e-12, K, False, out)  # always wrong
+    for key in _keys(3, 30_000):
+        draw_observation(key, truth, 0b1, 0b1, 1.0, 1.0 - 1e-12, K, False, out)  # always wrong
         counts[out[0]] += 1
     assert counts[2] == 0
     assert counts[[0, 1, 3]] / counts.sum() == pytest.approx(np.full(3, 1 / 3), abs=0.015)

@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 
 from missionfit import engine as E
-from missionfit.engine import pcg64
 from missionfit.engine.transmission import garble, new_message, payload_of_observation, summary_from_observation
 from missionfit.model import BatchSimulation
 from missionfit.scenario import load
+from missionfit.scenario.keys import chain_np
 
 
 @pytest.fixture(scope="module")
@@ -25,19 +25,18 @@ def _raw_report(sim, values, origin=3):
     fl.obs_value[k_obs] = values
     fl.obs_conf[k_obs] = np.where(values >= 0, 0.8, 0.0)
     pay = payload_of_observation(fl, k_obs)
-    k = new_message(net, fl, 0, origin, E.RAW, 0, 1.0, 0, 0.0, 0, -1, pay, 1, -1)
+    k = new_message(net, fl, 0, origin, E.RAW, 0, 1.0, 0, 0.0, 0, -1, pay, 1, -1, 0)
     summary_from_observation(fl, k, k_obs)
     return k, k_obs
 
 
 def test_a_mismatch_misreads_facets_at_its_rate_and_keeps_origin_and_confidence(sim):
     net, fl = sim.engine_static.net, sim.engine_state.flow
-    stream = pcg64.state_of(np.random.default_rng(0))
     values = np.array([0, 1, 2, -1, -1, -1], np.int8)
     n, changed = 3000, 0
-    for _ in range(n):
+    for key in chain_np(0, np.arange(n)):  # one draw key per hop, as `transmission.send` makes them
         k, k_obs = _raw_report(sim, values)
-        garble(net, fl, stream, k, 0.3)
+        garble(net, fl, key, k, 0.3)
         asserted = fl.mi[k, E.M_VAL0 : E.M_VAL0 + 3]
         changed += int((asserted != values[:3]).sum())
         assert all(0 <= v < net.info[E.IN_VALUES] for v in asserted)
@@ -55,9 +54,8 @@ def test_a_mismatch_misreads_facets_at_its_rate_and_keeps_origin_and_confidence(
 
 def test_no_mismatch_no_misreading(sim):
     net, fl = sim.engine_static.net, sim.engine_state.flow
-    stream = pcg64.state_of(np.random.default_rng(1))
     values = np.array([3, 0, 1, 2, -1, -1], np.int8)
     k, k_obs = _raw_report(sim, values)
-    garble(net, fl, stream, k, 0.0)
+    garble(net, fl, np.uint64(1), k, 0.0)
     assert (fl.mi[k, E.M_VAL0 : E.M_VAL0 + 6] == values).all()
     assert fl.pay_obs[fl.mi[k, E.M_PAYLOAD]] == k_obs

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from missionfit.engine.decision import decide
 from missionfit.engine.fusion import enqueue
 from missionfit.engine.heap import heap_pop
 from missionfit.engine.jit import inlined, submodel
+from missionfit.engine.keyed import ID_UP, LEAK, ident, key4, link, sub
 from missionfit.engine.knowing import absorb_summary, branch_pair, consider, picture
 from missionfit.engine.layout import (
     ASSESSMENT,
@@ -33,6 +36,7 @@ from missionfit.engine.layout import (
     M_EDGE,
     M_EVENT,
     M_HORIZON,
+    M_IDENT,
     M_KIND,
     M_MASK,
     M_ORIGIN,
@@ -72,7 +76,6 @@ from missionfit.engine.layout import (
     U_S2,
     U_SECURITY,
 )
-from missionfit.engine.pcg64 import random
 from missionfit.engine.transmission import clone_message, new_message, out_degree, send, send_along
 from missionfit.engine.trust import (
     assertion_accuracy,
@@ -111,25 +114,27 @@ def entering_facets(mi, mf, k, threshold, held):
 
 
 @inlined
-def leak(net, fl, rng, origin, holder):
+def leak(net, fl, seed, origin, holder, event, identity):
     """A holder of lower security than the content's originator may expose it; the originator notices (p. 400).
 
     p. 400: "there was a risk that the information became public due to the low security standards of these
     other units". The chance is `leak_rate` per level of security gap (capped at 1); a noticed leak costs the
     holder the originator's goodwill (issue 16 §1). Sanitization (`transmission.send`) strips the metadata of what
-    is shared, not the fact that the originator's content reached a less secure holder.
+    is shared, not the fact that the originator's content reached a less secure holder. The draw is keyed
+    (`keyed.LEAK`) by the event, the holder, the originator and the message's identity.
     """
     gap = net.ui[U_SECURITY, origin] - net.ui[U_SECURITY, holder]
     rate = net.params[P_LEAK]
     if gap <= 0 or rate <= 0.0:
         return
-    if random(rng) < min(1.0, rate * gap):
+    u = sub(key4(seed, LEAK, event, net.unit_key[holder], net.unit_key[origin], identity), 0)
+    if u < min(1.0, rate * gap):
         fl.counters[C_LEAKS] += 1
         lower_component(fl, dyad(net, fl, origin, holder), DY_GOODWILL, net.params[P_GOODWILL_LOSS])
 
 
 @inlined
-def pass_on_to_consumers(net, fl, rng, k, v, t):
+def pass_on_to_consumers(net, fl, seed, k, v, t):
     """A cell that defers to a lead cell (a directive board's lane) passes the lead's assessment to its consumers.
 
     A copy goes out on each of `v`'s intel edges to a consumer, through `v`'s share filter (issue 16 §2: the lead
@@ -143,11 +148,11 @@ def pass_on_to_consumers(net, fl, rng, k, v, t):
             return
         fl.mi[c, M_AUTHORITY] = 0
         fl.mi[c, M_SENDER] = v
-        send(net, fl, rng, c, edge, t)
+        send(net, fl, seed, c, edge, t)
 
 
 @inlined
-def arrive(net, fl, rng, k):
+def arrive(net, fl, seed, k):
     """Message `k` reaches its receiver: delivered to a branch, a consumer or a dead end, else relayed."""
     mi, mf, ui = fl.mi, fl.mf, net.ui
     v = mi[k, M_DST]
@@ -160,7 +165,7 @@ def arrive(net, fl, rng, k):
     raise_component(fl, edge_dyad(net, fl, edge, REVERSE), DY_GOODWILL, net.params[P_GOODWILL_GAIN])
     if not (is_branch or is_consumer) and mi[k, M_TTL] < MAX_TTL:
         # a relay (e.g. a liaison officer) passes the message on along the same kind of edge
-        if send_along(net, fl, rng, k, v, etype, t, mi[k, M_SENDER]) > 0:
+        if send_along(net, fl, seed, k, v, etype, t, mi[k, M_SENDER]) > 0:
             return
     mi[k, M_STATUS] = DELIVERED
     fl.counters[C_DELIVERED] += 1
@@ -178,10 +183,11 @@ def arrive(net, fl, rng, k):
         fl.esf[ES_ASIFU_KNOWN, e] = t
     path = path_of(mi, k, etype)
     if is_branch or is_consumer:
-        leak(net, fl, rng, origin, v)
+        leak(net, fl, seed, origin, v, e, mi[k, M_IDENT])
         log_receipt(net, fl, v, origin, e, assertion_accuracy(net, mi, k, e))
     if is_consumer:
-        used = decide(net, fl, rng, v, e, mi[k, M_HORIZON], mf[k, M_QUALITY], origin, mi[k, M_KIND], t)
+        which = link(np.uint64(mi[k, M_IDENT]), net.edge_key[edge])
+        used = decide(net, fl, seed, v, e, mi[k, M_HORIZON], mf[k, M_QUALITY], origin, mi[k, M_KIND], t, which)
         if used and not is_branch:
             row = picture(net, fl, v, e, t)
             if (
@@ -209,13 +215,14 @@ def arrive(net, fl, rng, k):
             mi[k, M_PAYLEN], mi[k, M_MASK], path,
         )
         if etype == BOARD and mi[k, M_AUTHORITY] == DELIVER_ONWARD:
-            pass_on_to_consumers(net, fl, rng, k, v, t)
+            pass_on_to_consumers(net, fl, seed, k, v, t)
     if etype == COMMANDER_CHAIN and is_consumer and out_degree(net, v, COMMANDER_CHAIN) > 0:
         # the commander passes it up his own chain: "if you are unlucky the Sector commander reports it to
         # the Force Commander" (p. 399)
         up = new_message(
             net, fl, e, origin, RAW, mi[k, M_HORIZON], mf[k, M_QUALITY], mi[k, M_CLASS], mf[k, M_BORN], 0,
             mi[k, M_SFROOT], mi[k, M_PAYLOAD], mi[k, M_PAYLEN], PATH_COMMANDER_CHAIN,
+            ident(link(link(np.uint64(mi[k, M_IDENT]), ID_UP), net.unit_key[v])),
         )
         if up >= 0:
             mi[up, M_SENDER] = v
@@ -223,14 +230,14 @@ def arrive(net, fl, rng, k):
             for f in range(MAX_FACETS):
                 mi[up, M_VAL0 + f] = mi[k, M_VAL0 + f]
                 mf[up, M_CONF0 + f] = mf[k, M_CONF0 + f]
-            if send_along(net, fl, rng, up, v, COMMANDER_CHAIN, t, -1) == 0:
+            if send_along(net, fl, seed, up, v, COMMANDER_CHAIN, t, -1) == 0:
                 mi[up, M_STATUS] = DELIVERED
                 fl.counters[C_DELIVERED] += 1
 
 
 @submodel
-def process_arrivals(net, fl, rng, day):
+def process_arrivals(net, fl, seed, day):
     """Deliver or relay every message that arrives before the end of `day`, in arrival order."""
     end = day + 1.0
     while fl.counters[C_NPEND] > 0 and fl.pending_time[0] < end:
-        arrive(net, fl, rng, heap_pop(fl))
+        arrive(net, fl, seed, heap_pop(fl))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from missionfit.engine.fusion import role_path
 from missionfit.engine.jit import submodel
+from missionfit.engine.keyed import ID_OFFER, ident, key3
 from missionfit.engine.layout import (
     AL_EVENT,
     AL_NEXT,
@@ -32,7 +33,7 @@ from missionfit.engine.trust import edge_dyad, raise_component
 
 
 @submodel
-def meet_boards(st, s, rng, day):
+def meet_boards(st, s, seed, day):
     """Coordination bodies meet (docs/ODD.md §7.6; p. 396, the weekly JCB).
 
     At a meeting each member offers the others the assessments it made since the last meeting (trust and rivalry
@@ -80,11 +81,12 @@ def meet_boards(st, s, rng, day):
             k = new_message(
                 net, fl, e, a, ASSESSMENT, fl.bp_flags[a_pair] & B_HORIZON, fl.bp_quality[a_pair],
                 net.ui[U_SECURITY, a], float(day), 0, fl.bp_sfroot[a_pair], pay, paylen, role_path(net, a),
+                ident(key3(seed, ID_OFFER, net.unit_key[a], e, day)),
             )
             if k < 0:
                 return
             summary_from_picture(fl, k, row)
-            send(net, fl, rng, k, edge, float(day))
+            send(net, fl, seed, k, edge, float(day))
         s.board_cursor[edge] = last
         if slot_b >= 0 and net.ei[E_DIRECTIVE, edge] != 0 and net.ui[U_PEER, a] and net.ui[U_PEER, b]:
             # role clarity by role, not size (issue 16 §2; p. 403: "increase role clarity between ASIFU and JMAC"):

@@ -8,6 +8,7 @@ from missionfit.engine.decision import decide
 from missionfit.engine.facets import draw_observation
 from missionfit.engine.fusion import enqueue
 from missionfit.engine.jit import inlined, kernel, submodel
+from missionfit.engine.keyed import BYPASS, DETECT, ESCALATE, ID_RAW, OBSERVE, REPORT, ident, key2, link, sub
 from missionfit.engine.knowing import absorb_summary, consider, picture
 from missionfit.engine.layout import (
     C_DELIVERED,
@@ -45,7 +46,6 @@ from missionfit.engine.layout import (
     U_SECURITY,
     U_SFISR,
 )
-from missionfit.engine.pcg64 import random
 from missionfit.engine.transmission import (
     ALL_FACETS,
     clone_message,
@@ -58,10 +58,11 @@ from missionfit.engine.transmission import (
 
 
 @inlined
-def observe(net, fl, rng, u, e, t, yield_mask, yield_prob, error):
+def observe(net, fl, base, u, e, t, yield_mask, yield_prob, error):
     """Unit `u`'s detection of event `e` at `t` as an observation (docs/design/v2-core.md §4.1).
 
-    Returns the observation's id, or -1 if it yields no facet (nothing to say) or the pool is full.
+    `base` keys the detection's draws (`keyed.OBSERVE`: the indicator and the observer). Returns the
+    observation's id, or -1 if it yields no facet (nothing to say) or the pool is full.
     """
     k = fl.counters[C_NOBS]
     if k >= fl.obs_origin.size:
@@ -69,7 +70,7 @@ def observe(net, fl, rng, u, e, t, yield_mask, yield_prob, error):
         return -1
     values = fl.obs_value[k]
     n = draw_observation(
-        rng, net.truth[e], net.type_mask[net.evi[EV_KIND, e]], yield_mask, yield_prob, error, net.info[IN_VALUES],
+        base, net.truth[e], net.type_mask[net.evi[EV_KIND, e]], yield_mask, yield_prob, error, net.info[IN_VALUES],
         net.evi[EV_FALSE, e] != 0, values,
     )
     if n == 0:
@@ -82,7 +83,7 @@ def observe(net, fl, rng, u, e, t, yield_mask, yield_prob, error):
 
 
 @inlined
-def report(net, fl, rng, u, e, t, tasked, yield_mask, yield_prob, error):
+def report(net, fl, seed, u, e, i, t, tasked, yield_mask, yield_prob, error):
     """The reporting decision of docs/ODD.md §7.2.
 
     A proactive unit reports; an on-request unit reports only when tasked (p. 398: "they really have to be
@@ -90,10 +91,13 @@ def report(net, fl, rng, u, e, t, tasked, yield_mask, yield_prob, error):
     commander when asked"). Quality is report-writing skill, raised by formats (p. 400). A unit with a low
     intelligence culture sends the report up the commander chain instead of to its S2 (p. 399), where it
     stays unfused and the intelligence branch never learns of it.
+
+    Its draws are keyed by indicator `i` and the observer (`keyed.OBSERVE`), and so is the report's identity.
     """
     ui, uf = net.ui, net.uf
     fl.counters[C_OBS] += 1
-    obs = observe(net, fl, rng, u, e, t, yield_mask, yield_prob, error)
+    base = key2(seed, OBSERVE, i, net.unit_key[u])
+    obs = observe(net, fl, base, u, e, t, yield_mask, yield_prob, error)
     if obs < 0:
         return  # a detection that yields no facet says nothing
     quality = uf[U_QUALITY, u]
@@ -111,21 +115,21 @@ def report(net, fl, rng, u, e, t, tasked, yield_mask, yield_prob, error):
         enqueue(net, fl, u, e, quality, t, t, sfroot, False, pay, 1, ALL_FACETS, PATH_OWN)
         return
     if ui[U_CONSUMER, u]:
-        decide(net, fl, rng, u, e, net.evi[EV_HORIZON, e], quality, u, RAW, t)
+        decide(net, fl, seed, u, e, net.evi[EV_HORIZON, e], quality, u, RAW, t, np.uint64(0))
         row = picture(net, fl, u, e, t)
         if row >= 0 and absorb_summary(fl, row, fl.obs_value[obs], fl.obs_conf[obs], ALL_FACETS):
             consider(net, fl, u, e, row, t, PATH_OWN)
     p_report = uf[U_RESPONSIVE, u] if tasked else uf[U_PROACTIVE, u]
-    if random(rng) >= p_report:
+    if sub(base, REPORT) >= p_report:
         return
     channel = INTEL
     if out_degree(net, u, COMMANDER_CHAIN) > 0 and (
-        out_degree(net, u, INTEL) == 0 or random(rng) < uf[U_BYPASS, u]
+        out_degree(net, u, INTEL) == 0 or sub(base, BYPASS) < uf[U_BYPASS, u]
     ):
         channel = COMMANDER_CHAIN
     k = new_message(
         net, fl, e, u, RAW, net.evi[EV_HORIZON, e], quality, ui[U_SECURITY, u], t, tasked, sfroot, pay, 1,
-        PATH_COMMANDER_CHAIN if channel == COMMANDER_CHAIN else -1,
+        PATH_COMMANDER_CHAIN if channel == COMMANDER_CHAIN else -1, ident(link(base, ID_RAW)),
     )
     if k < 0:
         return
@@ -133,17 +137,17 @@ def report(net, fl, rng, u, e, t, tasked, yield_mask, yield_prob, error):
     if channel == COMMANDER_CHAIN:
         # facets lost along the phone chain (p. 399): each with `escalation_facet_loss`
         for f in range(MAX_FACETS):
-            if fl.obs_value[obs, f] >= 0 and random(rng) < net.params[P_ESCALATION_FACETS]:
+            if fl.obs_value[obs, f] >= 0 and sub(base, ESCALATE + f) < net.params[P_ESCALATION_FACETS]:
                 fl.mi[k, M_MASK] &= ~(1 << f)
-    sent = send_along(net, fl, rng, k, u, channel, t, -1)
+    sent = send_along(net, fl, seed, k, u, channel, t, -1)
     for etype in (INFORMAL, LIAISON):
         if out_degree(net, u, etype) > 0:
             if sent == 0:
-                sent = send_along(net, fl, rng, k, u, etype, t, -1)
+                sent = send_along(net, fl, seed, k, u, etype, t, -1)
             else:
                 c = clone_message(net, fl, k)
                 if c >= 0:
-                    sent += send_along(net, fl, rng, c, u, etype, t, -1)
+                    sent += send_along(net, fl, seed, c, u, etype, t, -1)
     if sent == 0:
         # nobody to report to: the report stays with its author
         fl.mi[k, M_STATUS] = DELIVERED
@@ -152,56 +156,43 @@ def report(net, fl, rng, u, e, t, tasked, yield_mask, yield_prob, error):
 
 
 @kernel
-def next_detection(st, s, rng, e, j, end, t):
-    """The first coverage entry in `j` .. `end - 1` whose sensor detects event `e`'s indicator at `t`.
+def next_detection(st, s, seed, i, j, end, t):
+    """The first coverage entry in `j` .. `end - 1` whose sensor detects indicator `i` (of event `e`) at `t`.
 
     Returns `end` if none does. The candidates are independent Bernoulli trials (those that have not yet
     observed the event and are available; an open collection task on the cell raises the probability,
-    `cover_prob_tasked`). The first success is drawn by inversion with one uniform `u`: it is the first `j`
-    at which the probability that all trials so far fail, the product of `1 - p`, drops to `u` or below,
-    since that happens at `j` with probability `prod(1 - p_i, i < j) * p_j`. Exactly the distribution of
-    one draw per candidate, at one draw per detection. A draw below `cover_none_bound` needs no scan at all:
-    it is a lower bound on the chance that all fail (precomputed per scenario by
-    `missionfit.scenario.compiler._next_detection_none_bound`). `collect` calls `first_detection` directly.
+    `cover_prob_tasked`), each with its own keyed uniform (`keyed.DETECT`: the indicator, then the entry's
+    stable key `cover_key`), so that whether one unit detects does not depend on the entries before it, in
+    this arm or another (issue 16 §4). `collect` calls `first_detection` directly.
     """
+    e = st.ind_event[i]
     return first_detection(
-        rng, s.observed[e], j, end, t, st.cover_none_bound, st.cover_slot, s.available_now, st.cover_group,
-        st.cover_prob, st.cover_prob_tasked, s.task_until,
+        key2(seed, DETECT, i, 0), s.observed[e], j, end, t, st.cover_key, st.cover_slot, s.available_now,
+        st.cover_group, st.cover_prob, st.cover_prob_tasked, s.task_until,
     )
 
 
 @kernel
-def first_detection(rng, observed, j, end, t, none_bound, slot, available, group, prob, prob_tasked, task_until):
+def first_detection(base, observed, j, end, t, cover_key, slot, available, group, prob, prob_tasked, task_until):
     """`next_detection` on the arrays it reads; `observed` is the event's row of `State.observed` (its bits).
 
     It is the innermost loop of a replicate (about 20 candidates per indicator), so it is kept small and out of
     line, where its values stay in registers, and it takes only the dozen arrays it reads: a call that passes
-    the whole `Static` and `State` bundles costs more than the scan.
+    the whole `Static` and `State` bundles costs more than the scan. `base` is the indicator's detection key.
     """
-    if j >= end:
-        return end
-    u = random(rng)
-    if u < none_bound[j]:
-        # even if every entry left took part at its highest probability, all would fail: no scan needed
-        return end
-    all_fail = 1.0
     one = np.uint64(1)
     while j < end:
-        # branch-free: which candidates take part and which are tasked is data the CPU cannot predict
         k = slot[j]
-        fresh = ((observed[k >> 6] >> np.uint64(k & 63)) & one) == 0
-        takes_part = fresh & (available[j] <= t)
-        tasked = task_until[group[j]] >= t
-        p = prob[j] + (prob_tasked[j] - prob[j]) * tasked
-        all_fail *= 1.0 - p * takes_part
-        if all_fail <= u:
-            return j
+        if ((observed[k >> 6] >> np.uint64(k & 63)) & one) == 0 and available[j] <= t:
+            p = prob_tasked[j] if task_until[group[j]] >= t else prob[j]
+            if sub(base, cover_key[j]) < p:
+                return j
         j += 1
     return end
 
 
 @submodel
-def collect(st, s, rng, day):
+def collect(st, s, seed, day):
     """Units detect the indicators emitted today in the sectors their sensors cover (docs/ODD.md §7.1).
 
     Detection probability comes from the sensor's coverage, its availability date (p. 401: UAV
@@ -220,19 +211,20 @@ def collect(st, s, rng, day):
         cell = net.evi[EV_SECTOR, e] * N_DOMAINS + net.evi[EV_DOMAIN, e]
         last = st.cover_ptr[cell + 1]
         observed = s.observed[e]
+        detect = key2(seed, DETECT, i, 0)
         j = first_detection(
-            rng, observed, st.cover_ptr[cell], last, t, st.cover_none_bound, st.cover_slot, s.available_now,
+            detect, observed, st.cover_ptr[cell], last, t, st.cover_key, st.cover_slot, s.available_now,
             st.cover_group, st.cover_prob, st.cover_prob_tasked, s.task_until,
         )
         while j < last:
             k = st.cover_slot[j]
             observed[k >> 6] |= np.uint64(1) << np.uint64(k & 63)
             report(
-                net, fl, rng, st.cover_unit[j], e, t, s.task_until[st.cover_group[j]] >= t, st.cover_yield_mask[j],
-                st.cover_yield_prob[j], st.cover_error[j],
+                net, fl, seed, st.cover_unit[j], e, i, t, s.task_until[st.cover_group[j]] >= t,
+                st.cover_yield_mask[j], st.cover_yield_prob[j], st.cover_error[j],
             )
             j = first_detection(
-                rng, observed, j + 1, last, t, st.cover_none_bound, st.cover_slot, s.available_now,
+                detect, observed, j + 1, last, t, st.cover_key, st.cover_slot, s.available_now,
                 st.cover_group, st.cover_prob, st.cover_prob_tasked, s.task_until,
             )
         i += 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from missionfit.engine.jit import inlined
+from missionfit.engine.keyed import USE, key4, sub
 from missionfit.engine.layout import (
     ASSESSMENT,
     C_ASIFU_FC_DELIV,
@@ -28,12 +29,11 @@ from missionfit.engine.layout import (
     U_SECTOR,
     U_THRESHOLD,
 )
-from missionfit.engine.pcg64 import random
 from missionfit.engine.trust import dyad, trust_value
 
 
 @inlined
-def decide(net, fl, rng, v, event, horizon, quality, origin, kind, t):
+def decide(net, fl, seed, v, event, horizon, quality, origin, kind, t, which):
     """A consumer meets a piece of intelligence and uses it or not (docs/ODD.md §7.8); returns whether it uses it.
 
     It is used when relevant to the consumer's need (mandate line, horizon, sector), timely (arrives before
@@ -42,6 +42,9 @@ def decide(net, fl, rng, v, event, horizon, quality, origin, kind, t):
     feelings"). p. 394: ASIFU's products "became rather detached from the Force Commander's main interest and
     were therefore only used to a limited extent". What a consumer uses enters its picture (`arrival.arrive`);
     competence learns later, when the event resolves (`trust.log_receipt`).
+
+    The belief draw is keyed (`keyed.USE`) by the event, the consumer, the producer and `which` (the message's
+    identity and the edge it came over: `arrival.arrive`); a consumer's own product needs no draw.
     """
     ui, uf = net.ui, net.uf
     fc = net.roles[R_FC]
@@ -62,7 +65,8 @@ def decide(net, fl, rng, v, event, horizon, quality, origin, kind, t):
         return False
     if origin != v:
         gap = trust_value(net, fl, dyad(net, fl, v, origin), DY_COMPETENCE) - uf[U_THRESHOLD, v]
-        if random(rng) >= 1.0 / (1.0 + np.exp(-net.params[P_STEEP] * gap)):
+        u = sub(key4(seed, USE, event, net.unit_key[v], net.unit_key[origin], which), 0)
+        if u >= 1.0 / (1.0 + np.exp(-net.params[P_STEEP] * gap)):
             return False
     fl.counters[C_CONS_USED] += 1
     if quality > fl.esf[ES_BEST, event]:

@@ -8,8 +8,8 @@ over **distinct origins**: the same origin seen twice, through a relay, a clone 
 on it, is one piece of evidence, and contradicting origins lower the confidence (MODEL.md §3a). A consumer merges
 without corroboration: the best asserted confidence per facet.
 
-These are the per-observation and per-picture functions the engine inlines; they take plain arrays and a PCG64
-stream (`missionfit.engine.pcg64`), so they are tested on their own against their analytic values
+These are the per-observation and per-picture functions the engine inlines; they take plain arrays and a draw key
+(`missionfit.engine.keyed`), so they are tested on their own against their analytic values
 (tests/test_v2_facets.py).
 """
 
@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from missionfit.engine.jit import inlined
-from missionfit.engine.pcg64 import random
+from missionfit.engine.keyed import CORRECT, VALUE, YIELD, sub
 
 #: Facets per event, at most (the schema's limit; a bit per facet in the masks).
 MAX_FACETS = 6
@@ -31,11 +31,11 @@ MEMO = 4
 
 
 @inlined
-def draw_observation(stream, truth, type_mask, yield_mask, yield_prob, error, n_values, is_false, out_value):
+def draw_observation(base, truth, type_mask, yield_mask, yield_prob, error, n_values, is_false, out_value):
     """Draw what one detection says, facet by facet; returns the number of facets yielded.
 
     Args:
-        stream: The behaviour stream (PCG64 state array).
+        base: The detection's key (`missionfit.engine.keyed`; the indicator and the observer).
         truth: The event's true value per facet (`NO_VALUE` for a false event or a facet the type lacks).
         type_mask: Bit f set if the event's type has facet f.
         yield_mask: Bit f set if the sensor's profile yields facet f.
@@ -45,8 +45,9 @@ def draw_observation(stream, truth, type_mask, yield_mask, yield_prob, error, n_
         is_false: The event is a rumour or deception: every source draws its values independently.
         out_value: Filled with the value per facet (`NO_VALUE` if not yielded).
 
-    Draws, in order, per facet of the type that is in the profile: one uniform for the yield; if yielded, one
-    for correctness; if wrong (or for a false event), one for which value. The reported confidence is the
+    Per facet of the type that is in the profile: one uniform for the yield; if yielded, one for correctness; if
+    wrong (or for a false event), one for which value. Each is keyed by the facet (`keyed.YIELD + 4 f`, ...), so
+    a facet's draw does not depend on the others'. The reported confidence is the
     source's own estimate, `1 - error`: a source does not know when it is wrong.
     """
     n = 0
@@ -54,16 +55,16 @@ def draw_observation(stream, truth, type_mask, yield_mask, yield_prob, error, n_
         out_value[f] = NO_VALUE
         if not ((type_mask >> f) & 1 and (yield_mask >> f) & 1):
             continue
-        if random(stream) >= yield_prob:
+        if sub(base, YIELD + 4 * f) >= yield_prob:
             continue
         n += 1
         if is_false:
-            out_value[f] = min(int(random(stream) * n_values), n_values - 1)
-        elif random(stream) >= error:
+            out_value[f] = min(int(sub(base, VALUE + 4 * f) * n_values), n_values - 1)
+        elif sub(base, CORRECT + 4 * f) >= error:
             out_value[f] = truth[f]
         else:
             # one of the other K - 1 values, uniformly
-            other = min(int(random(stream) * (n_values - 1)), n_values - 2)
+            other = min(int(sub(base, VALUE + 4 * f) * (n_values - 1)), n_values - 2)
             out_value[f] = other + (other >= truth[f])
     return n
 

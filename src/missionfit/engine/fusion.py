@@ -8,6 +8,7 @@ from missionfit.engine.decision import decide
 from missionfit.engine.facets import facets_at_or_above
 from missionfit.engine.heap import stable_order
 from missionfit.engine.jit import inlined, submodel
+from missionfit.engine.keyed import ID_ANSWER, ID_ASSESSMENT, ID_DELIVERY, RFI, ident, key3, sub
 from missionfit.engine.knowing import branch_pair, branch_row, consider, merge_evidence, picture, refuse
 from missionfit.engine.layout import (
     AL_BRANCH,
@@ -89,7 +90,6 @@ from missionfit.engine.layout import (
     U_SLOT,
     U_THRESHOLD,
 )
-from missionfit.engine.pcg64 import random
 from missionfit.engine.pictures import find
 from missionfit.engine.transmission import new_message, payload_of_picture, send, summary_from_picture
 from missionfit.engine.trust import edge_dyad, lower_component, raise_component, trust_value
@@ -136,7 +136,7 @@ def enqueue(net, fl, b, event, quality, born, t, sfroot, from_peer, payload, pay
 
 
 @inlined
-def disseminate(net, fl, rng, b, event, horizon, quality, born, sfroot, t, row):
+def disseminate(net, fl, seed, b, event, horizon, quality, born, sfroot, t, row):
     """Send a branch's assessment (its picture `row`) to everyone it reports to: intel, informal, liaison edges.
 
     Returns the SOLTG/ISR report root it carries (-1: none; a SOLTG/ISR branch's own assessment opens one).
@@ -151,23 +151,24 @@ def disseminate(net, fl, rng, b, event, horizon, quality, born, sfroot, t, row):
     if pay < 0:
         return sfroot
     path = role_path(net, b)
+    identity = ident(key3(seed, ID_ASSESSMENT, net.unit_key[b], event, fl.pic_i[PI_UPDATES, row]))
     for etype in (INTEL, INFORMAL, LIAISON):
         for edge in range(net.adj_ptr[etype, b], net.adj_ptr[etype, b + 1]):
             k = new_message(
                 net, fl, event, b, ASSESSMENT, horizon, quality, net.ui[U_SECURITY, b], born, 0, sfroot, pay, paylen,
-                path,
+                path, identity,
             )
             if k < 0:
                 return sfroot
             summary_from_picture(fl, k, row)
-            send(net, fl, rng, k, edge, t)
+            send(net, fl, seed, k, edge, t)
     if net.ui[U_CONSUMER, b]:
-        decide(net, fl, rng, b, event, horizon, quality, b, ASSESSMENT, t)
+        decide(net, fl, seed, b, event, horizon, quality, b, ASSESSMENT, t, np.uint64(0))
     return sfroot
 
 
 @inlined
-def deliver_to_deferring(net, fl, s, rng, b, event, horizon, quality, born, sfroot, t, row):
+def deliver_to_deferring(net, fl, s, seed, b, event, horizon, quality, born, sfroot, t, row):
     """The lead cell of a lane sends its assessment to each board member that defers to it there (issue 16 §2).
 
     A directive board makes the non-lead cell defer and the lead deliver to the non-lead cell's consumers: the
@@ -187,11 +188,12 @@ def deliver_to_deferring(net, fl, s, rng, b, event, horizon, quality, born, sfro
         k = new_message(
             net, fl, event, b, ASSESSMENT, horizon, quality, net.ui[U_SECURITY, b], born, DELIVER_ONWARD, sfroot, pay,
             paylen, role_path(net, b),
+            ident(key3(seed, ID_DELIVERY, net.unit_key[b], event, fl.pic_i[PI_UPDATES, row])),
         )
         if k < 0:
             return
         summary_from_picture(fl, k, row)
-        send(net, fl, rng, k, edge, t)
+        send(net, fl, seed, k, edge, t)
 
 
 @inlined
@@ -214,7 +216,7 @@ def type_facets(net, event):
 
 
 @inlined
-def request_information(net, fl, rng, b, event, t):
+def request_information(net, fl, seed, b, event, t):
     """Branch `b`'s picture of `event` is partial: it asks its board, informal and liaison partners (p. 396).
 
     p. 396 (a JMAC officer on the Special Forces' and the ISR company's reports): "If we asked for it, we would be
@@ -244,7 +246,8 @@ def request_information(net, fl, rng, b, event, t):
             fl.counters[C_RFI_SENT] += 1
             asked = edge_dyad(net, fl, edge, FORWARD)
             willing = trust_value(net, fl, edge_dyad(net, fl, back, FORWARD), DY_GOODWILL) - net.uf[U_THRESHOLD, p]
-            if random(rng) >= net.ef[E_SHARE, back] / (1.0 + np.exp(-net.params[P_STEEP] * willing)):
+            u = sub(key3(seed, RFI, event, net.unit_key[b], net.unit_key[p]), 0)
+            if u >= net.ef[E_SHARE, back] / (1.0 + np.exp(-net.params[P_STEEP] * willing)):
                 lower_component(fl, asked, DY_GOODWILL, net.params[P_GOODWILL_LOSS])
                 continue
             fl.counters[C_RFI_ANSWERED] += 1
@@ -255,11 +258,12 @@ def request_information(net, fl, rng, b, event, t):
             k = new_message(
                 net, fl, event, p, ASSESSMENT, fl.bp_flags[p_pair] & B_HORIZON, fl.bp_quality[p_pair],
                 net.ui[U_SECURITY, p], t, 1, fl.bp_sfroot[p_pair], pay, paylen, role_path(net, p),
+                ident(key3(seed, ID_ANSWER, net.unit_key[p], event, net.unit_key[b])),
             )  # (authority 1: the partner has decided; `send` skips its own share filter)
             if k < 0:
                 return
             summary_from_picture(fl, k, row)
-            send(net, fl, rng, k, back, t)
+            send(net, fl, seed, k, back, t)
 
 
 @inlined
@@ -297,7 +301,7 @@ def refill_budgets(st, s):
 
 
 @submodel
-def fuse(st, s, rng, day):
+def fuse(st, s, seed, day):
     """Intelligence branches turn what they received into assessments, capacity-limited (docs/ODD.md §7.5).
 
     p. 394: S2, G2 and U2 were "understaffed"; ASIFU "largely maintained its original focus on
@@ -360,7 +364,7 @@ def fuse(st, s, rng, day):
         if net.params[P_RFI] != 0.0 and (
             facets_at_or_above(fl.pic_conf[row], net.params[P_ASSESS_THRESHOLD]) < type_facets(net, e)
         ):
-            request_information(net, fl, rng, b, e, t_out)
+            request_information(net, fl, seed, b, e, t_out)
         if ui[U_CONSUMER, b]:
             consider(net, fl, b, e, row, t_out, role_path(net, b))
         elif b == net.roles[R_ASIFU]:
@@ -382,10 +386,10 @@ def fuse(st, s, rng, day):
             fl.bp_quality[pair] = quality
             fl.bp_sfroot[pair] = -1
             log_assessment(s, b, e)
-        root = disseminate(net, fl, rng, b, e, horizon, quality, qf[Q_BORN, q], qi[Q_SFROOT, q], t_out, row)
+        root = disseminate(net, fl, seed, b, e, horizon, quality, qf[Q_BORN, q], qi[Q_SFROOT, q], t_out, row)
         if root >= 0:
             fl.bp_sfroot[pair] = root  # board offers and answers to requests carry it (issue 16 §2: provenance)
-        deliver_to_deferring(net, fl, s, rng, b, e, horizon, quality, qf[Q_BORN, q], root, t_out, row)
+        deliver_to_deferring(net, fl, s, seed, b, e, horizon, quality, qf[Q_BORN, q], root, t_out, row)
     # keep only what waits for capacity
     w = 0
     for q in range(nq):

@@ -73,7 +73,7 @@ N_EVENT_INT_ROWS = 6
 # clear bits), `M_PATH` the path code of §6.1 of what it is; per facet its asserted value (`M_VAL0 + f`) and
 # confidence (`M_CONF0 + f`, a float field)
 (M_EVENT, M_ORIGIN, M_SENDER, M_DST, M_EDGE, M_KIND, M_HORIZON, M_CLASS, M_STATUS, M_AUTHORITY, M_TTL,
- M_SFROOT, M_PAYLOAD, M_PAYLEN, M_MASK, M_PATH, M_VAL0) = range(17)
+ M_SFROOT, M_PAYLOAD, M_PAYLEN, M_MASK, M_PATH, M_IDENT, M_VAL0) = range(18)
 MAX_FACETS = 6  # (as `missionfit.engine.facets.MAX_FACETS`)
 N_MESSAGE_INT_FIELDS = M_VAL0 + MAX_FACETS
 M_QUALITY, M_READY, M_BORN, M_CONF0 = range(4)
@@ -216,6 +216,10 @@ class Net(NamedTuple):
     trust_table: np.ndarray
     trust_pair_keys: np.ndarray
     trust_pair_values: np.ndarray
+    # stable keys of the keyed behavioural draws (`missionfit.engine.keyed`, docs/design/crn.md): per unit its
+    # declaration key (`missionfit.scenario.keys`), per edge a hash of its ends' keys, type and ordinal
+    unit_key: np.ndarray
+    edge_key: np.ndarray
 
 
 class Flow(NamedTuple):
@@ -279,7 +283,7 @@ class Static(NamedTuple):
     cover_unit: np.ndarray  # the sensor's unit
     cover_available: np.ndarray  # the day the sensor becomes available
     cover_group: np.ndarray  # the entry's (unit, cell) pair: its index in `State.task_until`
-    cover_none_bound: np.ndarray  # a lower bound on the chance that no entry from this one on detects
+    cover_key: np.ndarray  # the entry's detection key: its unit's stable key and the sensor's ordinal in the unit
     unit_sector_ptr: np.ndarray  # CSR offsets of each unit's covered sectors in `unit_sectors`
     unit_sectors: np.ndarray
     unit_cell_group: np.ndarray  # [(unit_sector_ptr[unit] + k) * N_DOMAINS + domain]: the group a task hits
@@ -338,6 +342,8 @@ def pack_net(arrays: dict, mechanisms: dict) -> dict[str, np.ndarray]:
         "trust_table": np.ascontiguousarray(arrays["trust_table"], dtype=np.float64),
         "trust_pair_keys": np.asarray(arrays["trust_pair_keys"], dtype=np.int64),
         "trust_pair_values": np.asarray(arrays["trust_pair_values"], dtype=np.float64),
+        "unit_key": np.asarray(arrays["unit_key"], dtype=np.uint64),
+        "edge_key": np.asarray(arrays["edge_key"], dtype=np.uint64),
         "roles": np.array(  # in R_* order
             [arrays["fc"], arrays["asifu"], arrays["jmac"], arrays["rotation_period"], arrays["u2"]], dtype=np.int64
         ),

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from missionfit.engine.jit import submodel
+from missionfit.engine.keyed import ESCORT, ESCORTED, INCIDENT, key3, sub
 from missionfit.engine.layout import (
     C_ESCORTS,
     C_ESCORTS_REFUSED,
@@ -23,12 +24,11 @@ from missionfit.engine.layout import (
     U_PROTECTOR,
     U_THRESHOLD,
 )
-from missionfit.engine.pcg64 import random
 from missionfit.engine.trust import dyad, lower_component, trust_value
 
 
 @submodel
-def escort(st, s, rng, day):
+def escort(st, s, seed, day):
     """Each day a protecting unit decides whether to escort each unit that depends on it (before collection).
 
     The protector escorts with the chance it would share with the unit, σ(k · (G̃ − θ)) on its trust in the unit's
@@ -43,10 +43,11 @@ def escort(st, s, rng, day):
         if p < 0:
             continue
         willing = trust_value(net, fl, dyad(net, fl, p, u), DY_GOODWILL) - net.uf[U_THRESHOLD, p]
-        escorted = random(rng) < 1.0 / (1.0 + np.exp(-net.params[P_STEEP] * willing))
+        base = key3(seed, ESCORT, day, net.unit_key[u], net.unit_key[p])  # keyed by the day and the two units
+        escorted = sub(base, ESCORTED) < 1.0 / (1.0 + np.exp(-net.params[P_STEEP] * willing))
         if escorted:
             fl.counters[C_ESCORTS] += 1
-            if random(rng) < net.uf[U_INCIDENT, u]:
+            if sub(base, INCIDENT) < net.uf[U_INCIDENT, u]:
                 fl.counters[C_INCIDENTS] += 1
                 lower_component(fl, dyad(net, fl, p, u), DY_GOODWILL, net.params[P_GOODWILL_LOSS])
                 lower_component(fl, dyad(net, fl, u, p), DY_GOODWILL, net.params[P_GOODWILL_LOSS])

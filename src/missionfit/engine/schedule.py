@@ -48,7 +48,7 @@ MAX_FUSION_ROUNDS = 8
 
 
 @kernel
-def step_day(st, s, rng, day):
+def step_day(st, s, seed, day):
     """Run one simulated day and record it; returns False if message or queue capacity ran out.
 
     Order: rotation, escorts, board meetings, tasking, collection and reporting (reports leave at the indicator's
@@ -58,20 +58,20 @@ def step_day(st, s, rng, day):
     c = fl.counters
     before = (c[C_CREATED], c[C_DELIVERED], c[C_WITHHELD] + c[C_LOST], c[C_HOPS])
     rotate(st, s, day)
-    escort(st, s, rng, day)
-    meet_boards(st, s, rng, day)
-    task(st, s, rng, day)
+    escort(st, s, seed, day)
+    meet_boards(st, s, seed, day)
+    task(st, s, seed, day)
     refill_budgets(st, s)
-    collect(st, s, rng, day)
+    collect(st, s, seed, day)
     # transmission and fusion alternate until the day's work is done: a current warning can travel
     # collector -> cells -> commander within the day when channels and capacity allow
     for turn in range(MAX_FUSION_ROUNDS):
-        process_arrivals(net, fl, rng, day)
-        if fuse(st, s, rng, day) == 0:
+        process_arrivals(net, fl, seed, day)
+        if fuse(st, s, seed, day) == 0:
             break
         if turn == MAX_FUSION_ROUNDS - 1:
             c[C_ROUNDS_CAPPED] += 1  # the cap cut a day's chain short (a test checks it never does)
-    process_arrivals(net, fl, rng, day)
+    process_arrivals(net, fl, seed, day)
     resolve_outcomes(st, s, day)
     rec = s.day_record[day]
     rec[D_CREATED] = c[C_CREATED] - before[0]
@@ -86,7 +86,7 @@ def step_day(st, s, rng, day):
 
 
 @kernel
-def run_days(st, s, rng, first, last, busiest):
+def run_days(st, s, seed, first, last, busiest):
     """Run days `first` .. `last - 1` in one compiled call (the fast path for batch runs).
 
     Before each day it checks that the growable stores have room for three times the busiest day so far
@@ -106,6 +106,6 @@ def run_days(st, s, rng, first, last, busiest):
         )
         if fullest + HEADROOM_BUSIEST_DAYS * busiest + HEADROOM_MARGIN > cap:
             return day
-        if not step_day(st, s, rng, day):
+        if not step_day(st, s, seed, day):
             return day
     return last

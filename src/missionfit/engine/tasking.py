@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from missionfit.engine.jit import inlined, submodel
+from missionfit.engine.keyed import TASK, TASK_DOMAIN, TASK_RATE, TASK_SECTOR, key2, sub
 from missionfit.engine.layout import (
     C_TASKS,
     COMMAND,
@@ -13,7 +14,6 @@ from missionfit.engine.layout import (
     U_NSECTORS,
     U_TASKING,
 )
-from missionfit.engine.pcg64 import random
 
 
 @inlined
@@ -46,7 +46,7 @@ def _refresh_task_until(s, w, group):
 
 
 @submodel
-def task(st, s, rng, day):
+def task(st, s, seed, day):
     """Commanders and cells issue requests for information down their command edges (docs/ODD.md §7.7).
 
     Each day a tasker tasks each subordinate that can collect with probability `tasking_rate`, on a sector
@@ -64,10 +64,13 @@ def task(st, s, rng, day):
         for edge in range(net.adj_ptr[COMMAND, u], net.adj_ptr[COMMAND, u + 1]):
             w = net.ei[E_DST, edge]
             n_sec = net.ui[U_NSECTORS, w]
-            if n_sec == 0 or random(rng) >= rate:
+            if n_sec == 0:
                 continue
-            k = st.unit_sector_ptr[w] + int(random(rng) * n_sec)  # the sector: the k-th the unit covers
-            dom = _pick_bit(net.ui[U_FOCUS_DOM, u], N_DOMAINS, random(rng))
+            base = key2(seed, TASK, day, net.edge_key[edge])  # keyed by the day and the command edge
+            if sub(base, TASK_RATE) >= rate:
+                continue
+            k = st.unit_sector_ptr[w] + int(sub(base, TASK_SECTOR) * n_sec)  # the sector: the k-th the unit covers
+            dom = _pick_bit(net.ui[U_FOCUS_DOM, u], N_DOMAINS, sub(base, TASK_DOMAIN))
             if dom < 0:
                 continue
             slot = 0

@@ -6,6 +6,7 @@ import numpy as np
 
 from missionfit.engine.heap import heap_push
 from missionfit.engine.jit import inlined
+from missionfit.engine.keyed import AUTHORITY, CHANNEL, GARBLE, MISREAD, NOTICE, SEND, SHARE, STRIP, key4, sub
 from missionfit.engine.layout import (
     C_CREATED,
     C_HOPS,
@@ -45,6 +46,7 @@ from missionfit.engine.layout import (
     M_EDGE,
     M_EVENT,
     M_HORIZON,
+    M_IDENT,
     M_KIND,
     M_MASK,
     M_ORIGIN,
@@ -73,7 +75,6 @@ from missionfit.engine.layout import (
     U_THRESHOLD,
     WITHHELD,
 )
-from missionfit.engine.pcg64 import random
 from missionfit.engine.trust import edge_dyad, lower_component, trust_value
 
 #: Every facet bit: a message that carries all facets of its evidence.
@@ -125,7 +126,7 @@ def summary_from_picture(fl, k, row):
 
 
 @inlined
-def garble(net, fl, rng, k, p_garble):
+def garble(net, fl, base, k, p_garble):
     """A language or procedure mismatch on the hop: each carried facet is misread with chance `p_garble`.
 
     validation.md §10.1: the v1 `language_quality_loss` and `procedure_quality_loss` become an increase of facet
@@ -139,9 +140,9 @@ def garble(net, fl, rng, k, p_garble):
     raw_obs = -1
     for f in range(MAX_FACETS):
         value = fl.mi[k, M_VAL0 + f]
-        if value < 0 or not (fl.mi[k, M_MASK] >> f) & 1 or random(rng) >= p_garble:
+        if value < 0 or not (fl.mi[k, M_MASK] >> f) & 1 or sub(base, GARBLE + f) >= p_garble:
             continue
-        other = min(int(random(rng) * (n_values - 1)), n_values - 2)
+        other = min(int(sub(base, MISREAD + f) * (n_values - 1)), n_values - 2)
         fl.mi[k, M_VAL0 + f] = other + (other >= value)
         if fl.mi[k, M_KIND] == RAW and fl.mi[k, M_PAYLEN] == 1:
             if raw_obs < 0:
@@ -173,12 +174,15 @@ def _copy_observation(fl, obs):
 
 
 @inlined
-def new_message(net, fl, event, origin, kind, horizon, quality, klass, born, authority, sfroot, payload, paylen, path):
+def new_message(
+    net, fl, event, origin, kind, horizon, quality, klass, born, authority, sfroot, payload, paylen, path, identity
+):
     """Number a new message about `event` held by `origin`; returns its row, or -1 (and flags overflow) if full.
 
     Its evidence is the payload slice (`payload`, `paylen`; -1, 0 for none), with every facet carried, and `path`
     the path code of what it is (docs/design/v2-core.md §6.1); the caller sets what it asserts
-    (`summary_from_observation`, `summary_from_picture`).
+    (`summary_from_observation`, `summary_from_picture`). `identity` (`M_IDENT`, `keyed.ident`) names it the
+    same way in every arm of an experiment: the keyed draws of its hops and its use depend on it, not on its row.
     """
     k = fl.counters[C_NMSG]
     if k >= fl.mi.shape[0]:
@@ -207,6 +211,7 @@ def new_message(net, fl, event, origin, kind, horizon, quality, klass, born, aut
     mi[k, M_PAYLEN] = paylen
     mi[k, M_MASK] = ALL_FACETS
     mi[k, M_PATH] = path
+    mi[k, M_IDENT] = identity
     fl.mf[k, M_QUALITY] = quality
     fl.mf[k, M_READY] = born
     fl.mf[k, M_BORN] = born
@@ -220,7 +225,7 @@ def clone_message(net, fl, k):
     c = new_message(
         net, fl, mi[k, M_EVENT], mi[k, M_ORIGIN], mi[k, M_KIND], mi[k, M_HORIZON], fl.mf[k, M_QUALITY],
         mi[k, M_CLASS], fl.mf[k, M_BORN], mi[k, M_AUTHORITY], mi[k, M_SFROOT], mi[k, M_PAYLOAD], mi[k, M_PAYLEN],
-        mi[k, M_PATH],
+        mi[k, M_PATH], mi[k, M_IDENT],
     )
     if c >= 0:
         mi[c, M_TTL] = mi[k, M_TTL]
@@ -232,7 +237,7 @@ def clone_message(net, fl, k):
 
 
 @inlined
-def send(net, fl, rng, k, edge, t):
+def send(net, fl, seed, k, edge, t):
     """One hop: message `k` leaves its holder over `edge` at time `t`.
 
     The three filters of docs/ODD.md §7.3, in order:
@@ -249,13 +254,17 @@ def send(net, fl, rng, k, edge, t):
     The per-edge factors are precomputed per scenario: the sharing multiplier `E_SHARE` by
     `missionfit.scenario.rivalry.edge_share` (the whole path of rivalry is told there), latency, channel and
     quality factors by `missionfit.scenario.compiler._send_factors`.
+
+    Every draw of the hop is keyed (`keyed.SEND`) by the event, the message's identity, the edge (its ends'
+    stable keys) and the hop count, so the same message on the same edge meets the same draws in every arm.
     """
     ei, ef, mi, mf = net.ei, net.ef, fl.mi, fl.mf
     sender = ei[E_SRC, edge]
     receiver = ei[E_DST, edge]
+    base = key4(seed, SEND, mi[k, M_EVENT], mi[k, M_IDENT], net.edge_key[edge], mi[k, M_TTL])
     fl.counters[C_HOPS] += 1
     fl.edge_counts[edge, EC_HOPS] += 1
-    authority = (mi[k, M_AUTHORITY] != 0 and sender == mi[k, M_ORIGIN]) or random(rng) < ef[E_AUTHORITY, edge]
+    authority = (mi[k, M_AUTHORITY] != 0 and sender == mi[k, M_ORIGIN]) or sub(base, AUTHORITY) < ef[E_AUTHORITY, edge]
     if not authority:
         # p. 394: "intelligence is a trust sport, which you only play with those you trust": the sender's trust in
         # the receiver's goodwill (will it be protected and reciprocated?); on a formal line toward a commanding
@@ -264,11 +273,11 @@ def send(net, fl, rng, k, edge, t):
         p_share = ef[E_SHARE, edge] / (1.0 + np.exp(-net.params[P_STEEP] * gap))
         if ei[E_DUTY, edge]:
             p_share = net.params[P_DUTY] + (1.0 - net.params[P_DUTY]) * p_share
-        if random(rng) >= p_share:
+        if sub(base, SHARE) >= p_share:
             mi[k, M_STATUS] = WITHHELD
             fl.counters[C_WITHHELD] += 1
             fl.edge_counts[edge, EC_WITHHELD] += 1
-            if random(rng) < net.params[P_NOTICED]:
+            if sub(base, NOTICE) < net.params[P_NOTICED]:
                 # withholding, when noticed, costs the sender the receiver's goodwill (pp. 395-396)
                 lower_component(fl, edge_dyad(net, fl, edge, REVERSE), DY_GOODWILL, net.params[P_GOODWILL_LOSS])
             return
@@ -277,22 +286,20 @@ def send(net, fl, rng, k, edge, t):
         latency += net.params[P_SAN_DELAY]
         # v2: a sanitized message loses its metadata facets (p. 400: "not allowed to share the metadata (e.g.
         # time, location) of their images"), in what it asserts and in the evidence it carries; operational fit
-        # lowers the chance (`sanitize_metadata_strip`; a draw only strictly between 0 and 1, so that the
-        # default of 1 keeps the stream)
-        strip = net.params[P_SAN_STRIP]
-        if strip >= 1.0 or (strip > 0.0 and random(rng) < strip):
+        # lowers the chance (`sanitize_metadata_strip`)
+        if sub(base, STRIP) < net.params[P_SAN_STRIP]:
             mi[k, M_MASK] &= ~net.info[IN_META_MASK]
         mi[k, M_CLASS] = net.ui[U_SECURITY, receiver]
         fl.counters[C_SANITIZED] += 1
         fl.edge_counts[edge, EC_SANITIZED] += 1
-    if random(rng) >= ef[E_OK, edge]:
+    if sub(base, CHANNEL) >= ef[E_OK, edge]:
         mi[k, M_STATUS] = LOST
         fl.counters[C_LOST] += 1
         fl.edge_counts[edge, EC_LOST] += 1
         return
     mf[k, M_QUALITY] *= ef[E_QUALITY, edge]
     if ef[E_QUALITY, edge] < 1.0:
-        garble(net, fl, rng, k, 1.0 - ef[E_QUALITY, edge])
+        garble(net, fl, base, k, 1.0 - ef[E_QUALITY, edge])
     mi[k, M_SENDER] = sender
     mi[k, M_DST] = receiver
     mi[k, M_EDGE] = edge
@@ -303,7 +310,7 @@ def send(net, fl, rng, k, edge, t):
 
 
 @inlined
-def send_along(net, fl, rng, k, holder, etype, t, exclude):
+def send_along(net, fl, seed, k, holder, etype, t, exclude):
     """Send message `k` over every out-edge of `holder` of type `etype`, cloning for the second and later.
 
     Returns how many edges it went out on; 0 leaves `k` untouched.
@@ -315,7 +322,7 @@ def send_along(net, fl, rng, k, holder, etype, t, exclude):
         msg = k if sent == 0 else clone_message(net, fl, k)
         if msg < 0:
             return sent
-        send(net, fl, rng, msg, edge, t)
+        send(net, fl, seed, msg, edge, t)
         sent += 1
     return sent
 

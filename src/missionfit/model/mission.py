@@ -25,8 +25,9 @@ class MissionModel(Simulation, mesa.Model):
         world: The ground truth of this replicate.
 
     The ground truth is drawn from its own stream at construction, so every configuration of the scenario
-    meets the same world in replicate `replicate`; `self.rng` (and so every behavioural draw) comes from the
-    behaviour stream.
+    meets the same world in replicate `replicate`; every behavioural draw is keyed by the replicate's behaviour
+    seed (`missionfit.engine.keyed`). `self.rng`, Mesa's generator, is seeded from the same behaviour seed
+    sequence for users' own code; the engine never draws from it.
     """
 
     def __init__(self, *, scenario: CompiledScenario, seed: int = 0, replicate: int = 0, days: int = 180):

@@ -1,4 +1,4 @@
-"""One replicate's compiled simulation: its world, the engine's inputs and state, and the behaviour stream.
+"""One replicate's compiled simulation: its world, the engine's inputs and state, and the behaviour key.
 
 `Simulation` holds everything a replicate needs to run and be measured, and nothing of Mesa. The Mesa model
 (`missionfit.model.mission.MissionModel`) is a `Simulation` that is also a `mesa.Model`, with the units as
@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from missionfit import engine
-from missionfit.engine import pcg64
+from missionfit.engine.keyed import seed_key
 from missionfit.model.information import generate_world_v2
 from missionfit.model.world import World
 from missionfit.scenario import CompiledScenario
@@ -72,7 +72,7 @@ def make_static(sc: CompiledScenario, world: World) -> engine.Static:
         cover_unit=a["cover_unit"],
         cover_available=a["cover_available"],
         cover_group=a["cover_group"],
-        cover_none_bound=a["cover_none_bound"],
+        cover_key=a["cover_key"],
         unit_sector_ptr=a["unit_sector_ptr"],
         unit_sectors=a["unit_sectors"],
         unit_cell_group=a["unit_cell_group"],
@@ -89,11 +89,14 @@ def make_static(sc: CompiledScenario, world: World) -> engine.Static:
 class Simulation:
     """The compiled state of one replicate, and the fast path that runs it.
 
-    Subclasses set `self.rng` (the behaviour stream's generator) and call `_set_up` once.
+    Subclasses call `_set_up` once. Behaviour is drawn in compiled code from keyed uniforms
+    (`missionfit.engine.keyed`, docs/ODD.md §4.9): a pure function of the replicate's behaviour seed
+    (`behaviour_key`) and what each draw decides, so no generator state passes in or out of the engine.
 
     Attributes:
         mission: The compiled scenario being run (units, edges, mechanisms).
         world: The ground truth of this replicate, drawn from its own stream.
+        behaviour_key: The replicate's behaviour seed (uint64[1]) that keys every behavioural draw.
         seed_value: The experiment seed.
         replicate: The replicate number.
         days: The horizon (the simulation may be advanced up to this many days).
@@ -102,14 +105,14 @@ class Simulation:
         engine_state: The engine's mutable state.
     """
 
-    rng: np.random.Generator
-
     def _set_up(self, scenario: CompiledScenario, seed: int, replicate: int, days: int) -> None:
-        """Draw the world and allocate the engine state (after `self.rng` is set)."""
+        """Draw the world, derive the behaviour key and allocate the engine state."""
         self.mission = scenario
         self.seed_value = int(seed)
         self.replicate = int(replicate)
         self.days = int(days)
+        # behaviour: keyed draws from the replicate's behaviour seed (`missionfit.engine.keyed`, issue 16 §4)
+        self.behaviour_key = seed_key(seed_sequence(seed, replicate, BEHAVIOUR_STREAM))
         world_rng = np.random.default_rng(seed_sequence(seed, replicate, WORLD_STREAM))
         tables = scenario.arrays["world_tables"]
         self.world = generate_world_v2(scenario.sectors, scenario.event_types, self.days, world_rng, tables, tables)
@@ -144,9 +147,7 @@ class Simulation:
         last = self.days if days is None else min(self.days, self.day + int(days))
         while self.day < last:
             st = self.engine_state
-            stream = pcg64.state_of(self.rng)
-            reached = engine.run_days(self.engine_static, st, stream, self.day, last, self._max_daily)
-            pcg64.store(self.rng, stream)
+            reached = engine.run_days(self.engine_static, st, self.behaviour_key, self.day, last, self._max_daily)
             if st.flow.counters[engine.C_OVERFLOW]:  # cannot happen with the margin kept; fail loudly
                 raise RuntimeError("message capacity exceeded during a run; rerun with a larger margin")
             if reached > self.day:
@@ -164,24 +165,11 @@ class Simulation:
         self._ensure_capacity()
         counters = self.engine_state.flow.counters
         created = counters[engine.C_CREATED]
-        stream = pcg64.state_of(self.rng)
-        ok = engine.step_day(self.engine_static, self.engine_state, stream, self.day)
-        pcg64.store(self.rng, stream)
+        ok = engine.step_day(self.engine_static, self.engine_state, self.behaviour_key, self.day)
         if not ok:  # cannot happen with the margin above; fail loudly rather than lose reports
             raise RuntimeError("message capacity exceeded during a day")
         self._max_daily = max(self._max_daily, int(self.engine_state.flow.counters[engine.C_CREATED] - created))
         self.day += 1
-
-
-def behaviour_generator(seed: int, replicate: int) -> np.random.Generator:
-    """The behaviour stream's generator, in the state the Mesa model leaves it in after construction.
-
-    `mesa.Model.__init__(rng=generator)` draws one integer below 2**31 − 1 from the generator to seed its
-    `random.Random`; the batch path makes the same draw so that both paths see the same behavioural stream.
-    """
-    rng = np.random.default_rng(seed_sequence(seed, replicate, BEHAVIOUR_STREAM))
-    rng.integers(np.iinfo(np.int32).max)
-    return rng
 
 
 class BatchSimulation(Simulation):
@@ -195,6 +183,4 @@ class BatchSimulation(Simulation):
     """
 
     def __init__(self, *, scenario: CompiledScenario, seed: int = 0, replicate: int = 0, days: int = 180):
-        days = check_days(days)
-        self.rng = behaviour_generator(seed, replicate)
-        self._set_up(scenario, seed, replicate, days)
+        self._set_up(scenario, seed, replicate, check_days(days))

@@ -25,6 +25,7 @@ from missionfit.scenario.compiler import CompiledScenario, compile_arrays
 from missionfit.scenario.errors import Checker
 from missionfit.scenario.fit import PROBABILITY_MECHANISMS, apply_fit
 from missionfit.scenario.generators import expand
+from missionfit.scenario.keys import declaration_keys, note_added_units
 from missionfit.scenario.patches import _MECH_DEFAULTS, apply_intervention
 from missionfit.scenario.resolve import _merge, _normalise_spec, _resolve_unit
 from missionfit.scenario.rivalry import rivalry_matrix
@@ -101,11 +102,14 @@ def build_scenario(
     spec = _normalise_spec(scenario, ck)
     if spec["generator"]["kind"] != "none":
         expand(spec, ck)
+    unit_keys = declaration_keys(spec["units"])  # stable keys of the keyed draws (`missionfit.scenario.keys`)
     for name in sorted(interventions or {}):
         patch = interventions[name]
         if patch is None:
             ck.fail("interventions", name, "unknown intervention")
+        before = {str(u["id"]): u for u in spec["units"]}
         apply_intervention(spec, name, patch, sources.get(name, f"interventions/{name}"))
+        note_added_units(unit_keys, before, spec["units"], name, patch)
 
     edge_defaults = dataclasses.asdict(schema.EdgeSpec())
     spec["edges"] = [_merge(edge_defaults, dict(e)) for e in spec["edges"]]
@@ -162,6 +166,7 @@ def build_scenario(
         information=spec["information"],
         days=int(spec["days"] or schema.DEFAULT_DAYS),
         civmil_shares=[dict(r) for r in spec["civmil_shares"]],
+        unit_keys=[unit_keys[str(u["id"])] for u in units],
     )
     compiled.arrays = compile_arrays(compiled)
     return compiled

@@ -34,6 +34,7 @@ from missionfit.scenario.codes import (
     mask as _mask,
 )
 from missionfit.scenario.information import _information_arrays, world_tables
+from missionfit.scenario.keys import keyed_arrays
 from missionfit.scenario.protection import protection_arrays
 from missionfit.scenario.rivalry import edge_share
 from missionfit.scenario.trust import TrustPrior, reporting_duty_edges
@@ -62,6 +63,8 @@ class CompiledScenario:
         civmil_shares: Where the civil-military distance applies (`schema.ScenarioSpec.civmil_shares`).
         arrays: Per-unit, per-sensor and per-edge arrays for the engine.
         engine_net: The same arrays packed into the engine's layout (set on first use).
+        unit_keys: Per unit, its stable key for the keyed behavioural draws (`missionfit.scenario.keys`); None
+            means the declaration index.
     """
 
     name: str
@@ -83,6 +86,8 @@ class CompiledScenario:
     #: The scenario's part of the engine's `Net`, packed by `missionfit.engine.pack_net` when the first
     #: replicate is built and shared read-only by every later one.
     engine_net: dict[str, np.ndarray] | None = None
+    #: Per unit, its stable key for the keyed behavioural draws (`missionfit.scenario.keys`); None: the index.
+    unit_keys: list[int] | None = None
 
     @property
     def n_units(self) -> int:
@@ -154,21 +159,6 @@ class CompiledScenario:
         df = pd.DataFrame(rows)
         front = list(UNITS.names)  # the contract's leading columns, in its order
         return df[front + [c for c in df.columns if c not in front]]
-
-
-def _next_detection_none_bound(ptr: np.ndarray, p_max: np.ndarray) -> np.ndarray:
-    """Per coverage entry, (1 - 1e-9) x the product of `1 - p_max` over it and the rest of its cell.
-
-    Serves `missionfit.engine.collection.next_detection` (`Static.cover_none_bound`): a draw below it cannot
-    meet a detection, whatever tasks, observations and availability, so the kernel skips the scan.
-    """
-    bound = np.empty(p_max.size)
-    for cell in range(ptr.size - 1):
-        fail = 1.0 - 1e-9
-        for j in range(ptr[cell + 1] - 1, ptr[cell] - 1, -1):
-            fail *= 1.0 - p_max[j]
-            bound[j] = fail
-    return bound
 
 
 def _task_groups(
@@ -392,13 +382,6 @@ def compile_arrays(sc: CompiledScenario) -> dict[str, Any]:
     a["cover_prob_tasked"] = np.minimum(
         float(mech["tasked_detection_cap"]), a["cover_prob"] * (1.0 + float(mech["tasking_boost"]))
     )
-    # per entry, a lower bound on the chance that none of the entries from it to the end of its cell detects
-    # an indicator, whatever tasks, observations and availability: the product of 1 - max(p, p_tasked). A
-    # draw below it cannot meet a detection, so collection stops there without scanning (engine
-    # `next_detection`); the factor absorbs the rounding of the engine's product (under 1e-13 relative)
-    a["cover_none_bound"] = _next_detection_none_bound(
-        a["cover_ptr"], np.maximum(a["cover_prob"], a["cover_prob_tasked"])
-    )
     # the sectors each unit's sensors cover, ascending (tasking picks one of them)
     covered: list[set[int]] = [set() for _ in range(n)]
     for k, i in enumerate(s_unit):
@@ -450,4 +433,9 @@ def compile_arrays(sc: CompiledScenario) -> dict[str, Any]:
     type_start = np.searchsorted(e_type, np.arange(n_types))
     adj_ptr += type_start[:, None]
     a["adj_ptr"] = adj_ptr
+    # the stable keys of the keyed behavioural draws (issue 16 §4): per unit, edge and coverage entry
+    first_sensor = np.searchsorted(a["sensor_unit"], np.arange(n)) if a["sensor_unit"].size else np.zeros(n, int)
+    a.update(keyed_arrays(
+        sc.unit_keys, n, e_src, e_dst, e_type, a["cover_unit"], a["cover_sensor"] - first_sensor[a["cover_unit"]]
+    ))
     return a
