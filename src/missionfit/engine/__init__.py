@@ -7,12 +7,14 @@ time crosses edges with their latencies and may make several hops in one day.
 
 One module per submodel of docs/ODD.md §7, in call order (each imports only those above it):
 `layout` (codes, array rows and columns, the `Net`/`Flow`/`Static`/`State` bundles), `jit` (the numba
-flavours and the source-keyed cache), `pcg64` (the behaviour stream), `heap` (arrival heap, stable sort),
+flavours and the source-keyed cache), `keyed` (keyed behavioural draws), `pcg64` (the world stream, drawn inline
+by `missionfit.model.world`), `heap` (arrival heap, stable sort),
 `transmission`, `decision`, `fusion`, `arrival`, `collection`, `tasking`, `boards`, `rotation`, `outcomes`
 and `schedule` (`step_day`, `run_days`).
 
-Randomness: `rng` in every kernel is the behaviour stream's PCG64 state (`missionfit.engine.pcg64`), advanced
-inline; the model reads it from and writes it back to its Mesa `rng` around each compiled call.
+Randomness: `seed` in every kernel is the replicate's behaviour seed (a uint64[1]); every behavioural uniform is
+keyed by it and by what it decides (`missionfit.engine.keyed`, docs/ODD.md §4.9), so no generator state passes in
+or out, and the same decision meets the same uniform in every arm of an experiment.
 
 This package re-exports the layout and the entry points the rest of the code uses
 (`engine.Net`, `engine.step_day`, `engine.C_CREATED`, ...); the kernels are reached through their modules.

@@ -3,8 +3,9 @@
 The engine makes about 140,000 uniform draws per replicate. numba's support for a `numpy.random.Generator`
 argument calls the bit generator through a function pointer for every draw (about 6 ns here); stepping
 the same PCG64 state inline costs under 2 ns. The stream is numpy's own, draw for draw: the state is
-read from the model's generator before a compiled call and written back after it, so `model.rng` stays
-the single behaviour stream of docs/ODD.md §4.9 (`tests/test_pcg64.py` checks identity with numpy).
+read from a generator before a compiled call and written back after it (`tests/test_pcg64.py` checks identity
+with numpy). Since issue 16 §4 it draws the world (`missionfit.model.world`, `missionfit.model.information`);
+behaviour is keyed (`missionfit.engine.keyed`).
 
 PCG64 (O'Neill 2014, as numpy implements it): a 128-bit LCG step, then the XSL-RR output function;
 `Generator.random()` keeps the top 53 bits of the 64-bit output.
