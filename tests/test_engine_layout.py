@@ -33,7 +33,8 @@ def test_pack_net_puts_each_role_and_row_where_its_constant_says():
                "u2": 11, "n_facets": 4, "values_per_facet": 4, "facet_is_meta": np.array([0, 0, 1, 1]),
                "facets_needed": np.array([3, 2, 1]), "type_facet_mask": np.array([15, 3]),
                "trust_table": np.full((2, 1, 1), 0.5), "trust_pair_keys": np.array([1]),
-               "trust_pair_values": np.array([0.3])}
+               "trust_pair_values": np.array([0.3]), "unit_key": np.array([5, 6, 2**32]),
+               "edge_key": np.array([2**63 + 1, 3], np.uint64)}
     mechanisms = {name: float(k) for k, name in enumerate(layout.PARAM_NAMES)}
     net = engine.pack_net(arrays, mechanisms)
     roles = net["roles"]
@@ -53,6 +54,8 @@ def test_pack_net_puts_each_role_and_row_where_its_constant_says():
     np.testing.assert_array_equal(net["ei"][layout.E_DUTY], arrays["edge_duty"])
     assert net["params"][layout.P_DUTY] == mechanisms["reporting_duty"]
     assert (net["trust_pair_keys"].tolist(), net["trust_pair_values"].tolist()) == ([1], [0.3])
+    assert net["unit_key"].dtype == net["edge_key"].dtype == np.uint64
+    assert (net["unit_key"].tolist(), net["edge_key"].tolist()) == ([5, 6, 2**32], [2**63 + 1, 3])
 
 
 def test_named_columns_and_rows_name_what_they_index():

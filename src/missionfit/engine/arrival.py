@@ -206,7 +206,8 @@ def arrive(net, fl, seed, k):
                 consider(net, fl, v, e, row, t, path)
     if is_branch:
         from_peer = mi[k, M_KIND] == ASSESSMENT and ui[U_PEER, origin] != 0 and origin != v
-        if etype == BOARD and net.ei[E_DIRECTIVE, edge]:
+        if etype == BOARD and net.ei[E_DIRECTIVE, edge] and mi[k, M_KIND] == ASSESSMENT:
+            # (a deferring cell's hand-over, `fusion.hand_over`, is evidence for the lead, not a product)
             pair = branch_pair(net, fl, v, e)
             if pair >= 0:
                 fl.bp_flags[pair] |= B_DECONFLICTED

@@ -8,7 +8,7 @@ from missionfit.engine.decision import decide
 from missionfit.engine.facets import facets_at_or_above
 from missionfit.engine.heap import stable_order
 from missionfit.engine.jit import inlined, submodel
-from missionfit.engine.keyed import ID_ANSWER, ID_ASSESSMENT, ID_DELIVERY, RFI, ident, key3, sub
+from missionfit.engine.keyed import ID_ANSWER, ID_ASSESSMENT, ID_DELIVERY, ID_HANDOVER, RFI, ident, key3, key4, sub
 from missionfit.engine.knowing import branch_pair, branch_row, consider, merge_evidence, picture, refuse
 from missionfit.engine.layout import (
     AL_BRANCH,
@@ -47,6 +47,9 @@ from missionfit.engine.layout import (
     INFORMAL,
     INTEL,
     LIAISON,
+    M_CONF0,
+    M_MASK,
+    M_VAL0,
     MAX_FACETS,
     N_DOMAINS,
     N_QUEUE_FLOAT_ROWS,
@@ -79,6 +82,7 @@ from missionfit.engine.layout import (
     QO_BUFFER,
     QO_ORDER,
     R_ASIFU,
+    RAW,
     U_ANALYSTS,
     U_CONSUMER,
     U_FOCUS_DOM,
@@ -91,7 +95,13 @@ from missionfit.engine.layout import (
     U_THRESHOLD,
 )
 from missionfit.engine.pictures import find
-from missionfit.engine.transmission import new_message, payload_of_picture, send, summary_from_picture
+from missionfit.engine.transmission import (
+    new_message,
+    payload_of_picture,
+    send,
+    summary_from_observation,
+    summary_from_picture,
+)
 from missionfit.engine.trust import edge_dyad, lower_component, raise_component, trust_value
 
 
@@ -194,6 +204,40 @@ def deliver_to_deferring(net, fl, s, seed, b, event, horizon, quality, born, sfr
             return
         summary_from_picture(fl, k, row)
         send(net, fl, seed, k, edge, t)
+
+
+@inlined
+def hand_over(net, fl, seed, b, lead, q):
+    """A cell that defers to a lead in a lane hands the lead what it received there (issue 16 §2).
+
+    Deferring is role clarity, not silence (p. 403: "increase role clarity between ASIFU and JMAC"): the
+    non-lead cell does not analyse the item itself, it passes its evidence over the directive board edge,
+    mandated, so that the lead fuses it and delivers the product to the deferring cell's consumers
+    (`deliver_to_deferring`). Without it the deferring cell's own sources would be lost to the mission.
+    """
+    fi = fl.qi
+    e = fi[Q_EVENT, q]
+    for edge in range(net.adj_ptr[BOARD, b], net.adj_ptr[BOARD, b + 1]):
+        if net.ei[E_DST, edge] != lead or not net.ei[E_DIRECTIVE, edge]:
+            continue
+        pay, paylen = fi[Q_PAYLOAD, q], fi[Q_PAYLEN, q]
+        first = fl.obs_origin[fl.pay_obs[pay]] if paylen > 0 else b
+        k = new_message(
+            net, fl, e, b, RAW, net.evi[EV_HORIZON, e], fl.qf[Q_QUALITY, q], net.ui[U_SECURITY, b], fl.qf[Q_BORN, q],
+            1, fi[Q_SFROOT, q], pay, paylen, fi[Q_PATH, q],
+            ident(key4(seed, ID_HANDOVER, net.unit_key[b], e, net.unit_key[first], paylen)),
+        )  # (authority 1: the board mandates it)
+        if k < 0:
+            return
+        fl.mi[k, M_MASK] = fi[Q_MASK, q]
+        if paylen == 1:
+            summary_from_observation(fl, k, fl.pay_obs[pay])
+        else:
+            for f in range(MAX_FACETS):  # evidence only: what it asserts is for the lead to fuse
+                fl.mi[k, M_VAL0 + f] = -1
+                fl.mf[k, M_CONF0 + f] = 0.0
+        send(net, fl, seed, k, edge, max(fl.qf[Q_TIME, q], 0.0))
+        return
 
 
 @inlined
@@ -345,10 +389,13 @@ def fuse(st, s, seed, day):
         assessed = flags & B_ASSESSED
         if assessed and qf[Q_QUALITY, q] > fl.bp_quality[pair]:
             fl.bp_quality[pair] = qf[Q_QUALITY, q]
-        if not assessed and not qi[Q_FROM_PEER, q] and (
-            (flags & B_DECONFLICTED) or s.lanes[slot, net.evi[EV_HORIZON, e] * N_DOMAINS + net.evi[EV_DOMAIN, e]] >= 0
-        ):
-            continue  # a directive board gave this event, or its (horizon, domain), to another cell
+        lead = s.lanes[slot, net.evi[EV_HORIZON, e] * N_DOMAINS + net.evi[EV_DOMAIN, e]] if slot >= 0 else -1
+        if not assessed and not qi[Q_FROM_PEER, q] and ((flags & B_DECONFLICTED) or lead >= 0):
+            # a directive board gave this event, or its (horizon, domain), to another cell: in a lane, the lead
+            # gets what this cell received there
+            if lead >= 0:
+                hand_over(net, fl, seed, b, lead, q)
+            continue
         if s.budget[b] < 1.0:
             qf[Q_KEY, q] = -1.0
             continue

@@ -68,10 +68,9 @@ N_EVENT_FLOAT_ROWS = 4
 EV_SECTOR, EV_LINE, EV_DOMAIN, EV_HORIZON, EV_KIND, EV_FALSE = range(6)
 N_EVENT_INT_ROWS = 6
 # message fields: the columns of `mi` (ints) and `mf` (floats), which hold one message per row
-# v2 (docs/design/v2-core.md §4.2): the evidence behind a message is a slice `M_PAYLOAD`, `M_PAYLEN` of the
-# payload pool (shared by clones and relays), `M_MASK` the facets it still carries (sanitization and escalation
-# clear bits), `M_PATH` the path code of §6.1 of what it is; per facet its asserted value (`M_VAL0 + f`) and
-# confidence (`M_CONF0 + f`, a float field)
+# v2 (docs/design/v2-core.md §4.2): the evidence is a slice `M_PAYLOAD`, `M_PAYLEN` of the payload pool (shared by
+# clones and relays), `M_MASK` the facets it still carries, `M_PATH` the path code of §6.1, `M_IDENT` its identity
+# for the keyed draws (`engine.keyed`); per facet its asserted value (`M_VAL0 + f`), confidence (`M_CONF0 + f`)
 (M_EVENT, M_ORIGIN, M_SENDER, M_DST, M_EDGE, M_KIND, M_HORIZON, M_CLASS, M_STATUS, M_AUTHORITY, M_TTL,
  M_SFROOT, M_PAYLOAD, M_PAYLEN, M_MASK, M_PATH, M_IDENT, M_VAL0) = range(18)
 MAX_FACETS = 6  # (as `missionfit.engine.facets.MAX_FACETS`)
@@ -115,13 +114,10 @@ PICTURE_ENTRIES = 16
 IN_N_FACETS, IN_VALUES, IN_META_MASK, IN_NEED_IMMINENT, IN_NEED_MID, IN_NEED_LONG = range(6)
 # per SOLTG/ISR report, `Flow.sf_reached`: bits for the cells it reached
 SF_REACHED_JMAC, SF_REACHED_U2_OR_ASIFU = 1, 2
-# per (branch, event) pair a branch has met: a second hash table (`Flow.bp_keys`, `bp_slots`, keyed as the
-# pictures are, `branch * n_events + event`) onto a row of `bp_flags` (uint8: the horizon of the branch's
-# assessment in the low two bits, and the flags below) and `bp_quality` (float32: the quality of its assessment,
-# set when it assesses and read only after). A row is made when a flag is first set, so the store is
-# O(messages), never O(branches x events); a pair without a row has no flag set. It is kept apart from the
-# pictures because some flags (received from a peer, deconflicted) are set before the branch has a picture,
-# and a picture's rows and count are what the awareness metrics read.
+# per (branch, event) pair a branch has met: a hash table (`Flow.bp_keys`, `bp_slots`, keyed `branch * n_events +
+# event`) onto a row of `bp_flags` (uint8: the horizon of the branch's assessment in the low two bits, and the flags
+# below) and `bp_quality` (float32: its assessment's quality). A row is made when a flag is first set (O(messages));
+# apart from the pictures since some flags are set before the branch has a picture.
 B_HORIZON, B_RECEIVED_PEER, B_DECONFLICTED, B_ASSESSED, B_REQUESTED = 3, 4, 8, 16, 32
 # trust (issue 16 §1): a row per interacting dyad in a hash table (`Flow.dy_keys`, `dy_slots`, keyed truster * n_units
 # + trustee; O(interacting pairs)): floats `dy_f` (the components now and at the prior), ints `dy_i` (the pair and its
@@ -133,8 +129,7 @@ N_DYAD_INT_ROWS = 3
 FORWARD, REVERSE = 0, 1  # `edge_dyad` rows: the source's trust in the target, the target's in the source
 # receipts: `Flow.rc_i` (holder, producer, next), `rc_acc` (share right), `ev_receipt[event]` (latest; -1: none)
 RC_HOLDER, RC_PRODUCER, RC_NEXT = range(3)
-# roles, the entries of `Net.roles`
-R_FC, R_ASIFU, R_JMAC, R_ROTATION, R_U2 = range(5)
+R_FC, R_ASIFU, R_JMAC, R_ROTATION, R_U2 = range(5)  # roles, the entries of `Net.roles`
 # columns of `State.line_severity`; rows of `State.assessment_log`, `State.branch_log` and `State.queue_order`
 LS_TOTAL, LS_MITIGATED = range(2)
 QO_ORDER, QO_BUFFER = range(2)  # rows of `State.queue_order`
@@ -216,8 +211,7 @@ class Net(NamedTuple):
     trust_table: np.ndarray
     trust_pair_keys: np.ndarray
     trust_pair_values: np.ndarray
-    # stable keys of the keyed behavioural draws (`missionfit.engine.keyed`, docs/design/crn.md): per unit its
-    # declaration key (`missionfit.scenario.keys`), per edge a hash of its ends' keys, type and ordinal
+    # stable keys of the keyed draws (`engine.keyed`): per unit (`scenario.keys`), per edge (its ends, type, ordinal)
     unit_key: np.ndarray
     edge_key: np.ndarray
 
