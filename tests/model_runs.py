@@ -45,6 +45,30 @@ def outputs(name: str, interventions: tuple[str, ...] = (), replicates: int = 8,
     return tuple(run_replicate(sc, seed=seed, replicate=r, days=days) for r in range(replicates))
 
 
+@cache
+def received_values(name: str, interventions: tuple[str, ...], origin: str, measure: str = "accuracy_received",
+                    replicates: int = 8, days: int | None = None, seed: int = 0) -> np.ndarray:
+    """How good the reports of the units `origin` selects are (`missionfit.model.received`), per replicate (cached).
+
+    `origin` is a target's selector as JSON (a unit id, a list of ids, or a mapping), so that it can be a cache key.
+    """
+    import json
+
+    from missionfit.model.received import received
+    from missionfit.model.simulation import BatchSimulation
+    from missionfit.scenario.targets import selected_units
+
+    sc = compiled(name, interventions)
+    days = sc.days if days is None else days
+    origins = selected_units(sc.units, json.loads(origin))
+    out = []
+    for r in range(replicates):
+        model = BatchSimulation(scenario=sc, seed=seed, replicate=r, days=days)
+        model.run()
+        out.append(received(model, origins, measure))
+    return np.asarray(out)
+
+
 def values(metrics: tuple[dict, ...], key: str) -> np.ndarray:
     """One metric across replicates (dotted keys reach into nested dicts)."""
     out = []

@@ -10,8 +10,11 @@ from bit_identity import digest
 
 #: Re-recorded for living trust, deconfliction by role, protection and the data of issue 16 §3 (CHANGELOG [3.0],
 #: [Unreleased]): results change on purpose; the payload's trust is now the dyad store (`model_runs.trust_state`);
-#: then again when board offers and answers to requests kept their SOLTG/ISR root (only `jmac_receipt_from_sf_isr`).
-EXPECTED = "43a0bafaa4932b867dd8dc9d3ffff15d6a0528677334efff6ae322c35db1b557"
+#: then again when board offers and answers to requests kept their SOLTG/ISR root (only `jmac_receipt_from_sf_isr`);
+#: then for issue 16 §3's training vs formats: the new `intelligence_training` case, and `aligned_procedures` giving
+#: intelligence formats (every other case unchanged: with main's `aligned_procedures` and without the new case the
+#: hash is the previous 43a0baf...b557).
+EXPECTED = "8da27f5aee78f419c2a45d56ed6f72e5229ba5b1643631c581589b283ef14b70"
 
 
 def test_outputs_are_bit_identical_to_the_recorded_hash():

@@ -293,11 +293,15 @@ def compile_arrays(sc: CompiledScenario) -> dict[str, Any]:
     a["lane_mask"] = np.array([lane_mask(u["lane"]) for u in units], dtype=np.int64)
     a["tasking_rate"] = np.array([u["tasking_rate"] for u in units], dtype=np.float64)
     a["strength"] = np.array([u["strength"] or 0 for u in units], dtype=np.float64)
-    # report quality: report-writing skill, raised by formats where the unit has procedures to use them (p. 400)
+    # report quality: report-writing skill, raised by formats where the unit has procedures to use them (p. 400),
+    # and by one more step of `format_boost` where it was given intelligence formats (p. 400: the riverine unit
+    # "asked us for [intelligence] formats ... this improved the quality of the incoming information")
     writing = np.array([u["report_writing"] for u in units], dtype=np.float64)
     has_formats = np.array([u["procedures"] != "none" for u in units], dtype=np.float64)
     reach = has_formats + (1.0 - has_formats) * mech.get("format_reach", 0.0)
-    a["report_quality"] = writing + mech["format_boost"] * reach * (1.0 - writing)
+    quality = writing + mech["format_boost"] * reach * (1.0 - writing)
+    given = np.array([bool(u["intelligence_formats"]) for u in units], dtype=np.float64)
+    a["report_quality"] = quality + mech["format_boost"] * given * (1.0 - quality)
     # collection effort: mandate drift (p. 395) and escort needs (p. 400) divert capacity
     a["effort"] = np.array([u["mandate_fidelity"] * (1.0 - u["escort_cost"]) for u in units], dtype=np.float64)
     rot = [u["rotation_day"] for u in units]

@@ -292,6 +292,8 @@ def _validate(spec: dict[str, Any], units: list[dict[str, Any]], ck: Checker) ->
             ck.unit_interval(f"units[{i}].{attr} (id {u['id']})", _get(u, attr))
         ck.one_of(f"{k}.component", u["component"], set(schema.COMPONENTS))
         ck.one_of(f"{k}.procedures", u["procedures"], set(schema.PROCEDURES))
+        if not isinstance(u["intelligence_formats"], bool):
+            ck.fail(f"{k}.intelligence_formats", u["intelligence_formats"], "must be true or false")
         ck.non_negative(f"{k}.analysts", u["analysts"])
         ck.non_negative(f"{k}.strength", u["strength"] or 0)
         sl = u["security_level"]
