@@ -18,18 +18,34 @@ FIT_KEYS = ("strategic", "cultural", "operational")
 
 
 @cache
-def compiled(name: str, interventions: tuple[str, ...] = (), fit: tuple[float, float, float] = (0.0, 0.0, 0.0),
-             mechanisms: tuple[tuple[str, float], ...] = (), n_units: int | None = None):
+def compiled(
+    name: str,
+    interventions: tuple[str, ...] = (),
+    fit: tuple[float, float, float] = (0.0, 0.0, 0.0),
+    mechanisms: tuple[tuple[str, float], ...] = (),
+    n_units: int | None = None,
+):
     """A compiled scenario (cached)."""
     overrides = {"n_units": n_units} if n_units else None
-    return load(name, interventions=interventions, fit=dict(zip(FIT_KEYS, fit, strict=True)),
-                mechanisms=dict(mechanisms), overrides=overrides)
+    return load(
+        name,
+        interventions=interventions,
+        fit=dict(zip(FIT_KEYS, fit, strict=True)),
+        mechanisms=dict(mechanisms),
+        overrides=overrides,
+    )
 
 
 @cache
-def runs(name: str, interventions: tuple[str, ...] = (), fit: tuple[float, float, float] = (0.0, 0.0, 0.0),
-         replicates: int = 8, days: int | None = None, seed: int = 0,
-         mechanisms: tuple[tuple[str, float], ...] = ()) -> tuple[dict, ...]:
+def runs(
+    name: str,
+    interventions: tuple[str, ...] = (),
+    fit: tuple[float, float, float] = (0.0, 0.0, 0.0),
+    replicates: int = 8,
+    days: int | None = None,
+    seed: int = 0,
+    mechanisms: tuple[tuple[str, float], ...] = (),
+) -> tuple[dict, ...]:
     """Metrics of `replicates` replicates (cached across tests); `days=None`: the scenario's default run length."""
     sc = compiled(name, interventions, fit, mechanisms)
     days = sc.days if days is None else days
@@ -37,8 +53,9 @@ def runs(name: str, interventions: tuple[str, ...] = (), fit: tuple[float, float
 
 
 @cache
-def outputs(name: str, interventions: tuple[str, ...] = (), replicates: int = 8, days: int | None = None,
-            seed: int = 0):
+def outputs(
+    name: str, interventions: tuple[str, ...] = (), replicates: int = 8, days: int | None = None, seed: int = 0
+):
     """Whole replicate results (metrics and the run directory's tables: flows, timeseries, fc_latency, ...)."""
     sc = compiled(name, interventions)
     days = sc.days if days is None else days
@@ -46,8 +63,15 @@ def outputs(name: str, interventions: tuple[str, ...] = (), replicates: int = 8,
 
 
 @cache
-def received_values(name: str, interventions: tuple[str, ...], origin: str, measure: str = "accuracy_received",
-                    replicates: int = 8, days: int | None = None, seed: int = 0) -> np.ndarray:
+def received_values(
+    name: str,
+    interventions: tuple[str, ...],
+    origin: str,
+    measure: str = "accuracy_received",
+    replicates: int = 8,
+    days: int | None = None,
+    seed: int = 0,
+) -> np.ndarray:
     """How good the reports of the units `origin` selects are (`missionfit.model.received`), per replicate (cached).
 
     `origin` is a target's selector as JSON (a unit id, a list of ids, or a mapping), so that it can be a cache key.

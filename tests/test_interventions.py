@@ -98,9 +98,8 @@ def test_intervention_moves_its_declared_flow(intervention, index, target):
     # the scenario's default run length (minusma_2014: 365 days, its UAVs accredited on day 180)
     base = outputs(scenario, replicates=R_CLAIMS)
     treated = outputs(scenario, (intervention,), replicates=R_CLAIMS)
-    d = (
-        _per_replicate(treated, compiled(scenario, (intervention,)), target)
-        - _per_replicate(base, compiled(scenario), target)
+    d = _per_replicate(treated, compiled(scenario, (intervention,)), target) - _per_replicate(
+        base, compiled(scenario), target
     )
     _assert_moves(intervention, target, d)
 

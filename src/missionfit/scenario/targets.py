@@ -142,9 +142,9 @@ def selected_units(units: Sequence[Mapping[str, Any]], selector: Any) -> list[in
     return [i for i, u in enumerate(units) if _unit_matches(u, selector)]
 
 
-def selected_edges(units: Sequence[Mapping[str, Any]], edges: Sequence[Mapping[str, Any]], edge_filter: Any) -> list[
-    tuple[str, str, str]
-]:
+def selected_edges(
+    units: Sequence[Mapping[str, Any]], edges: Sequence[Mapping[str, Any]], edge_filter: Any
+) -> list[tuple[str, str, str]]:
     """The (source, target, type) of the edges a target's `edges:` filter selects, among the edges of a run.
 
     Args:
