@@ -151,7 +151,7 @@ def decide(d: np.ndarray, delta: float, claim: str) -> dict:
             outcome = "negligible"
         else:
             outcome = "undecided"
-        relevant = p_up
+        relevant = (p_up, p_down, p_tost)
     else:
         eq, two = rejects(p_tost), rejects(p_two)
         if None in (eq, two):
@@ -162,9 +162,10 @@ def decide(d: np.ndarray, delta: float, claim: str) -> dict:
             outcome = "contradicted"
         else:
             outcome = "undecided"
-        relevant = p_tost
+        relevant = (p_tost, p_two)
     out["outcome"] = outcome
-    out["depends_on_family"] = bool(strict <= max(relevant) < ALPHA)
+    # a p-value between 0.05 / 39 and 0.05 may reject at a later Holm rank, which would change the outcome
+    out["depends_on_family"] = any(strict <= max(p) < ALPHA for p in relevant)
     return out
 
 

@@ -78,9 +78,9 @@ def test_formats_reach_units_that_already_report():
     # as do the units that had none (Nigerbat), twice: procedures' formats and intelligence formats
     niger = _unit(base, NIGERBAT[0])
     assert q_f[niger] > q[niger] + fb * (1 - q[niger])
-    # the NATO-trained contingents keep their own formats (p. 399)
-    dutch = [i for i, u in enumerate(base.units) if u["group"] == "western_european"]
-    assert np.array_equal(q_f[dutch], q[dutch])
+    # formats go to the contingents (battalions, S2 cells), not to the headquarters and cells above them
+    hq = [i for i, u in enumerate(base.units) if u["kind"] in ("force_hq", "sector_hq", "asifu_hq", "jmac")]
+    assert np.array_equal(q_f[hq], q[hq])
 
 
 def test_formats_raise_the_riverine_units_quality_as_received():
