@@ -18,18 +18,34 @@ FIT_KEYS = ("strategic", "cultural", "operational")
 
 
 @cache
-def compiled(name: str, interventions: tuple[str, ...] = (), fit: tuple[float, float, float] = (0.0, 0.0, 0.0),
-             mechanisms: tuple[tuple[str, float], ...] = (), n_units: int | None = None):
+def compiled(
+    name: str,
+    interventions: tuple[str, ...] = (),
+    fit: tuple[float, float, float] = (0.0, 0.0, 0.0),
+    mechanisms: tuple[tuple[str, float], ...] = (),
+    n_units: int | None = None,
+):
     """A compiled scenario (cached)."""
     overrides = {"n_units": n_units} if n_units else None
-    return load(name, interventions=interventions, fit=dict(zip(FIT_KEYS, fit, strict=True)),
-                mechanisms=dict(mechanisms), overrides=overrides)
+    return load(
+        name,
+        interventions=interventions,
+        fit=dict(zip(FIT_KEYS, fit, strict=True)),
+        mechanisms=dict(mechanisms),
+        overrides=overrides,
+    )
 
 
 @cache
-def runs(name: str, interventions: tuple[str, ...] = (), fit: tuple[float, float, float] = (0.0, 0.0, 0.0),
-         replicates: int = 8, days: int | None = None, seed: int = 0,
-         mechanisms: tuple[tuple[str, float], ...] = ()) -> tuple[dict, ...]:
+def runs(
+    name: str,
+    interventions: tuple[str, ...] = (),
+    fit: tuple[float, float, float] = (0.0, 0.0, 0.0),
+    replicates: int = 8,
+    days: int | None = None,
+    seed: int = 0,
+    mechanisms: tuple[tuple[str, float], ...] = (),
+) -> tuple[dict, ...]:
     """Metrics of `replicates` replicates (cached across tests); `days=None`: the scenario's default run length."""
     sc = compiled(name, interventions, fit, mechanisms)
     days = sc.days if days is None else days
@@ -37,12 +53,44 @@ def runs(name: str, interventions: tuple[str, ...] = (), fit: tuple[float, float
 
 
 @cache
-def outputs(name: str, interventions: tuple[str, ...] = (), replicates: int = 8, days: int | None = None,
-            seed: int = 0):
+def outputs(
+    name: str, interventions: tuple[str, ...] = (), replicates: int = 8, days: int | None = None, seed: int = 0
+):
     """Whole replicate results (metrics and the run directory's tables: flows, timeseries, fc_latency, ...)."""
     sc = compiled(name, interventions)
     days = sc.days if days is None else days
     return tuple(run_replicate(sc, seed=seed, replicate=r, days=days) for r in range(replicates))
+
+
+@cache
+def received_values(
+    name: str,
+    interventions: tuple[str, ...],
+    origin: str,
+    measure: str = "accuracy_received",
+    replicates: int = 8,
+    days: int | None = None,
+    seed: int = 0,
+) -> np.ndarray:
+    """How good the reports of the units `origin` selects are (`missionfit.model.received`), per replicate (cached).
+
+    `origin` is a target's selector as JSON (a unit id, a list of ids, or a mapping), so that it can be a cache key.
+    """
+    import json
+
+    from missionfit.model.received import received
+    from missionfit.model.simulation import BatchSimulation
+    from missionfit.scenario.targets import selected_units
+
+    sc = compiled(name, interventions)
+    days = sc.days if days is None else days
+    origins = selected_units(sc.units, json.loads(origin))
+    out = []
+    for r in range(replicates):
+        model = BatchSimulation(scenario=sc, seed=seed, replicate=r, days=days)
+        model.run()
+        out.append(received(model, origins, measure))
+    return np.asarray(out)
 
 
 def values(metrics: tuple[dict, ...], key: str) -> np.ndarray:

@@ -10,13 +10,15 @@ asserted here, so that no test makes an outcome a target (validation.md §8.0, a
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
 from missionfit.scenario import ScenarioError, build_scenario
 from missionfit.scenario.loading import available, read_config_file, read_intervention, read_scenario
 from missionfit.scenario.targets import DIRECTIONS, selected_edges
-from model_runs import compiled, outputs, paired_diff, runs, values
+from model_runs import compiled, outputs, paired_diff, received_values, runs, values
 
 R = 10
 #: Pairs for the claims: the declared flows move by 9-100 paired standard errors at 30 pairs (seed 0).
@@ -34,8 +36,22 @@ NOT_MOVING = {
 }
 
 
+def _label(target: dict) -> str:
+    if "reports" in target:
+        origin = target["origin"]
+        who = origin if isinstance(origin, str) else "-".join(str(v) for v in _flat(origin))
+        return f"{target['reports']}-{who}"
+    return target.get("metric") or target["flow"]
+
+
+def _flat(selector) -> list:
+    if isinstance(selector, dict):
+        return [x for v in selector.values() for x in _flat(v)]
+    return list(selector) if isinstance(selector, list) else [selector]
+
+
 def _target_param(name: str, i: int, target: dict):
-    label = target.get("metric") or target["flow"]
+    label = _label(target)
     reason = NOT_MOVING.get((name, label))
     marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
     return pytest.param(name, i, target, id=f"{name}-{label}", marks=marks)
@@ -70,13 +86,26 @@ def _per_replicate(results, scenario, target) -> np.ndarray:
 @pytest.mark.parametrize("intervention,index,target", TARGETS)
 def test_intervention_moves_its_declared_flow(intervention, index, target):
     scenario = target.get("scenario", DEFAULT_SCENARIO)
+    if "reports" in target:
+        # how good the origins' reports are is read from each run's message store (missionfit.model.received)
+        origin = json.dumps(target["origin"], sort_keys=True)
+        d = received_values(scenario, (intervention,), origin, target["reports"], R_CLAIMS) - received_values(
+            scenario, (), origin, target["reports"], R_CLAIMS
+        )
+        assert not np.isnan(d).any(), ("a replicate without a delivered report of the origin", target)
+        _assert_moves(intervention, target, d)
+        return
     # the scenario's default run length (minusma_2014: 365 days, its UAVs accredited on day 180)
     base = outputs(scenario, replicates=R_CLAIMS)
     treated = outputs(scenario, (intervention,), replicates=R_CLAIMS)
-    d = (
-        _per_replicate(treated, compiled(scenario, (intervention,)), target)
-        - _per_replicate(base, compiled(scenario), target)
+    d = _per_replicate(treated, compiled(scenario, (intervention,)), target) - _per_replicate(
+        base, compiled(scenario), target
     )
+    _assert_moves(intervention, target, d)
+
+
+def _assert_moves(intervention: str, target: dict, d: np.ndarray) -> None:
+    """The paired differences `d` move in the declared direction by more than two standard errors."""
     diff, se = float(d.mean()), float(d.std(ddof=1) / np.sqrt(d.size))
     sign = DIRECTIONS.get(target.get("direction"), 0)
     if sign:

@@ -106,6 +106,7 @@ class CompiledScenario:
         converting Python strings to pandas' strings per replicate costs about as much as a table.
         `edge_type` has one more entry, "none", for a message that crossed no edge (index -1).
         """
+
         def strings(values: list[str]) -> Any:
             return pd.array(values, dtype="str")
 
@@ -147,9 +148,7 @@ class CompiledScenario:
                 row[f"reporting_culture.{k}"] = v
             row["focus.horizon"] = u["focus"]["horizon"]
             row["focus.domains"] = ",".join(u["focus"]["domains"])
-            row["sensors"] = ";".join(
-                f"{s['type']}:{s['coverage']:.3f}@{s['available_day']}" for s in u["sensors"]
-            )
+            row["sensors"] = ";".join(f"{s['type']}:{s['coverage']:.3f}@{s['available_day']}" for s in u["sensors"])
             c = u["consumer"]
             row["consumer.lines"] = ",".join(c["lines"]) if c else ""
             row["consumer.horizons"] = ",".join(c["horizons"]) if c else ""
@@ -258,9 +257,9 @@ def compile_arrays(sc: CompiledScenario) -> dict[str, Any]:
     index = {u["id"]: i for i, u in enumerate(units)}
     sector_ids = [s["id"] for s in sc.sectors]
     sector_code = {s: i for i, s in enumerate(sector_ids)}
-    languages = sorted({lang for u in units for lang in u["languages"]} | {
-        lang for s in sc.sectors for lang in s.get("languages", [])
-    })
+    languages = sorted(
+        {lang for u in units for lang in u["languages"]} | {lang for s in sc.sectors for lang in s.get("languages", [])}
+    )
     lang_code = {lang: i for i, lang in enumerate(languages[:63])}
 
     def lang_mask(names: list[str]) -> int:
@@ -283,11 +282,15 @@ def compile_arrays(sc: CompiledScenario) -> dict[str, Any]:
     a["lane_mask"] = np.array([lane_mask(u["lane"]) for u in units], dtype=np.int64)
     a["tasking_rate"] = np.array([u["tasking_rate"] for u in units], dtype=np.float64)
     a["strength"] = np.array([u["strength"] or 0 for u in units], dtype=np.float64)
-    # report quality: report-writing skill, raised by formats where the unit has procedures to use them (p. 400)
+    # report quality: report-writing skill, raised by formats where the unit has procedures to use them (p. 400),
+    # and by one more step of `format_boost` where it was given intelligence formats (p. 400: the riverine unit
+    # "asked us for [intelligence] formats ... this improved the quality of the incoming information")
     writing = np.array([u["report_writing"] for u in units], dtype=np.float64)
     has_formats = np.array([u["procedures"] != "none" for u in units], dtype=np.float64)
     reach = has_formats + (1.0 - has_formats) * mech.get("format_reach", 0.0)
-    a["report_quality"] = writing + mech["format_boost"] * reach * (1.0 - writing)
+    quality = writing + mech["format_boost"] * reach * (1.0 - writing)
+    given = np.array([bool(u["intelligence_formats"]) for u in units], dtype=np.float64)
+    a["report_quality"] = quality + mech["format_boost"] * given * (1.0 - quality)
     # collection effort: mandate drift (p. 395) and escort needs (p. 400) divert capacity
     a["effort"] = np.array([u["mandate_fidelity"] * (1.0 - u["escort_cost"]) for u in units], dtype=np.float64)
     rot = [u["rotation_day"] for u in units]
@@ -317,6 +320,7 @@ def compile_arrays(sc: CompiledScenario) -> dict[str, Any]:
     a["g2_of"] = np.array(
         [g2_of_sector.get(u["sector"], -1) if s2 else -1 for u, s2 in zip(units, is_s2, strict=True)], dtype=np.int64
     )
+
     # v2: which path a fusion unit's assessments count as (docs/design/v2-core.md §6.1; engine.layout FR_*)
     def fusion_role(u: dict) -> int:
         if float(u.get("analysts") or 0) <= 0:
@@ -420,8 +424,15 @@ def compile_arrays(sc: CompiledScenario) -> dict[str, Any]:
             period[k] = boards[e["board"]]["period_days"]
     a.update(
         edge_duty=reporting_duty_edges(units, edges, e_src, e_dst),
-        edge_src=e_src, edge_dst=e_dst, edge_type=e_type, edge_latency=lat, edge_ok=pok, edge_quality=qf,
-        edge_share=share, edge_authority=auth, edge_board_period=period.astype(np.int64),
+        edge_src=e_src,
+        edge_dst=e_dst,
+        edge_type=e_type,
+        edge_latency=lat,
+        edge_ok=pok,
+        edge_quality=qf,
+        edge_share=share,
+        edge_authority=auth,
+        edge_board_period=period.astype(np.int64),
         edge_directive=np.array([bool(e.get("directive")) for e in edges], dtype=np.bool_),
     )
     n_types = len(schema.EDGE_TYPES)

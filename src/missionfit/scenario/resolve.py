@@ -32,6 +32,7 @@ UNIT_DEFAULTS: dict[str, Any] = {
     "tech_level": 0.5,
     "security_level": 0,
     "procedures": "un",
+    "intelligence_formats": False,
     "analysts": 0.0,
     "sensors": [],
     "escort_cost": 0.0,

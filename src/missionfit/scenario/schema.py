@@ -161,6 +161,7 @@ class UnitSpec:
     tech_level: float | None = None
     security_level: int | None = None
     procedures: str | None = None
+    intelligence_formats: bool | None = None  # ASIFU's intelligence formats (p. 400), on top of its procedures'
     analysts: float | None = None
     sensors: list[SensorSpec] | None = None
     escort_cost: float | None = None

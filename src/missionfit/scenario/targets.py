@@ -8,7 +8,12 @@ one is declared). Whether goal realization follows is a finding, never a test. A
 - `{flow: <column>, edges: {source: <selector>, target: <selector>, type: <edge type(s)>}, direction: up|down}`: a
   count column of `flows.parquet` (`hops`, `delivered`, `withheld`, `sanitized`, `lost`) summed over the edges the
   filter selects (every key optional; selectors are unit ids or mappings of unit attribute or `role` to values, as in
-  the intervention's own selectors, matched against the units as run).
+  the intervention's own selectors, matched against the units as run);
+- `{reports: <measure>, origin: <selector>, direction: up|down}`: how good the selected units' reports are, read
+  from the run's message store (`missionfit.model.received`; no counter of the contract holds it):
+  `accuracy_received`, the share of right facet values at their first receiver (the "quality as received" of
+  docs/validation.md §6.2, §6.8); `quality_received`, their report quality on arrival; `accuracy_observed`, the
+  facet accuracy of what the units' sensors yield (issue 16 §3: "report quality, facet accuracy").
 
 `direction` is optional (then any change counts). `scenario` (optional) names the scenario the check runs on, when
 the intervention is a no-op on the default one (`uav_fast_accreditation` on `minusma_2015`, whose UAVs are
@@ -29,13 +34,16 @@ from missionfit.scenario.errors import Checker
 from missionfit.scenario.rivalry import matches
 
 #: Keys a target-flow entry may hold.
-TARGET_KEYS = ("metric", "flow", "edges", "direction", "scenario")
+TARGET_KEYS = ("metric", "flow", "reports", "edges", "origin", "direction", "scenario")
 #: Directions a target flow may declare, and their sign.
 DIRECTIONS = {"up": 1, "down": -1}
 #: Per-replicate metrics a target may name (the contract's, produced now).
 TARGET_METRICS = tuple(m.name for m in METRICS if m.per_replicate)
 #: Count columns of `flows.parquet` a target may name.
 TARGET_FLOW_COLUMNS = tuple(c.name for c in FLOWS.columns if c.kind is Kind.COUNT and c.name != "replicates")
+#: Measures of a `reports:` target (as `missionfit.model.received.RECEIVED_MEASURES`; the scenario layer does not
+#: import the model).
+REPORT_MEASURES = ("accuracy_received", "quality_received", "accuracy_observed")
 #: Keys of a target's edge filter.
 EDGE_FILTER_KEYS = ("source", "target", "type")
 
@@ -73,17 +81,26 @@ def check_target_flows(entries: Any, ck: Checker, key: str) -> None:
         ScenarioError: One line naming the file, the key and the bad value.
     """
     if not isinstance(entries, list):
-        ck.fail(key, entries, "must be a list of {metric | flow (+ edges), direction, scenario}")
+        ck.fail(key, entries, "must be a list of {metric | flow (+ edges) | reports (+ origin), direction, scenario}")
     for i, entry in enumerate(entries):
         k = f"{key}[{i}]"
         if not isinstance(entry, Mapping):
-            ck.fail(k, entry, "must be a mapping {metric | flow (+ edges), direction, scenario}")
+            ck.fail(k, entry, "must be a mapping {metric | flow (+ edges) | reports (+ origin), direction, scenario}")
         for name in entry:
             if name not in TARGET_KEYS:
                 ck.fail(k, name, f"unknown target-flow key (known: {', '.join(TARGET_KEYS)})")
-        if ("metric" in entry) == ("flow" in entry):
-            ck.fail(k, dict(entry), "names exactly one of metric or flow")
-        if "metric" in entry:
+        if sum(name in entry for name in ("metric", "flow", "reports")) != 1:
+            ck.fail(k, dict(entry), "names exactly one of metric, flow or reports")
+        if "origin" in entry and "reports" not in entry:
+            ck.fail(k + ".origin", entry["origin"], "an origin goes with a reports target")
+        if "reports" in entry:
+            ck.one_of(k + ".reports", entry["reports"], set(REPORT_MEASURES))
+            if "edges" in entry:
+                ck.fail(k + ".edges", entry["edges"], "an edge filter goes with a flow, not a reports target")
+            if "origin" not in entry:
+                ck.fail(k, dict(entry), "a reports target names the origin units whose reports count")
+            _check_selector(entry["origin"], ck, k + ".origin")
+        elif "metric" in entry:
             if entry["metric"] not in TARGET_METRICS:
                 ck.fail(k + ".metric", entry["metric"], "not a per-replicate metric of the output contract")
             if "edges" in entry:
@@ -115,9 +132,19 @@ def _unit_matches(unit: Mapping[str, Any], selector: Any) -> bool:
     return matches(unit, selector)
 
 
-def selected_edges(units: Sequence[Mapping[str, Any]], edges: Sequence[Mapping[str, Any]], edge_filter: Any) -> list[
-    tuple[str, str, str]
-]:
+def selected_units(units: Sequence[Mapping[str, Any]], selector: Any) -> list[int]:
+    """The indices (in the order of the units as run) of the units a target's selector picks, e.g. its `origin`.
+
+    Args:
+        units: The units as run (`CompiledScenario.units`: resolved, with their roles).
+        selector: A unit id, a list of ids, or a mapping of unit attribute (or `role`) to value(s).
+    """
+    return [i for i, u in enumerate(units) if _unit_matches(u, selector)]
+
+
+def selected_edges(
+    units: Sequence[Mapping[str, Any]], edges: Sequence[Mapping[str, Any]], edge_filter: Any
+) -> list[tuple[str, str, str]]:
     """The (source, target, type) of the edges a target's `edges:` filter selects, among the edges of a run.
 
     Args:

@@ -154,7 +154,8 @@ def _validate_information(spec: dict[str, Any], units: list[dict[str, Any]], ck:
         for i, et in enumerate(spec["event_types"]):
             if et["horizon"] == h and v > n_facets[i]:
                 ck.fail(
-                    f"information.facets_needed.{h}", v,
+                    f"information.facets_needed.{h}",
+                    v,
                     f"more than the {n_facets[i]} facets of event type {et['id']} (event_types[{i}])",
                 )
     for h in schema.HORIZONS:
@@ -193,7 +194,8 @@ def _validate_information(spec: dict[str, Any], units: list[dict[str, Any]], ck:
         for j, s in enumerate(u["sensors"]):
             if s["type"] not in profiles:
                 ck.fail(
-                    f"units[{i}].sensors[{j}].type (id {u['id']})", s["type"],
+                    f"units[{i}].sensors[{j}].type (id {u['id']})",
+                    s["type"],
                     "unknown sensor type (no information.sensor_profiles entry)",
                 )
 
@@ -292,6 +294,8 @@ def _validate(spec: dict[str, Any], units: list[dict[str, Any]], ck: Checker) ->
             ck.unit_interval(f"units[{i}].{attr} (id {u['id']})", _get(u, attr))
         ck.one_of(f"{k}.component", u["component"], set(schema.COMPONENTS))
         ck.one_of(f"{k}.procedures", u["procedures"], set(schema.PROCEDURES))
+        if not isinstance(u["intelligence_formats"], bool):
+            ck.fail(f"{k}.intelligence_formats", u["intelligence_formats"], "must be true or false")
         ck.non_negative(f"{k}.analysts", u["analysts"])
         ck.non_negative(f"{k}.strength", u["strength"] or 0)
         sl = u["security_level"]
@@ -332,8 +336,12 @@ def _validate(spec: dict[str, Any], units: list[dict[str, Any]], ck: Checker) ->
             ck.non_negative(f"{k}.consumer.lead_days", c["lead_days"])
             ck.integer(f"{k}.consumer.capacity (id {u['id']})", c["capacity"], 0)
             ck.number(
-                f"{k}.consumer.action_threshold (id {u['id']})", c["action_threshold"], 0.5, 1.0,
-                open_low=True, open_high=True,
+                f"{k}.consumer.action_threshold (id {u['id']})",
+                c["action_threshold"],
+                0.5,
+                1.0,
+                open_low=True,
+                open_high=True,
             )
             if not isinstance(c["planning"], bool):
                 ck.fail(f"{k}.consumer.planning (id {u['id']})", c["planning"], "must be true or false")
@@ -361,9 +369,7 @@ def _validate(spec: dict[str, Any], units: list[dict[str, Any]], ck: Checker) ->
         if e["type"] == "board":
             target = next(u for u in units if u["id"] == e["target"])
             if target["board"] is None:
-                ck.fail(
-                    f"{k}.target", e["target"], "board edges must point at a board (role coordination_board)"
-                )
+                ck.fail(f"{k}.target", e["target"], "board edges must point at a board (role coordination_board)")
     try:
         cycle = nx.find_cycle(command)
     except nx.NetworkXNoCycle:
