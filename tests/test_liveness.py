@@ -66,6 +66,7 @@ class Row:
         low: The low value; `observed` leaves the scenario as it is (`scenario`).
         high: The high value.
         scenario: The scenario it acts in.
+        interventions: Interventions both arms apply (an input that acts only in a counterfactual structure).
         days: Days per replicate.
         replicates: Paired replicates.
         acts_on: The output metrics it must move (flat contract names).
@@ -86,6 +87,7 @@ class Row:
     paths: tuple[str, ...] = ()
     op: str = "set"
     scenario: str = "minusma_2015"
+    interventions: tuple[str, ...] = ()
     days: int = 180
     replicates: int = 20
     fit: tuple[tuple[str, float], ...] = ()
@@ -106,6 +108,7 @@ def load_table(path: Path = TABLE) -> list[Row]:
         entry = dict(entry)
         entry["acts_on"] = tuple(entry["acts_on"])
         entry["paths"] = tuple(entry.get("paths", ()))
+        entry["interventions"] = tuple(entry.get("interventions", ()))
         entry["fit"] = tuple(sorted((entry.get("fit") or {}).items()))
         entry["mechanisms"] = tuple(sorted((entry.get("mechanisms") or {}).items()))
         rows.append(Row(**entry))
@@ -163,13 +166,13 @@ def set_path(root: dict, path: str, value: Any, op: str = "set") -> int:
 
 
 @cache
-def _spec(name: str) -> dict:
-    return mf.scenario_spec(name)
+def _spec(name: str, interventions: tuple[str, ...] = ()) -> dict:
+    return mf.scenario_spec(name, interventions)
 
 
 def build_arm(row: Row, value: Any):
     """The compiled scenario of one arm of a row: the row's context with the input at `value`."""
-    spec = copy.deepcopy(_spec(row.scenario))
+    spec = copy.deepcopy(_spec(row.scenario, row.interventions))
     fit, mechanisms = dict(row.fit), dict(row.mechanisms)
     if row.how == "mechanism":
         mechanisms[row.key] = value

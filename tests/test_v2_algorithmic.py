@@ -3,7 +3,7 @@
 A constant that sizes a store or bounds a loop is algorithmic only if results do not depend on it. These tests run
 every shipped scenario and check that each bound is never reached, so that a larger value would give the same
 results: the evidence entries a picture keeps (`PICTURE_ENTRIES`) and the turns of transmission and fusion in a
-day (`MAX_FUSION_ROUNDS`). Behavioural bounds are parameters instead (`max_open_tasks`, `max_updates_per_event`,
+day (`MAX_FUSION_ROUNDS`). Behavioural bounds are parameters instead (`max_open_tasks`,
 `analyst_backlog_days`: docs/parameters.md).
 """
 

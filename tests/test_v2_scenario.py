@@ -67,7 +67,7 @@ def test_schema_defaults_are_the_designs():
     c = schema.ConsumerSpec()
     assert (c.capacity, c.action_threshold, c.planning) == (1, 0.75, False)
     m = schema.MechanismSpec()
-    assert (m.assessment_threshold, m.max_updates_per_event, m.action_busy_days) == (0.7, 3, 1.0)
+    assert (m.assessment_threshold, m.action_busy_days) == (0.7, 1.0)
     assert (m.mitigation_completeness_exponent, m.mitigation_accuracy_weight, m.mitigation_lead_half_days) == (
         1.0, 0.75, 0.5,
     )
@@ -257,7 +257,7 @@ def test_bad_value_gives_one_line_naming_key_and_value(corrupt, key, value):
 
 BAD_MECHANISMS = [
     ("assessment_threshold", 0.5), ("assessment_threshold", 1.0), ("assessment_threshold", math.nan),
-    ("max_updates_per_event", 0), ("max_updates_per_event", 2.5), ("action_busy_days", 0.0),
+    ("action_busy_days", 0.0),
     ("action_busy_days", math.inf), ("mitigation_completeness_exponent", -1.0), ("mitigation_accuracy_weight", 1.2),
     ("mitigation_lead_half_days", 0.0), ("posture_effect", 1.5), ("posture_days", math.nan),
     ("escalation_facet_loss", -0.1),
@@ -276,7 +276,7 @@ def test_bad_mechanism_from_an_intervention():
 
 
 def test_good_mechanisms_pass_including_ablations():
-    mech = {"posture_effect": 0.0, "mitigation_accuracy_weight": 0.0, "max_updates_per_event": 1,
+    mech = {"posture_effect": 0.0, "mitigation_accuracy_weight": 0.0,
             "assessment_threshold": 0.99, "escalation_facet_loss": 1.0}
     sc = build_scenario(_spec(), mechanisms=mech)
     assert {k: sc.mechanisms[k] for k in mech} == mech

@@ -9,7 +9,7 @@ from missionfit.engine.fusion import enqueue
 from missionfit.engine.heap import heap_pop
 from missionfit.engine.jit import inlined, submodel
 from missionfit.engine.keyed import ID_UP, LEAK, ident, key4, link, sub
-from missionfit.engine.knowing import absorb_summary, branch_pair, consider, picture
+from missionfit.engine.knowing import absorb_summary, branch_pair, consider, picture, weigh
 from missionfit.engine.layout import (
     ASSESSMENT,
     B_DECONFLICTED,
@@ -75,6 +75,7 @@ from missionfit.engine.layout import (
     U_PEER,
     U_S2,
     U_SECURITY,
+    U_WEIGHS,
 )
 from missionfit.engine.transmission import clone_message, new_message, out_degree, send, send_along
 from missionfit.engine.trust import (
@@ -200,7 +201,10 @@ def arrive(net, fl, seed, k):
                 # v2 meaning of `asifu_use_rate_fc` (CHANGELOG [2.0], docs/validation.md P2): the assessment entered
                 # the FC's picture with at least one facet at or above the FC's action threshold
                 fl.counters[C_ASIFU_FC_USED] += 1
-            if row >= 0 and absorb_summary(
+            if row >= 0 and ui[U_WEIGHS, v]:
+                if weigh(net, fl, v, row, mi[k, M_PAYLOAD], mi[k, M_PAYLEN], mi[k, M_MASK]):
+                    consider(net, fl, v, e, row, t, path)
+            elif row >= 0 and absorb_summary(
                 fl, row, mi[k, M_VAL0 : M_VAL0 + MAX_FACETS], mf[k, M_CONF0 : M_CONF0 + MAX_FACETS], mi[k, M_MASK]
             ):
                 consider(net, fl, v, e, row, t, path)

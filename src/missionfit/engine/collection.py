@@ -9,7 +9,7 @@ from missionfit.engine.facets import draw_observation
 from missionfit.engine.fusion import enqueue
 from missionfit.engine.jit import inlined, kernel, submodel
 from missionfit.engine.keyed import BYPASS, DETECT, ESCALATE, ID_RAW, OBSERVE, REPORT, ident, key2, link, sub
-from missionfit.engine.knowing import absorb_summary, consider, picture
+from missionfit.engine.knowing import absorb_summary, consider, picture, weigh
 from missionfit.engine.layout import (
     C_DELIVERED,
     C_IND_CUR,
@@ -45,6 +45,7 @@ from missionfit.engine.layout import (
     U_RESPONSIVE,
     U_SECURITY,
     U_SFISR,
+    U_WEIGHS,
 )
 from missionfit.engine.transmission import (
     ALL_FACETS,
@@ -117,7 +118,10 @@ def report(net, fl, seed, u, e, i, t, tasked, yield_mask, yield_prob, error):
     if ui[U_CONSUMER, u]:
         decide(net, fl, seed, u, e, net.evi[EV_HORIZON, e], quality, u, RAW, t, np.uint64(0))
         row = picture(net, fl, u, e, t)
-        if row >= 0 and absorb_summary(fl, row, fl.obs_value[obs], fl.obs_conf[obs], ALL_FACETS):
+        if row >= 0 and ui[U_WEIGHS, u]:
+            if weigh(net, fl, u, row, pay, 1, ALL_FACETS):
+                consider(net, fl, u, e, row, t, PATH_OWN)
+        elif row >= 0 and absorb_summary(fl, row, fl.obs_value[obs], fl.obs_conf[obs], ALL_FACETS):
             consider(net, fl, u, e, row, t, PATH_OWN)
     p_report = uf[U_RESPONSIVE, u] if tasked else uf[U_PROACTIVE, u]
     if sub(base, REPORT) >= p_report:

@@ -59,7 +59,6 @@ from missionfit.engine.layout import (
     P_FUSION_DELAY,
     P_GOODWILL_GAIN,
     P_GOODWILL_LOSS,
-    P_MAX_UPDATES,
     P_RFI,
     P_STEEP,
     PATH_ALL_SOURCE,
@@ -334,14 +333,15 @@ def refill_budgets(st, s):
     """Each day a branch can analyse `analysts` items; unused capacity carries over (`analyst_backlog_days`).
 
     The budget is capped at `analyst_backlog_days * analysts + 1`: the one extra item lets a branch with under one
-    analyst-item a day still take an item now and then.
+    analyst-item a day still take an item now and then. The count of items analysed today starts again at 0.
     """
     uf = st.net.uf
     for b in range(uf.shape[1]):
         if uf[U_ANALYSTS, b] > 0:
-            s.budget[b] = min(
-                s.budget[b] + uf[U_ANALYSTS, b], st.net.params[P_BACKLOG_DAYS] * uf[U_ANALYSTS, b] + 1.0
+            s.budget[0, b] = min(
+                s.budget[0, b] + uf[U_ANALYSTS, b], st.net.params[P_BACKLOG_DAYS] * uf[U_ANALYSTS, b] + 1.0
             )
+            s.budget[1, b] = 0.0
 
 
 @submodel
@@ -396,15 +396,19 @@ def fuse(st, s, seed, day):
             if lead >= 0:
                 hand_over(net, fl, seed, b, lead, q)
             continue
-        if s.budget[b] < 1.0:
+        if s.budget[0, b] < 1.0:
             qf[Q_KEY, q] = -1.0
             continue
         row = picture(net, fl, b, e, start)
         if row < 0 or not merge_evidence(fl, row, qi[Q_PAYLOAD, q], qi[Q_PAYLEN, q], qi[Q_MASK, q]):
             continue  # nothing new: the same evidence again (a relay, a copy, an assessment built on it)
         # v2: merging new evidence costs analyst time; the branch disseminates when a facet newly reaches the
-        # assessment threshold, at most `max_updates_per_event` times (docs/design/v2-core.md §4.3)
-        s.budget[b] -= 1.0
+        # assessment threshold (docs/design/v2-core.md §4.3; issue 16 §5 removed the cap on updates: it never bound)
+        # analysts work through the day's items in priority order, `analysts` a day (p. 394: "understaffed"): the
+        # k-th item of the day is taken up no earlier than (k - 1) / analysts into the day, then takes the delay
+        start = max(start, day + s.budget[1, b] / uf[U_ANALYSTS, b])
+        s.budget[0, b] -= 1.0
+        s.budget[1, b] += 1.0
         made += 1
         crossed = refuse(net, fl, b, row, net.params[P_ASSESS_THRESHOLD])
         t_out = start + net.params[P_FUSION_DELAY]
@@ -416,7 +420,7 @@ def fuse(st, s, seed, day):
             consider(net, fl, b, e, row, t_out, role_path(net, b))
         elif b == net.roles[R_ASIFU]:
             consider(net, fl, b, e, row, t_out, role_path(net, b))
-        if crossed == 0 or fl.pic_i[PI_UPDATES, row] >= net.params[P_MAX_UPDATES]:
+        if crossed == 0:
             continue
         horizon = net.evi[EV_HORIZON, e]
         quality = qf[Q_QUALITY, q]

@@ -172,6 +172,22 @@ def refuse(net, fl, holder, row, threshold):
 
 
 @inlined
+def weigh(net, fl, holder, row, payload, paylen, mask):
+    """A consumer that weighs reports (`consumer.weighs_reports`) takes in a message's evidence, not its summary.
+
+    p. 399: the Force Commander, told by his intelligence staff, answers "no way, because I heard this and that":
+    what reached him through the commander chain is weighed against U2's assessment. The consumer's picture
+    fuses the evidence as a cell's does (`refuse`: each origin once, trust-weighted by the holder's trust in the
+    origin's competence, contradictions lowering confidence) instead of keeping each facet's most confident
+    report (`absorb_summary`). Returns whether the picture changed.
+    """
+    if not merge_evidence(fl, row, payload, paylen, mask):
+        return False
+    refuse(net, fl, holder, row, 1.0)  # (no dissemination threshold: a consumer only reads its confidences)
+    return True
+
+
+@inlined
 def absorb_summary(fl, row, values, confs, mask):
     """A non-fusion unit's merge: per facet, the asserted value with the best confidence; True if it rose."""
     rose = False

@@ -47,13 +47,13 @@ UNIT_INT_ROWS = (
     "sector", "security", "focus_domains", "rotation_day", "consumer_lines", "consumer_horizons",
     "consumer_scoped", "is_consumer", "is_peer", "is_sf_isr", "is_s2", "g2_of", "branch_slot",
     "unit_sector_count", "consumer_capacity", "capacity_start", "consumer_planning", "fusion_role",
-    "trust_group", "trust_contributor", "lane_mask", "protector",
+    "trust_group", "trust_contributor", "lane_mask", "protector", "consumer_weighs",
 )
 (
     U_SECTOR, U_SECURITY, U_FOCUS_DOM, U_ROTATION, U_LINES, U_HORIZONS, U_SCOPED, U_CONSUMER, U_PEER, U_SFISR,
     U_S2, U_G2OF, U_SLOT, U_NSECTORS, U_CAPACITY, U_CAP_START, U_PLANNING, U_FUSION_ROLE, U_TRUST_GROUP,
-    U_CONTRIBUTOR, U_LANE, U_PROTECTOR,
-) = range(22)
+    U_CONTRIBUTOR, U_LANE, U_PROTECTOR, U_WEIGHS,
+) = range(23)
 # edge rows
 EDGE_INT_ROWS = ("edge_src", "edge_dst", "edge_type", "edge_board_period", "edge_directive", "edge_duty")
 E_SRC, E_DST, E_TYPE, E_PERIOD, E_DIRECTIVE, E_DUTY = range(6)
@@ -142,20 +142,19 @@ PARAM_NAMES = (
     "share_steepness", "trust_gain", "trust_loss", "withhold_noticed", "board_trust_gain",
     "sanitize_delay_days", "task_days", "baseline_mitigation", "max_mitigation", "fusion_delay_days",
     # v2 (docs/design/v2-core.md §2.3)
-    "assessment_threshold", "max_updates_per_event", "action_busy_days", "mitigation_completeness_exponent",
+    "assessment_threshold", "action_busy_days", "mitigation_completeness_exponent",
     "mitigation_accuracy_weight", "mitigation_lead_half_days", "posture_effect", "posture_days",
     "escalation_facet_loss", "sanitize_metadata_strip", "fusion_corroboration", "analyst_backlog_days",
     "max_open_tasks",
     # issue 16 §1 (docs/ODD.md §7.10)
     "goodwill_gain", "goodwill_loss", "reporting_duty", "trust_conflation", "leak_rate", "requests_for_information",
-    "false_event_expiry_days",
 )
 (
     P_STEEP, P_GAIN, P_LOSS, P_NOTICED, P_BOARD_GAIN, P_SAN_DELAY, P_TASK_DAYS, P_BASE_MIT, P_MAX_MIT,
     P_FUSION_DELAY,
-    P_ASSESS_THRESHOLD, P_MAX_UPDATES, P_BUSY_DAYS, P_MIT_EXPONENT, P_MIT_ACCURACY, P_MIT_HALF, P_POSTURE_EFFECT,
+    P_ASSESS_THRESHOLD, P_BUSY_DAYS, P_MIT_EXPONENT, P_MIT_ACCURACY, P_MIT_HALF, P_POSTURE_EFFECT,
     P_POSTURE_DAYS, P_ESCALATION_FACETS, P_SAN_STRIP, P_CORROBORATION, P_BACKLOG_DAYS, P_MAX_TASKS,
-    P_GOODWILL_GAIN, P_GOODWILL_LOSS, P_DUTY, P_CONFLATION, P_LEAK, P_RFI, P_FALSE_EXPIRY,
+    P_GOODWILL_GAIN, P_GOODWILL_LOSS, P_DUTY, P_CONFLATION, P_LEAK, P_RFI,
 ) = range(len(PARAM_NAMES))
 
 #: Counters, in this order, in `Flow.counters`.
@@ -296,7 +295,7 @@ class State(NamedTuple):
     flow: Flow
     day_record: np.ndarray
     line_severity: np.ndarray  # [mandate line, LS_*]: total, mitigated severity
-    budget: np.ndarray
+    budget: np.ndarray  # [0, unit]: items a branch can still analyse; [1, unit]: items it analysed today
     observed: np.ndarray  # [event, slot // 64] (uint64): bit slot % 64 set once that observer slot observed the event
     # [branch slot, horizon * N_DOMAINS + domain]: the board member this cell defers to there (-1: none; issue 16 §2)
     lanes: np.ndarray
@@ -405,7 +404,7 @@ def new_state(st: Static, n_branches: int, capacity: int, days: int) -> State:
         flow=flow,
         day_record=np.zeros((days, len(DAY_COLUMNS))),
         line_severity=np.zeros((N_LINES, 2)),
-        budget=np.zeros(n),
+        budget=np.zeros((2, n)),
         observed=np.zeros((m, observed_words(st.cover_slot)), np.uint64),
         lanes=np.full((n_branches, 3 * N_DOMAINS), -1, np.int64),
         assessment_log=np.empty((3, cap), np.int32),  # rows AL_*

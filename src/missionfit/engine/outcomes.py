@@ -33,7 +33,6 @@ from missionfit.engine.layout import (
     LS_TOTAL,
     N_DOMAINS,
     P_BASE_MIT,
-    P_FALSE_EXPIRY,
     P_POSTURE_EFFECT,
     PATH_BASELINE,
     SECURITY,
@@ -88,10 +87,9 @@ def resolve_outcomes(st, s, day):
                 rec[D_FC_WARNED] += 1
         i += 1
     fl.counters[C_EVENT_CUR] = i
-    # a false event is known false `false_event_expiry_days` after its time: what was said about it was wrong
+    # a false event is known false when its time passes without it: what was said about it was wrong
     j = fl.counters[C_FALSE_CUR]
-    expiry = net.params[P_FALSE_EXPIRY]
-    while j < m and net.evf[EV_TIME, j] + expiry < end:
+    while j < m and net.evf[EV_TIME, j] < end:
         if net.evi[EV_FALSE, j]:
             resolve_receipts(net, fl, j)
         j += 1

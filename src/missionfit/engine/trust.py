@@ -4,7 +4,7 @@ After Mayer, Davis & Schoorman (1995), unit a's trust in unit b has two componen
 
 - competence: will what b says be right? It decides whether a consumer *uses* a report (`decision.decide`) and
   weights b's evidence in a fusion cell's corroboration (`knowing.refuse`). It learns only from accuracy, when the
-  event resolves (it happens, or a false event is known false `false_event_expiry_days` after its time), and only
+  event resolves (it happens, or a false event is known false when its time passes), and only
   about the producer of what a received, never a relay (`log_receipt`, `resolve_receipts`);
 - goodwill: will b protect what a shares, and reciprocate? It decides whether a *shares* with b
   (`transmission.send`, boards' lanes, answers to requests). It learns from reciprocity (b shares with a), answered
@@ -184,7 +184,7 @@ def assertion_accuracy(net, mi, k, event):
 
 @inlined
 def resolved(net, fl, event):
-    """Whether `event` has resolved: materialized (true), or known false (`false_event_expiry_days` later)."""
+    """Whether `event` has resolved: materialized (true), or known false (its time passed without it)."""
     if net.evi[EV_FALSE, event]:
         return event < fl.counters[C_FALSE_CUR]
     return event < fl.counters[C_EVENT_CUR]

@@ -41,7 +41,8 @@ def _information_arrays(
     chance of yielding each, and its error, the profile's (or the sector's override) scaled by the unit's
     report quality (report-writing skill raised by formats, `compile_arrays`; issue 16 §3),
     `error * (1 + error_skill * (0.5 - report_quality))`, clipped to [0, 0.95]. Per
-    unit: the consumer's capacity (0 for a unit that is no consumer), action threshold and planning flag.
+    unit: the consumer's capacity (0 for a unit that is no consumer), action threshold, planning flag and
+    whether it weighs conflicting reports (`weighs_reports`).
     The v1 engine reads none of these.
     """
     info = _information(sc.information)
@@ -84,6 +85,10 @@ def _information_arrays(
     )
     out["consumer_planning"] = np.array(
         [bool(c["planning"]) if ok else False for c, ok in zip(consumer, is_consumer, strict=True)], dtype=np.int8
+    )
+    out["consumer_weighs"] = np.array(
+        [bool(c["weighs_reports"]) if ok else False for c, ok in zip(consumer, is_consumer, strict=True)],
+        dtype=np.int8,
     )
     # each consumer's first slot in the engine's `busy_until` (consumers' slots side by side)
     out["capacity_start"] = np.concatenate([[0], np.cumsum(out["consumer_capacity"])[:-1]]).astype(np.int64)

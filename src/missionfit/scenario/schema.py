@@ -106,6 +106,9 @@ class ConsumerSpec:
             an integer >= 0, where 0 means the consumer never acts (it can still be aware).
         action_threshold: Confidence at which a facet counts toward an actionable picture (v2 core), in (0.5, 1).
         planning: A planning consumer turns a mid- or long-horizon actionable picture into posture (v2 core).
+        weighs_reports: The consumer weighs conflicting reports against each other, through the fusion of
+            docs/ODD.md §7.5 (trust-weighted, each origin once), instead of taking each facet's most confident
+            report (issue 16 §3; p. 399, the Force Commander: "no way, because I heard this and that").
     """
 
     lines: list[str] = field(default_factory=list)
@@ -115,6 +118,7 @@ class ConsumerSpec:
     capacity: int = 1
     action_threshold: float = 0.75
     planning: bool = False
+    weighs_reports: bool = False
 
 
 @dataclass
@@ -447,7 +451,6 @@ class MechanismSpec:
     trust_conflation: float = 0.3  # p. 404
     leak_rate: float = 0.02  # per level of security gap (p. 400)
     requests_for_information: int = 1  # p. 396 (a switch)
-    false_event_expiry_days: float = 7.0
     sanitize_delay_days: float = 0.5
     tech_delay: float = 2.0
     tech_loss: float = 0.3
@@ -470,7 +473,6 @@ class MechanismSpec:
     max_mitigation: float = 0.75
     ideal_trust: float = 0.85  # the ideal value reached at fit = 1
     assessment_threshold: float = 0.7
-    max_updates_per_event: int = 3
     action_busy_days: float = 1.0
     mitigation_completeness_exponent: float = 1.0
     mitigation_accuracy_weight: float = 0.75

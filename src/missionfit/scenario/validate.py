@@ -41,7 +41,6 @@ _PROFILE_FIELDS = ("facets", "yield", "error")
 #: docs/validation.md §10.4.
 V2_MECHANISM_RANGES: dict[str, tuple[float, float, bool, bool] | str] = {
     "assessment_threshold": (0.5, 1.0, True, True),
-    "max_updates_per_event": "int>=1",
     "action_busy_days": (0.0, float("inf"), True, False),
     "mitigation_completeness_exponent": (0.0, float("inf"), True, False),
     "mitigation_accuracy_weight": (0.0, 1.0, False, False),
@@ -63,7 +62,6 @@ V2_MECHANISM_RANGES: dict[str, tuple[float, float, bool, bool] | str] = {
     "trust_conflation": (0.0, 1.0, False, False),
     "leak_rate": (0.0, 1.0, False, False),
     "requests_for_information": "0or1",
-    "false_event_expiry_days": (0.0, float("inf"), False, False),
 }
 
 #: Largest `values_per_facet`: the engine stores a facet's value in an int8.
@@ -343,8 +341,9 @@ def _validate(spec: dict[str, Any], units: list[dict[str, Any]], ck: Checker) ->
                 open_low=True,
                 open_high=True,
             )
-            if not isinstance(c["planning"], bool):
-                ck.fail(f"{k}.consumer.planning (id {u['id']})", c["planning"], "must be true or false")
+            for flag in ("planning", "weighs_reports"):
+                if not isinstance(c[flag], bool):
+                    ck.fail(f"{k}.consumer.{flag} (id {u['id']})", c[flag], "must be true or false")
     for i, u in enumerate(units):
         for r in u["rivals"]:
             if r not in seen:
