@@ -11,8 +11,9 @@ from bit_identity import digest
 #: Re-recorded for living trust, deconfliction by role, protection and the data of issue 16 §3 (CHANGELOG [3.0],
 #: [Unreleased]): results change on purpose; the payload's trust is now the dyad store (`model_runs.trust_state`);
 #: then again when board offers and answers to requests kept their SOLTG/ISR root (only `jmac_receipt_from_sf_isr`);
-#: then for keyed behavioural draws (issue 16 §4, CHANGELOG [Unreleased]): every behavioural uniform is new.
-EXPECTED = "f841aab5899394f0958005b56e7bcb7c3810ff60841bc1ae57e65a287e941d1d"
+#: then for keyed behavioural draws, the analysts' rate, the FC weighing reports and the directive board's hand-over
+#: (issue 16 §3-5, CHANGELOG [Unreleased]): every behavioural uniform is new.
+EXPECTED = "e2350057dd55bec1ab58e4f3cc90bbc0f1a9ae3732431ca34075ed2298c6db71"
 
 
 def test_outputs_are_bit_identical_to_the_recorded_hash():

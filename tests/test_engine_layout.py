@@ -71,7 +71,8 @@ def test_named_columns_and_rows_name_what_they_index():
             layout.EC_SANITIZED: "sanitized", layout.EC_LOST: "lost"}
     assert {k: layout.EDGE_COUNT_COLUMNS[k] for k in edge} == edge and len(edge) == len(layout.EDGE_COUNT_COLUMNS)
     assert layout.COUNTER_NAMES[layout.C_ASSESS_LOG] == "assessment_log"
-    assert layout.UNIT_INT_ROWS[layout.U_NSECTORS] == "unit_sector_count" and len(layout.UNIT_INT_ROWS) == 22
+    assert layout.UNIT_INT_ROWS[layout.U_NSECTORS] == "unit_sector_count" and len(layout.UNIT_INT_ROWS) == 23
+    assert layout.UNIT_INT_ROWS[layout.U_WEIGHS] == "consumer_weighs"
     assert layout.UNIT_INT_ROWS[layout.U_FUSION_ROLE] == "fusion_role"
     assert layout.UNIT_INT_ROWS[layout.U_CAP_START] == "capacity_start"
     assert layout.UNIT_FLOAT_ROWS[layout.U_LEAD] == "consumer_lead" and len(layout.UNIT_FLOAT_ROWS) == 12

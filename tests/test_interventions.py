@@ -27,13 +27,9 @@ R_CLAIMS = 30
 DEFAULT_SCENARIO = "minusma_2015"
 
 #: Declared flows that do not move detectably, each a finding with its mechanism (strict: a fix makes them fail).
-NOT_MOVING = {
-    ("cross_cultural_training", "observations"): (
-        "the western units' local knowledge raises their HUMINT detection by about 13 %, but at 30 pairs the "
-        "behavioural draws are not common across arms (issue 16 §4, open), so observations differ by -5 +- 17 "
-        "(SE); the patch's trust priors act on no interacting pair of minusma_2015 (CHANGELOG [Unreleased])"
-    ),
-}
+NOT_MOVING: dict[tuple[str, str], str] = {}
+# (cross_cultural_training's observations were here until keyed behavioural draws, issue 16 §4, made the 13 % rise
+# of the western units' HUMINT detection visible at 30 pairs)
 
 
 def _label(target: dict) -> str:

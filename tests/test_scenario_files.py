@@ -48,9 +48,10 @@ def _snapshot(year: int) -> dict:
 #: Keys of kind_defaults added after the frozen snapshots were taken (issue 14 §3, the vocabulary as data).
 VOCABULARY_KEYS = ("roles", "echelon", "actor_block", "kind_label")
 #: Keys of the v2 core's scenario layer (docs/design/v2-core.md §2), added after the snapshots were taken: the
-#: top-level `information:` block and three keys of `consumer:`. The v1 engine reads none of them.
+#: top-level `information:` block and the keys of `consumer:` added since (issue 16 §3: `weighs_reports`). The v1
+#: engine reads none of them.
 V2_TOP_KEYS = ("information",)
-V2_CONSUMER_KEYS = ("capacity", "action_threshold", "planning")
+V2_CONSUMER_KEYS = ("capacity", "action_threshold", "planning", "weighs_reports")
 
 
 def _comparable(mapping: dict) -> dict:
