@@ -115,3 +115,21 @@ def test_adding_an_unrelated_unit_changes_no_draw_of_the_others(name):
 
 #: Metrics that count units (a unit more is a unit more), not what units do.
 UNIT_COUNT_METRICS = {"n_units"}
+
+
+def test_removing_an_unrelated_unit_changes_no_draw_of_the_others():
+    """The other direction, through an intervention's `remove_units`: the units declared after the removed one keep
+    their keys (declaration order in the composed scenario, not the array index), so nothing else changes."""
+    spec = read_scenario("minusma_2015")
+    spec["units"] = [dict(ISOLATED), *spec["units"]]  # declared first: every other unit's array index shifts
+    with_it = build_scenario(spec)
+    without = build_scenario(spec, interventions={"drop": {"remove_units": [{"id": [ISOLATED["id"]]}]}})
+    assert len(without.units) == len(with_it.units) - 1
+    for replicate in range(2):
+        a = run_replicate(with_it, seed=5, replicate=replicate, days=120)
+        b = run_replicate(without, seed=5, replicate=replicate, days=120)
+        for key, value in b.metrics.items():
+            if key not in UNIT_COUNT_METRICS:
+                assert a.metrics[key] == pytest.approx(value, rel=1e-12, abs=1e-12, nan_ok=True), key
+        flows_a = a.flows[a.flows["source"] != ISOLATED["id"]].reset_index(drop=True)
+        assert flows_a.equals(b.flows.reset_index(drop=True))
