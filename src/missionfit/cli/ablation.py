@@ -246,8 +246,11 @@ def _fmt(x: float, digits: int = 1) -> str:
     return "n/a" if x is None or not math.isfinite(x) else f"{100 * x:+.{digits}f}"
 
 
-def markdown(comp: pd.DataFrame, lev: pd.DataFrame, arms: Sequence[Arm], groups: Sequence[Sequence[str]]) -> str:
-    """Markdown tables: the full core's levels, then per arm Δ (paired mean) [95 % CI], one table per group.
+def markdown(
+    comp: pd.DataFrame, lev: pd.DataFrame, arms: Sequence[Arm], groups: Sequence[Sequence[str]],
+    baseline_label: str = "full v2 core",
+) -> str:
+    """Markdown tables: the baseline's levels, then per arm Δ (paired mean) [95 % CI], one table per group.
 
     A metric equal to the full core's bit for bit in every replicate reads "= full"; an arm equal on every metric
     is marked in its label.
@@ -259,7 +262,7 @@ def markdown(comp: pd.DataFrame, lev: pd.DataFrame, arms: Sequence[Arm], groups:
         cols = [c for c in cols if c in full.index]
         out.append("| arm | " + " | ".join(SHORT.get(c, c) for c in cols) + " |")
         out.append("|---|" + "---|" * len(cols))
-        out.append("| full v2 core (level, %) | " + " | ".join(f"{100 * full.loc[c, 'mean']:.1f}" for c in cols) + " |")
+        out.append(f"| {baseline_label} (level, %) | " + " | ".join(f"{100 * full.loc[c, 'mean']:.1f}" for c in cols) + " |")
         for arm in dict.fromkeys(comp["arm"]):
             df = comp[comp["arm"] == arm].set_index("metric")
             name = label.get(arm, arm) + (" **= full, bit for bit**" if bool(df["arm_identical"].iloc[0]) else "")
