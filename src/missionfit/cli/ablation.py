@@ -262,7 +262,8 @@ def markdown(
         cols = [c for c in cols if c in full.index]
         out.append("| arm | " + " | ".join(SHORT.get(c, c) for c in cols) + " |")
         out.append("|---|" + "---|" * len(cols))
-        out.append(f"| {baseline_label} (level, %) | " + " | ".join(f"{100 * full.loc[c, 'mean']:.1f}" for c in cols) + " |")
+        levels_row = " | ".join(f"{100 * full.loc[c, 'mean']:.1f}" for c in cols)
+        out.append(f"| {baseline_label} (level, %) | {levels_row} |")
         for arm in dict.fromkeys(comp["arm"]):
             df = comp[comp["arm"] == arm].set_index("metric")
             name = label.get(arm, arm) + (" **= full, bit for bit**" if bool(df["arm_identical"].iloc[0]) else "")

@@ -50,7 +50,8 @@ def knockout_roles(spec: Mapping[str, Any]) -> list[str]:
 def arms(roles: Sequence[str]) -> tuple[Arm, ...]:
     """The baseline, one arm per role, and all roles at once (scenario edits are patches: `arm_spec`)."""
     single = tuple(Arm(f"no_{role}", f"{role} blinded (no sensors, no analysts)") for role in roles)
-    return (Arm(BASELINE, "baseline (nothing knocked out)"), *single, Arm("no_intelligence", "every role above blinded"))
+    every = Arm("no_intelligence", "every role above blinded")
+    return (Arm(BASELINE, "baseline (nothing knocked out)"), *single, every)
 
 
 def arm_spec(base: Mapping[str, Any], arm: Arm, roles: Sequence[str]) -> dict[str, Any]:
