@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # experiments/counterfactuals: which of the paper's recommendations raise goal realization, and through which
-# flows? The MINUSMA 2015 baseline, each of the 8 interventions alone and all 8 combined, paired replicate by
+# flows? The MINUSMA 2015 baseline, each of the 9 interventions alone and all 9 combined, paired replicate by
 # replicate (common random numbers): `missionfit -m experiment=counterfactuals` (30 replicates, 180 days).
 #
 #   bash experiments/counterfactuals/run.sh [--quick] [--out DIR] [--resume] [KEY=VALUE ...]
