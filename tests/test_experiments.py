@@ -65,7 +65,15 @@ EXPECTED = {
 }
 
 
-def run_experiment(name: str, out: Path, *args: str, cwd: Path, timeout: float = 400) -> subprocess.CompletedProcess:
+#: Seconds an experiment command may take. A quick run is 10-60 s once the engine is compiled, but the first one
+#: in a fresh checkout compiles it in the subprocess (numba's cache is per checkout): 3-6 minutes on two loaded
+#: cores, more while xdist's other worker compiles too (a fresh-clone CI run once took over 400 s).
+EXPERIMENT_TIMEOUT = 1200
+
+
+def run_experiment(
+    name: str, out: Path, *args: str, cwd: Path, timeout: float = EXPERIMENT_TIMEOUT
+) -> subprocess.CompletedProcess:
     env = dict(os.environ)
     env.pop("HYDRA_FULL_ERROR", None)
     env.pop("MISSIONFIT_EXPERIMENT_OUT", None)
