@@ -214,21 +214,20 @@ def hand_over(net, fl, seed, b, lead, q):
     mandated, so that the lead fuses it and delivers the product to the deferring cell's consumers
     (`deliver_to_deferring`). Without it the deferring cell's own sources would be lost to the mission.
     """
-    fi = fl.qi
-    e = fi[Q_EVENT, q]
+    e = fl.qi[Q_EVENT, q]
     for edge in range(net.adj_ptr[BOARD, b], net.adj_ptr[BOARD, b + 1]):
         if net.ei[E_DST, edge] != lead or not net.ei[E_DIRECTIVE, edge]:
             continue
-        pay, paylen = fi[Q_PAYLOAD, q], fi[Q_PAYLEN, q]
+        pay, paylen = fl.qi[Q_PAYLOAD, q], fl.qi[Q_PAYLEN, q]
         first = fl.obs_origin[fl.pay_obs[pay]] if paylen > 0 else b
         k = new_message(
             net, fl, e, b, RAW, net.evi[EV_HORIZON, e], fl.qf[Q_QUALITY, q], net.ui[U_SECURITY, b], fl.qf[Q_BORN, q],
-            1, fi[Q_SFROOT, q], pay, paylen, fi[Q_PATH, q],
+            1, fl.qi[Q_SFROOT, q], pay, paylen, fl.qi[Q_PATH, q],
             ident(key4(seed, ID_HANDOVER, net.unit_key[b], e, net.unit_key[first], paylen)),
         )  # (authority 1: the board mandates it)
         if k < 0:
             return
-        fl.mi[k, M_MASK] = fi[Q_MASK, q]
+        fl.mi[k, M_MASK] = fl.qi[Q_MASK, q]
         if paylen == 1:
             summary_from_observation(fl, k, fl.pay_obs[pay])
         else:
