@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import functools
 import json
 import math
 import sys
@@ -288,6 +289,29 @@ def _write_json(path: Path, data: Mapping[str, Any]) -> None:
     path.write_text(json.dumps(data, indent=2) + "\n")
 
 
+def run_arms(
+    runs: Sequence[tuple[str, Callable[[], pd.DataFrame]]], arms_dir: Path, *, resume: bool, tag: str
+) -> pd.DataFrame:
+    """Run each arm (name, a function returning its per-replicate table) and stack them.
+
+    Each arm's table is written to `arms_dir/<name>.csv` as soon as it is done, so that `resume` (the experiments'
+    `--resume`) reads the arms already there and reruns only what is missing. Progress goes to stderr as
+    `<tag>: <name>: <seconds> s`.
+    """
+    frames = []
+    for name, run_one in runs:
+        path = arms_dir / f"{name}.csv"
+        if resume and path.is_file():
+            frames.append(pd.read_csv(path))
+            continue
+        t0 = time.perf_counter()
+        df = run_one()
+        df.to_csv(path, index=False)
+        frames.append(df)
+        print(f"{tag}: {name}: {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+    return pd.concat(frames, ignore_index=True)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ladder and write replicates.csv, comparison.csv, levels.csv, table.md and provenance.json to `--out`."""
     p = argparse.ArgumentParser(prog="python -m missionfit.cli.ablation", description=__doc__.split("\n")[0])
@@ -313,18 +337,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     # written first, so that an interrupted output directory is recognised as one (experiments/_lib.sh)
     _write_json(args.out / "provenance.json", meta)
-    frames = []
-    for arm in arms:
-        path = args.out / "arms" / f"{arm.name}.csv"
-        if args.resume and path.is_file():
-            frames.append(pd.read_csv(path))
-            continue
-        t0 = time.perf_counter()
-        df = run_arm(base, arm, replicates=args.replicates, seed=args.seed, days=args.days)
-        df.to_csv(path, index=False)  # written per arm, so that --resume redoes only what is missing
-        frames.append(df)
-        print(f"ablation: {arm.name}: {time.perf_counter() - t0:.1f} s", file=sys.stderr)
-    reps = pd.concat(frames, ignore_index=True)
+    sizes = {"replicates": args.replicates, "seed": args.seed, "days": args.days}
+    runs = [(arm.name, functools.partial(run_arm, base, arm, **sizes)) for arm in arms]
+    reps = run_arms(runs, args.out / "arms", resume=args.resume, tag="ablation")
     comp, lev = compare(reps), levels(reps)
     reps.to_csv(args.out / "replicates.csv", index=False)
     comp.to_csv(args.out / "comparison.csv", index=False)

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import argparse
 import copy
+import functools
 import json
-import sys
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -26,7 +26,7 @@ from typing import Any
 
 import pandas as pd
 
-from missionfit.cli.ablation import METRICS, Arm, compare, levels, markdown
+from missionfit.cli.ablation import METRICS, Arm, compare, levels, markdown, run_arms
 
 #: The name of the arm that knocks out nothing.
 BASELINE = "full"
@@ -106,18 +106,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     # written first, so that an interrupted output directory is recognised as one (experiments/_lib.sh)
     _write_json(args.out / "provenance.json", meta)
-    frames = []
-    for arm in design:
-        path = args.out / "arms" / f"{arm.name}.csv"
-        if args.resume and path.is_file():
-            frames.append(pd.read_csv(path))
-            continue
-        t0 = time.perf_counter()
-        df = run_arm(arm_spec(base, arm, roles), arm.name, replicates=args.replicates, seed=args.seed, days=args.days)
-        df.to_csv(path, index=False)  # written per arm, so that --resume redoes only what is missing
-        frames.append(df)
-        print(f"knockout: {arm.name}: {time.perf_counter() - t0:.1f} s", file=sys.stderr)
-    reps = pd.concat(frames, ignore_index=True)
+    sizes = {"replicates": args.replicates, "seed": args.seed, "days": args.days}
+    runs = [(a.name, functools.partial(run_arm, arm_spec(base, a, roles), a.name, **sizes)) for a in design]
+    reps = run_arms(runs, args.out / "arms", resume=args.resume, tag="knockout")
     comp, lev = compare(reps, baseline=BASELINE), levels(reps)
     reps.to_csv(args.out / "replicates.csv", index=False)
     comp.to_csv(args.out / "comparison.csv", index=False)
