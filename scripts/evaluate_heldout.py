@@ -571,6 +571,16 @@ SECTION_TITLES = {
 }
 
 
+def _interval(pair, count: bool) -> str:
+    """An interval cell, `[low, high]`."""
+    return f"[{_fmt(pair[0], count)}, {_fmt(pair[1], count)}]"
+
+
+def _one_sided(t: Test, r: dict, count: bool) -> str | None:
+    """The one-sided 95 % bound cell of a directional or non-inferiority claim (None for an equivalence)."""
+    return f"≥ {_fmt(r['ci90'][0], count)}" if t.claim in ("up", "noninf") else None
+
+
 def markdown(results: dict[str, dict], tests: tuple[Test, ...] = TESTS) -> str:
     lines: list[str] = []
     for sec, title in SECTION_TITLES.items():
@@ -586,13 +596,8 @@ def markdown(results: dict[str, dict], tests: tuple[Test, ...] = TESTS) -> str:
                 continue
             count = t.bounds is None
             what = f"{'−' if t.sign < 0 else ''}({t.b} − {t.a}) `{t.metric}`"
-            ci = f"[{_fmt(r['ci95'][0], count)}, {_fmt(r['ci95'][1], count)}]"
-            if t.claim == "up":
-                bound = f"≥ {_fmt(r['ci90'][0], count)}"
-            elif t.claim == "noninf":
-                bound = f"≥ {_fmt(r['ci90'][0], count)}"
-            else:
-                bound = f"90 % [{_fmt(r['ci90'][0], count)}, {_fmt(r['ci90'][1], count)}]"
+            ci = _interval(r["ci95"], count)
+            bound = _one_sided(t, r, count) or f"90 % {_interval(r['ci90'], count)}"
             if "p" in r:
                 pp = r["p_primary"]
                 ptxt = f"{PRIMARY[t.claim]} {_p(pp[0])} / {_p(pp[1])}"
@@ -630,11 +635,8 @@ def markdown_by_label(results: dict[str, dict], tests: tuple[Test, ...] = TESTS)
             count = t.bounds is None
             arms = f"{t.b} − {t.a}" if t.sign > 0 else f"{t.a} − {t.b}"
             what = f"{arms}: `{t.metric}`"
-            ci = f"[{_fmt(r['ci95'][0], count)}, {_fmt(r['ci95'][1], count)}]"
-            if t.claim in ("up", "noninf"):
-                bound = f"≥ {_fmt(r['ci90'][0], count)}"
-            else:
-                bound = f"[{_fmt(r['ci90'][0], count)}, {_fmt(r['ci90'][1], count)}] (90 %)"
+            ci = _interval(r["ci95"], count)
+            bound = _one_sided(t, r, count) or f"{_interval(r['ci90'], count)} (90 %)"
             if "p" in r:
                 pp = r["p_primary"]
                 ptxt = f"{PRIMARY[t.claim]}: {_p(pp[0])} / {_p(pp[1])}"
