@@ -10,7 +10,7 @@ One module per submodel of docs/ODD.md §7, in call order (each imports only tho
 flavours and the source-keyed cache), `keyed` (keyed behavioural draws), `pcg64` (the world stream, drawn inline
 by `missionfit.model.world`), `heap` (arrival heap, stable sort),
 `transmission`, `decision`, `fusion`, `arrival`, `collection`, `tasking`, `boards`, `rotation`, `outcomes`
-and `schedule` (`step_day`, `run_days`).
+and `schedule` (`step_day`, `run_days`), with `stores` (growing the state between days).
 
 Randomness: `seed` in every kernel is the replicate's behaviour seed (a uint64[1]); every behavioural uniform is
 keyed by it and by what it decides (`missionfit.engine.keyed`, docs/ODD.md §4.9), so no generator state passes in
@@ -23,5 +23,6 @@ This package re-exports the layout and the entry points the rest of the code use
 from missionfit.engine.layout import *  # noqa: F403 (the layout is the engine's public vocabulary)
 from missionfit.engine.layout import __all__ as _layout_names
 from missionfit.engine.schedule import run_days, step_day
+from missionfit.engine.stores import capacity, grow_state, grow_tables, make_room, used
 
-__all__ = [*_layout_names, "run_days", "step_day"]
+__all__ = [*_layout_names, "capacity", "grow_state", "grow_tables", "make_room", "run_days", "step_day", "used"]

@@ -76,7 +76,7 @@ from missionfit.engine.layout import (
     U_SCOPED,
     U_SECTOR,
 )
-from missionfit.engine.pictures import add_entry, find, find_or_insert
+from missionfit.engine.pictures import add_entry, find, find_or_insert, full
 from missionfit.engine.response import mitigation_probability, take_slot
 from missionfit.engine.trust import dyad, trust_value
 
@@ -85,7 +85,7 @@ from missionfit.engine.trust import dyad, trust_value
 def picture(net, fl, holder, event, t):
     """The row of `holder`'s picture of `event`, created empty at time `t` if new; -1 if the store is full."""
     n = fl.counters[C_NPIC]
-    if n >= fl.pic_i.shape[1]:
+    if n >= fl.pic_i.shape[1] or full(fl.pic_keys, n):
         fl.counters[C_OVERFLOW] = 1
         return -1
     row, inserted = find_or_insert(fl.pic_keys, fl.pic_slots, holder * net.evf.shape[1] + event, n)
@@ -109,7 +109,7 @@ def picture(net, fl, holder, event, t):
 def branch_pair(net, fl, b, event):
     """The row of branch `b`'s flags about `event` (`Flow.bp_flags`), made with no flag set if new; -1 if full."""
     n = fl.counters[C_NBP]
-    if n >= fl.bp_flags.size:
+    if n >= fl.bp_flags.size or full(fl.bp_keys, n):
         fl.counters[C_OVERFLOW] = 1
         return -1
     row, inserted = find_or_insert(fl.bp_keys, fl.bp_slots, b * net.evf.shape[1] + event, n)

@@ -343,12 +343,17 @@ def pack_net(arrays: dict, mechanisms: dict) -> dict[str, np.ndarray]:
     }
 
 
-def new_state(st: Static, n_branches: int, capacity: int, days: int) -> State:
-    """Fresh state for one replicate."""
+def new_state(st: Static, n_branches: int, capacity: int, days: int, table_capacity: int | None = None) -> State:
+    """Fresh state for one replicate: stores for `capacity` messages, hash tables for `table_capacity` keys each.
+
+    The tables (pictures, branch pairs, dyads) default to the message capacity; sized for their own load they are a
+    fraction of it, and `missionfit.engine.stores.make_room` grows each one on its own.
+    """
     net = st.net
     n = net.ui.shape[1]
     m = net.evf.shape[1]
     cap = int(capacity)
+    slots = table_size(cap if table_capacity is None else int(table_capacity))
     task_slots = int(net.params[P_MAX_TASKS])  # open collection tasks a unit holds at most (`max_open_tasks`)
     esf = np.zeros((N_EVENT_STATE_FLOAT_ROWS, m))
     esf[ES_FC_WARNED:ES_COMPLETENESS] = np.inf
@@ -372,8 +377,8 @@ def new_state(st: Static, n_branches: int, capacity: int, days: int) -> State:
         obs_conf=np.empty((cap, MAX_FACETS), np.float32),
         pay_obs=np.empty(PICTURE_ENTRIES * cap, np.int32),
         pay_mask=np.empty(PICTURE_ENTRIES * cap, np.int16),
-        pic_keys=np.full(_table_size(cap), -1, np.int64),
-        pic_slots=np.empty(_table_size(cap), np.int64),
+        pic_keys=np.full(slots, -1, np.int64),
+        pic_slots=np.empty(slots, np.int64),
         pic_i=np.empty((N_PICTURE_INT_ROWS, cap), np.int64),
         pic_f=np.empty((N_PICTURE_FLOAT_ROWS, cap)),
         pic_obs=np.empty((cap, PICTURE_ENTRIES), np.int32),
@@ -385,13 +390,13 @@ def new_state(st: Static, n_branches: int, capacity: int, days: int) -> State:
         posture_path=np.full(N_DOMAINS * (int(net.evi[EV_SECTOR].max(initial=0)) + 1), -1, np.int64),
         scratch=np.full(16, np.nan),  # (NaN: no logarithm remembered yet, `facets.fuse_facet`)
         entry_weight=np.ones(PICTURE_ENTRIES),
-        bp_keys=np.full(_table_size(cap), -1, np.int64),
-        bp_slots=np.empty(_table_size(cap), np.int64),
+        bp_keys=np.full(slots, -1, np.int64),
+        bp_slots=np.empty(slots, np.int64),
         bp_flags=np.empty(cap, np.uint8),  # a row is zeroed when it is made
         bp_quality=np.empty(cap, np.float32),
         bp_sfroot=np.empty(cap, np.int32),  # set with B_ASSESSED
-        dy_keys=np.full(_table_size(cap), -1, np.int64),
-        dy_slots=np.empty(_table_size(cap), np.int64),
+        dy_keys=np.full(slots, -1, np.int64),
+        dy_slots=np.empty(slots, np.int64),
         dy_f=np.empty((N_DYAD_FLOAT_ROWS, cap)),  # a row is filled when its dyad is made
         dy_i=np.empty((N_DYAD_INT_ROWS, cap), np.int64),
         edge_dyad=np.full((2, net.ei.shape[1]), -1, np.int64),
@@ -430,69 +435,12 @@ def _event_ints(m: int) -> np.ndarray:
     return esi
 
 
-def _table_size(cap: int) -> int:
-    """Slots of the picture table for `cap` pictures: a power of two at least twice as large."""
+def table_size(cap: int) -> int:
+    """Slots of a hash table for `cap` keys: a power of two at least twice as large (a load factor of one half)."""
     size = 1
     while size < 2 * cap:
         size *= 2
     return size
-
-
-def grow_state(state: State) -> State:
-    """A copy of `state` with twice the message and queue capacity."""
-    fl = state.flow
-
-    def wider(a: np.ndarray) -> np.ndarray:
-        out = np.empty(a.shape[:-1] + (2 * a.shape[-1],), a.dtype)
-        out[..., : a.shape[-1]] = a
-        return out
-
-    def longer(a: np.ndarray) -> np.ndarray:
-        out = np.empty((2 * a.shape[0],) + a.shape[1:], a.dtype)
-        out[: a.shape[0]] = a
-        return out
-
-    from missionfit.engine.pictures import rehash
-
-    keys = np.full(_table_size(2 * fl.mi.shape[0]), -1, np.int64)
-    slots = np.empty(keys.size, np.int64)
-    rehash(fl.pic_keys, fl.pic_slots, keys, slots)
-    bp_keys = np.full(keys.size, -1, np.int64)
-    bp_slots = np.empty(keys.size, np.int64)
-    rehash(fl.bp_keys, fl.bp_slots, bp_keys, bp_slots)
-    dy_keys = np.full(keys.size, -1, np.int64)
-    dy_slots = np.empty(keys.size, np.int64)
-    rehash(fl.dy_keys, fl.dy_slots, dy_keys, dy_slots)
-    flow = fl._replace(
-        mi=longer(fl.mi), mf=longer(fl.mf), pending=wider(fl.pending), pending_time=wider(fl.pending_time),
-        sf_reached=wider(fl.sf_reached), qi=wider(fl.qi), qf=wider(fl.qf),
-        obs_origin=wider(fl.obs_origin), obs_value=longer(fl.obs_value), obs_conf=longer(fl.obs_conf),
-        pay_obs=wider(fl.pay_obs), pay_mask=wider(fl.pay_mask), pic_keys=keys, pic_slots=slots,
-        pic_i=wider(fl.pic_i), pic_f=wider(fl.pic_f), pic_obs=longer(fl.pic_obs), pic_mask=longer(fl.pic_mask),
-        pic_val=longer(fl.pic_val), pic_conf=longer(fl.pic_conf),
-        bp_keys=bp_keys, bp_slots=bp_slots, bp_flags=wider(fl.bp_flags), bp_quality=wider(fl.bp_quality),
-        bp_sfroot=wider(fl.bp_sfroot), dy_keys=dy_keys, dy_slots=dy_slots, dy_f=wider(fl.dy_f), dy_i=wider(fl.dy_i),
-        rc_i=wider(fl.rc_i), rc_acc=wider(fl.rc_acc),
-    )
-    return state._replace(
-        flow=flow, assessment_log=wider(state.assessment_log), queue_order=wider(state.queue_order)
-    )
-
-
-def capacity(state: State) -> int:
-    """Messages (and queue items, and logged assessments) the state can hold."""
-    return state.flow.mi.shape[0]
-
-
-def used(state: State) -> int:
-    """The fullest of the growable stores."""
-    c = state.flow.counters
-    return int(
-        max(
-            c[C_NMSG], c[C_NQUEUE], c[C_NPEND], c[C_NSF], c[C_ASSESS_LOG], c[C_NOBS], c[C_NPIC], c[C_NBP],
-            c[C_NDYAD], c[C_NRECEIPT], c[C_NPAY] // PICTURE_ENTRIES,
-        )
-    )
 
 
 #: All of the above but the imports: the engine's vocabulary, re-exported by `missionfit.engine`.

@@ -3,8 +3,11 @@
 A picture exists only for the (holder, event) pairs that meet, so the state is O(messages), never
 O(units × events) or O(branches × events) (issue 15 §4). The table is open addressing with linear probing on
 the key `holder * n_events + event`; `keys[i] = EMPTY` marks a free slot and `slots[i]` is the picture's row in
-the picture store, assigned in insertion order. The caller keeps the load factor at or below one half
-(`needs_growth`) and rebuilds a table twice the size (`rehash`) between days, as the message stores grow.
+the picture store, assigned in insertion order. A table is sized for its own load, not for the message stores:
+the inserting functions refuse (flag an overflow) past a load factor of one half (`full`), and between days the
+caller makes room for a day's worth of inserts (`has_room`, `needs_growth`) by rebuilding a larger table
+(`rehash`). Where a key lands, and so the table's size, changes no result: rows are numbered in insertion order
+and nothing iterates over a table's slots but `rehash`.
 
 Each picture row holds up to `PICTURE_ENTRIES` evidence entries (observation id and facet mask), the fused or
 merged value and confidence per facet, and bookkeeping the outcomes read (first time, awareness, actions).
@@ -60,6 +63,18 @@ def find_or_insert(keys, slots, key, next_row):
     keys[i] = key
     slots[i] = next_row
     return next_row, True
+
+
+@inlined
+def full(keys, n_rows):
+    """Whether a table holding `n_rows` keys must take no more: one more would pass its load factor of one half."""
+    return 2 * (n_rows + 1) > keys.size
+
+
+@inlined
+def has_room(keys, n_rows, room):
+    """Whether a table holding `n_rows` keys can take `room` more within its load factor (`needs_growth`)."""
+    return 2 * (n_rows + room) <= keys.size
 
 
 def needs_growth(n_rows: int, size: int) -> bool:

@@ -39,6 +39,7 @@ from missionfit.engine.layout import (
     PICTURE_ENTRIES,
 )
 from missionfit.engine.outcomes import resolve_outcomes
+from missionfit.engine.pictures import has_room
 from missionfit.engine.protection import escort
 from missionfit.engine.rotation import rotate
 from missionfit.engine.tasking import task
@@ -89,9 +90,9 @@ def step_day(st, s, seed, day):
 def run_days(st, s, seed, first, last, busiest):
     """Run days `first` .. `last - 1` in one compiled call (the fast path for batch runs).
 
-    Before each day it checks that the growable stores have room for three times the busiest day so far
-    (`busiest` reports a day, at least) plus a fixed margin (`HEADROOM_*`); if not, it stops and returns that day, so
-    the caller can grow the state (`grow_state`) and call again. Returns the first day not run (`last`
+    Before each day it checks that the growable stores and hash tables have room for three times the busiest day so
+    far (`busiest` reports a day, at least) plus a fixed margin (`HEADROOM_*`); if not, it stops and returns that day,
+    so the caller can grow the state (`stores.make_room`) and call again. Returns the first day not run (`last`
     when done); a day is never cut short, so where it stops does not change any result.
     """
     fl = s.flow
@@ -104,7 +105,14 @@ def run_days(st, s, seed, first, last, busiest):
             c[C_NMSG], c[C_NQUEUE], c[C_NPEND], c[C_NSF], c[C_ASSESS_LOG], c[C_NOBS], c[C_NPIC], c[C_NBP],
             c[C_NDYAD], c[C_NRECEIPT], c[C_NPAY] // PICTURE_ENTRIES,
         )
-        if fullest + HEADROOM_BUSIEST_DAYS * busiest + HEADROOM_MARGIN > cap:
+        room = HEADROOM_BUSIEST_DAYS * busiest + HEADROOM_MARGIN
+        if fullest + room > cap:
+            return day
+        if not (
+            has_room(fl.pic_keys, c[C_NPIC], room)
+            and has_room(fl.bp_keys, c[C_NBP], room)
+            and has_room(fl.dy_keys, c[C_NDYAD], room)
+        ):
             return day
         if not step_day(st, s, seed, day):
             return day

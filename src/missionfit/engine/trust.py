@@ -54,7 +54,7 @@ from missionfit.engine.layout import (
     U_TECH,
     U_TRUST_GROUP,
 )
-from missionfit.engine.pictures import find_or_insert
+from missionfit.engine.pictures import find_or_insert, full
 
 
 @inlined
@@ -83,7 +83,7 @@ def dyad(net, fl, a, b):
     if a == b:
         return -1
     n = fl.counters[C_NDYAD]
-    if n >= fl.dy_f.shape[1]:
+    if n >= fl.dy_f.shape[1] or full(fl.dy_keys, n):
         fl.counters[C_OVERFLOW] = 1
         return -1
     row, inserted = find_or_insert(fl.dy_keys, fl.dy_slots, a * net.ui.shape[1] + b, n)

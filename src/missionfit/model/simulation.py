@@ -117,32 +117,37 @@ class Simulation:
         tables = scenario.arrays["world_tables"]
         self.world = generate_world_v2(scenario.sectors, scenario.event_types, self.days, world_rng, tables, tables)
         self.engine_static = make_static(scenario, self.world)
-        # about two messages per indicator are typical; growth (a copy) is rare beyond that
-        capacity = 4096 + 8 * scenario.n_units + 4 * self.world.indicator_time.size
-        self.engine_state = engine.new_state(self.engine_static, scenario.arrays["n_branches"], capacity, self.days)
+        n_indicators = self.world.indicator_time.size
         # a first guess of the busiest day, refined from the day records as the run goes
-        self._max_daily = 64 + int(4 * self.world.indicator_time.size / self.days)
+        self._max_daily = 64 + int(4 * n_indicators / self.days)
+        # about two messages per indicator are typical; growth (a copy) is rare beyond that
+        capacity = 4096 + 8 * scenario.n_units + 4 * n_indicators
+        # the hash tables hold about one picture and one branch pair per two indicators (and fewer dyads), besides
+        # the day's room `run_days` keeps; a table that fills up is rebuilt larger on its own (`engine.make_room`)
+        tables = self._room() + n_indicators // 2
+        self.engine_state = engine.new_state(
+            self.engine_static, scenario.arrays["n_branches"], capacity, self.days, tables
+        )
         self.day = 0
 
+    def _room(self, days: int = 1) -> int:
+        """Entries every store keeps free for `days` days: 3x the busiest day so far, plus a margin (`run_days`)."""
+        return engine.HEADROOM_BUSIEST_DAYS * days * self._max_daily + engine.HEADROOM_MARGIN
+
     def _ensure_capacity(self, days: int = 1) -> None:
-        """Grow message and queue storage ahead of need: room for `days` days at 3x the busiest day so far.
+        """Grow the stores and hash tables ahead of need: room for `days` days at 3x the busiest day so far.
 
         The headroom (`engine.HEADROOM_*`) is the one `engine.run_days` keeps.
         """
-        st = self.engine_state
-        used = engine.used(st)
-        room = engine.HEADROOM_BUSIEST_DAYS * days * self._max_daily + engine.HEADROOM_MARGIN
-        while used + room > engine.capacity(st):
-            st = engine.grow_state(st)
-        self.engine_state = st
+        self.engine_state = engine.make_room(self.engine_state, self._room(days))
 
     def run(self, days: int | None = None) -> None:
         """Fast path for batch runs: simulate `days` more days (default: to the horizon) in compiled code.
 
         Equivalent to stepping day by day (same draws, same results), without the per-step overhead: one
-        compiled call runs to the end unless the message stores need to grow first (then it returns, the
-        stores are doubled, and it goes on). `self.time` is set to the last simulated day (Mesa's clock, for
-        the Mesa model).
+        compiled call runs to the end unless the stores need to grow first (then it returns, the message
+        stores are doubled or a hash table is rebuilt larger, and it goes on). `self.time` is set to the last
+        simulated day (Mesa's clock, for the Mesa model).
         """
         last = self.days if days is None else min(self.days, self.day + int(days))
         while self.day < last:
@@ -155,7 +160,7 @@ class Simulation:
                 self._max_daily = max(self._max_daily, int(created.max()))
                 self.day = reached
             if self.day < last:
-                self.engine_state = engine.grow_state(st)
+                self.engine_state = engine.make_room(st, self._room())
         self.time = float(self.day)
 
     def step_day(self) -> None:
