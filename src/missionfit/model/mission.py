@@ -32,8 +32,9 @@ class MissionModel(Simulation, mesa.Model):
 
     def __init__(self, *, scenario: CompiledScenario, seed: int = 0, replicate: int = 0, days: int = 180):
         days = check_days(days)
-        mesa.Model.__init__(self, rng=np.random.default_rng(seed_sequence(seed, replicate, BEHAVIOUR_STREAM)))
-        self._set_up(scenario, seed, replicate, days)
+        behaviour = seed_sequence(seed, replicate, BEHAVIOUR_STREAM)
+        mesa.Model.__init__(self, rng=np.random.default_rng(behaviour))
+        self._set_up(scenario, seed, replicate, days, behaviour)
         self.units: list[Unit] = [Unit(self, i, spec) for i, spec in enumerate(scenario.units)]
 
     def unit(self, unit_id: str) -> Unit:
