@@ -183,15 +183,19 @@ def first_detection(base, observed, j, end, t, cover_key, slot, available, group
     It is the innermost loop of a replicate (about 20 candidates per indicator), so it is kept small and out of
     line, where its values stay in registers, and it takes only the dozen arrays it reads: a call that passes
     the whole `Static` and `State` bundles costs more than the scan. `base` is the indicator's detection key.
+
+    Every index is unsigned (`j`, the slot, the group: never negative): numba corrects a signed index for
+    Python's negative indexing at each access, which made about a third of the loop's instructions and kept
+    the arrays' sizes in registers; an unsigned one needs no correction (the same elements, the same draws).
     """
     one = np.uint64(1)
-    while j < end:
-        k = slot[j]
-        if ((observed[k >> 6] >> np.uint64(k & 63)) & one) == 0 and available[j] <= t:
-            p = prob_tasked[j] if task_until[group[j]] >= t else prob[j]
-            if sub(base, cover_key[j]) < p:
-                return j
-        j += 1
+    s6, m63 = np.uint64(6), np.uint64(63)
+    for u in range(np.uint64(j), np.uint64(end)):
+        k = np.uint64(slot[u])
+        if ((observed[k >> s6] >> (k & m63)) & one) == 0 and available[u] <= t:
+            p = prob_tasked[u] if task_until[np.uint64(group[u])] >= t else prob[u]
+            if sub(base, cover_key[u]) < p:
+                return np.int64(u)
     return end
 
 
@@ -209,13 +213,14 @@ def collect(st, s, seed, day):
     end = day + 1.0
     i = fl.counters[C_IND_CUR]
     n_ind = st.ind_time.size
+    detecting = link(seed[0], DETECT)  # the first link of every indicator's `key2(seed, DETECT, i, 0)`, made once
     while i < n_ind and st.ind_time[i] < end:
         t = st.ind_time[i]
         e = st.ind_event[i]
         cell = net.evi[EV_SECTOR, e] * N_DOMAINS + net.evi[EV_DOMAIN, e]
         last = st.cover_ptr[cell + 1]
         observed = s.observed[e]
-        detect = key2(seed, DETECT, i, 0)
+        detect = link(link(detecting, i), 0)
         j = first_detection(
             detect, observed, st.cover_ptr[cell], last, t, st.cover_key, st.cover_slot, s.available_now,
             st.cover_group, st.cover_prob, st.cover_prob_tasked, s.task_until,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from missionfit.engine.jit import inlined, submodel
-from missionfit.engine.keyed import TASK, TASK_DOMAIN, TASK_RATE, TASK_SECTOR, key2, sub
+from missionfit.engine.keyed import TASK, TASK_DOMAIN, TASK_RATE, TASK_SECTOR, link, sub
 from missionfit.engine.layout import (
     C_TASKS,
     COMMAND,
@@ -57,6 +57,9 @@ def task(st, s, seed, day):
     """
     net, fl = st.net, s.flow
     t = float(day)
+    # `key2(seed, TASK, day, edge_key)` with its first two links made once a day: about 70 command edges a day each
+    # wait for a chain of finalisers otherwise (the same keys, so the same draws)
+    today = link(link(seed[0], TASK), day)
     for u in range(net.uf.shape[1]):
         rate = net.uf[U_TASKING, u]
         if rate <= 0:
@@ -66,7 +69,7 @@ def task(st, s, seed, day):
             n_sec = net.ui[U_NSECTORS, w]
             if n_sec == 0:
                 continue
-            base = key2(seed, TASK, day, net.edge_key[edge])  # keyed by the day and the command edge
+            base = link(today, net.edge_key[edge])  # keyed by the day and the command edge
             if sub(base, TASK_RATE) >= rate:
                 continue
             k = st.unit_sector_ptr[w] + int(sub(base, TASK_SECTOR) * n_sec)  # the sector: the k-th the unit covers
