@@ -27,10 +27,10 @@ def unit_column(name: str) -> str:
 
 
 def point_spec(
-    space: PriorSpace, base: Mapping[str, Any], values: Mapping[str, Any]
+    space: PriorSpace, base: Mapping[str, Any], values: Mapping[str, Any], *, strict: bool = True
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """A copy of the base spec moved to one point, and the point's mechanism parameters."""
-    return apply_point(space, copy.deepcopy(dict(base)), values)
+    """A copy of the base spec moved to one point, and the point's mechanism parameters (`apply_point`)."""
+    return apply_point(space, copy.deepcopy(dict(base)), values, strict=strict)
 
 
 def valid(space: PriorSpace, base: Mapping[str, Any], values: Mapping[str, Any]) -> bool:

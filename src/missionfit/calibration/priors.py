@@ -320,17 +320,33 @@ def move(prior: Prior, old: Any, value: Any) -> Any:
 
 
 def apply_point(
-    space: PriorSpace, spec: dict[str, Any], point: Mapping[str, Any], mechanisms: Mapping[str, Any] | None = None
+    space: PriorSpace,
+    spec: dict[str, Any],
+    point: Mapping[str, Any],
+    mechanisms: Mapping[str, Any] | None = None,
+    *,
+    strict: bool = True,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Move a spec (edited in place and returned) and a mechanism set by the values of one point.
 
+    Args:
+        space: The prior space.
+        spec: A spec of `missionfit.scenario_spec`'s shape.
+        point: The parameter values.
+        mechanisms: Mechanism overrides to start from.
+        strict: Refuse a selector that names nothing (the calibrated scenario itself). With `strict=False` such a
+            selector is skipped: the same point applied to another year, which lacks a unit the prior names (2014
+            has no Estonian HUMINT team, 2018 no riverine unit).
+
     Raises:
-        ScenarioError: A selector that names nothing in this spec (a prior that would act on nothing).
+        ScenarioError: With `strict`, a selector that names nothing in this spec (a prior that would act on nothing).
     """
     mech = dict(mechanisms or {})
     for prior in space.parameters:
         for selector in prior.targets:
             found = places(spec, mech, selector)
+            if not found and not strict:
+                continue
             if not found:
                 where = f"{space.path}:{prior.line}" if prior.line else str(space.path)
                 raise ScenarioError(
