@@ -363,3 +363,22 @@ def test_the_api_exports_calibrate():
     from missionfit.calibration.run import calibrate
 
     assert mf.calibrate is calibrate and math.isfinite(wilson(1, 2)[0])
+
+
+@pytest.mark.slow
+def test_the_experiment_script_runs_quick(tmp_path):
+    out = tmp_path / "out dir" / "calibration"
+    cwd = tmp_path / "elsewhere"
+    cwd.mkdir()
+    res = subprocess.run(["bash", str(ROOT / "experiments" / "calibration" / "run.sh"), "--quick", "--out", str(out)],
+                         cwd=cwd, capture_output=True, text=True, timeout=1200)  # fmt: skip
+    assert res.returncode == 0, res.stderr[-2000:]
+    assert (out / "report.md").is_file() and "quick: 1" in (out / "runtime.txt").read_text()
+    assert not any(cwd.iterdir())
+
+
+def test_the_experiment_script_has_help_and_a_readme():
+    res = subprocess.run(["bash", str(ROOT / "experiments" / "calibration" / "run.sh"), "--help"],
+                         capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert res.returncode == 0 and "--quick" in res.stdout and "experiments/calibration/run.sh" in res.stdout
+    assert (ROOT / "experiments" / "calibration" / "README.md").is_file()

@@ -144,3 +144,19 @@ def test_a_missing_calibration_run_fails_with_one_line(tmp_path):
     res = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
     assert res.returncode == 2 and "accepted.parquet" in res.stderr and len(res.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.slow
+def test_the_experiment_script_runs_quick(tmp_path):
+    out = tmp_path / "out dir" / "robustness"
+    res = subprocess.run(["bash", str(ROOT / "experiments" / "robustness" / "run.sh"), "--quick", "--out", str(out)],
+                         cwd=tmp_path, capture_output=True, text=True, timeout=1200)  # fmt: skip
+    assert res.returncode == 0, res.stderr[-2000:]
+    assert (out / "report.md").is_file() and "quick: 1" in (out / "runtime.txt").read_text()
+
+
+def test_the_experiment_script_has_help_and_a_readme():
+    res = subprocess.run(["bash", str(ROOT / "experiments" / "robustness" / "run.sh"), "--help"],
+                         capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert res.returncode == 0 and "--quick" in res.stdout and "experiments/robustness/run.sh" in res.stdout
+    assert (ROOT / "experiments" / "robustness" / "README.md").is_file()

@@ -178,13 +178,23 @@ def ensembles(rob: RobustnessSpec, calibration: Path | None, prior_sets: int) ->
     frames = [prior.assign(ensemble="prior", set=prior["point"])[cols]]
     if calibration is not None:
         accepted = pd.read_parquet(calibration / "accepted.parquet").reset_index(drop=True)
-        frames.append(accepted.assign(ensemble="accepted", set=range(len(accepted)))[cols])
         medoid_file = calibration / "medoid.json"
         if medoid_file.is_file():
+            # first: the medoid gives each conclusion its sign, so a partial run can already judge the others
             chosen = json.loads(medoid_file.read_text())
             row = accepted[(accepted["round"] == chosen["round"]) & (accepted["point"] == chosen["point"])]
-            frames.append(row.assign(ensemble="medoid", set=0)[cols])
+            frames.insert(0, row.assign(ensemble="medoid", set=0)[cols])
+        frames.append(accepted.assign(ensemble="accepted", set=range(len(accepted)))[cols])
     return pd.concat(frames, ignore_index=True)
+
+
+def read_replicates(out: Path) -> pd.DataFrame:
+    """Every finished set's replicates in a run directory (tidy), in ensemble, set, arm and replicate order."""
+    files = sorted((out / "chunks").glob("*.parquet"))
+    if not files:
+        return pd.DataFrame(columns=["ensemble", "set", "arm", "replicate"])
+    reps = pd.concat([pd.read_parquet(f) for f in files], ignore_index=True)
+    return reps.sort_values(["ensemble", "set", "arm", "replicate"], kind="stable").reset_index(drop=True)
 
 
 def robustness(
@@ -263,7 +273,6 @@ def robustness(
             except BaseException:
                 pool.shutdown(wait=False, cancel_futures=True)
                 raise
-    reps = pd.concat([pd.read_parquet(f) for f in sorted((out / "chunks").glob("*.parquet"))], ignore_index=True)
-    reps = reps.sort_values(["ensemble", "set", "arm", "replicate"], kind="stable").reset_index(drop=True)
+    reps = read_replicates(out)
     reps.to_parquet(out / REPLICATES_FILE, index=False)
     return reps

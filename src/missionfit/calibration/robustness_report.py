@@ -9,7 +9,7 @@ import pandas as pd
 
 from missionfit.calibration import conclusions as judge
 from missionfit.calibration.design import unit_column
-from missionfit.calibration.robustness import REPLICATES_FILE, SETTINGS_FILE, load_robustness
+from missionfit.calibration.robustness import REPLICATES_FILE, SETTINGS_FILE, load_robustness, read_replicates
 
 #: validation.md §7.5: the flip regions are searched where a conclusion flips in at least this share of sets.
 FLIP_SHARE = 0.10
@@ -24,8 +24,13 @@ def finish(out: str | Path) -> dict[str, pd.DataFrame]:
     out = Path(out)
     settings = json.loads((out / SETTINGS_FILE).read_text())
     rob = load_robustness(settings["robustness"])
-    reps = pd.read_parquet(out / REPLICATES_FILE)
+    complete = (out / REPLICATES_FILE).is_file()
+    reps = pd.read_parquet(out / REPLICATES_FILE) if complete else read_replicates(out)
     sets = pd.read_parquet(out / "sets.parquet")
+    planned = sets.groupby("ensemble").size().to_dict()
+    done = reps.groupby("ensemble")["set"].nunique().to_dict() if len(reps) else {}
+    settings["progress"] = {e: f"{done.get(e, 0)} of {n} sets" for e, n in planned.items()}
+    settings["complete"] = complete
     judged = judge.outcomes(judge.per_set(rob, reps))
     judged.to_parquet(out / "conclusions.parquet", index=False)
     table = judge.shares(judged)
@@ -66,7 +71,9 @@ def markdown(settings: dict, table: pd.DataFrame, regions: dict) -> str:
         "",
         f"`{settings['robustness']}`: R_rob = {settings['replicates']} replicates per arm and set, seed "
         f"{settings['seed']}; prior ensemble {settings['prior_sets']} sets; calibration run "
-        f"`{settings['calibration']}`. Outcome of a set: its 95 % BCa interval of ΔGR on the medoid's side of 0 "
+        f"`{settings['calibration']}`. Sets run: {', '.join(f'{k} {v}' for k, v in settings['progress'].items())}"
+        f"{'' if settings['complete'] else ' (PARTIAL: the run is not finished; shares are of the sets done)'}. "
+        "Outcome of a set: its 95 % BCa interval of ΔGR on the medoid's side of 0 "
         "(holds), on the other side (flips), or containing 0 (undecided); where the medoid's own interval contains 0, "
         "the shares above 0 / below 0 / containing 0. Negligible: TOST against ±δ_GR at α = 0.05.",
         "",

@@ -37,11 +37,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--jobs", type=_positive, default=1, help="worker processes (default 1)")
     p.add_argument("--resume", action="store_true", help="continue an interrupted run in --out")
     p.add_argument("--quick", action="store_true", help="2 prior sets x 2 replicates (for the tests)")
+    p.add_argument(
+        "--report-only",
+        action="store_true",
+        help="write the tables and report of the sets finished so far in --out, running nothing",
+    )
     args = p.parse_args(argv)
     from missionfit.calibration.robustness import robustness
     from missionfit.calibration.robustness_report import finish
     from missionfit.scenario.errors import ScenarioError
 
+    if args.report_only:
+        if not (args.out / "sets.parquet").is_file():
+            print(f"missionfit-robustness: {args.out}: out = {str(args.out)!r}: not a robustness run directory",
+                  file=sys.stderr)  # fmt: skip
+            return 2
+        finish(args.out)
+        print(f"missionfit-robustness: report {args.out / 'report.md'}", file=sys.stderr)
+        return 0
     if args.calibration is not None and not (args.calibration / "accepted.parquet").is_file():
         print(f"missionfit-robustness: {args.calibration}: calibration = {str(args.calibration)!r}: "
               "no accepted.parquet (run missionfit-calibrate first)", file=sys.stderr)  # fmt: skip
