@@ -382,3 +382,11 @@ def test_the_experiment_script_has_help_and_a_readme():
                          capture_output=True, text=True, timeout=60)  # fmt: skip
     assert res.returncode == 0 and "--quick" in res.stdout and "experiments/calibration/run.sh" in res.stdout
     assert (ROOT / "experiments" / "calibration" / "README.md").is_file()
+
+
+def test_rank_inverts_value_at_the_centre_of_each_draw(space):
+    for p in space.parameters:
+        for u in (0.0, 0.3, 0.7, 0.999):
+            v = p.value(u)
+            assert 0.0 <= p.rank(v) <= 1.0
+            assert p.value(p.rank(v)) == pytest.approx(v, rel=1e-9), p.name

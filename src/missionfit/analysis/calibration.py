@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -11,7 +13,9 @@ from missionfit.analysis.style import OKABE_ITO, PAGE_WIDTH, new_figure, publica
 _NEEDED = ("parameter", "u_q05", "u_median", "u_q95", "constrained")
 
 
-def plot_posterior(ranges: pd.DataFrame, width: float = PAGE_WIDTH) -> tuple[Figure, np.ndarray]:
+def plot_posterior(
+    ranges: pd.DataFrame, width: float = PAGE_WIDTH, parameters: Sequence[str] | None = None
+) -> tuple[Figure, np.ndarray]:
     """One row per parameter, on its prior's unit scale: the prior (grey, 0 to 1) and the accepted 90 % range.
 
     Each parameter is drawn at its position in its own prior range (log-scale priors on the log scale), so that
@@ -22,6 +26,7 @@ def plot_posterior(ranges: pd.DataFrame, width: float = PAGE_WIDTH) -> tuple[Fig
     Args:
         ranges: `posterior.parquet` (`missionfit.calibration.ensemble.posterior_ranges`).
         width: Figure width in inches.
+        parameters: The parameters to draw, in this order (default: every row of the table).
 
     Returns:
         `(fig, axes)` with one axes.
@@ -30,6 +35,8 @@ def plot_posterior(ranges: pd.DataFrame, width: float = PAGE_WIDTH) -> tuple[Fig
     if missing:
         raise ValueError(f"posterior table lacks {', '.join(missing)}")
     df = ranges.reset_index(drop=True)
+    if parameters is not None:
+        df = df.set_index("parameter").loc[list(parameters)].reset_index()
     n = len(df)
     with publication_style():
         fig = new_figure(width, max(2.0, 0.16 * n + 0.9))

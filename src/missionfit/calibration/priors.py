@@ -87,9 +87,14 @@ class Prior:
         return float(self.low + u * (self.high - self.low))
 
     def rank(self, value: Any) -> float:
-        """The position of a value in the prior range, in [0, 1] (the inverse of `value`, for the figures)."""
+        """The position of a value in the prior range, in [0, 1] (the inverse of `value`, for the figures).
+
+        A choice or an integer is placed at the centre of the interval of unit coordinates that draws it.
+        """
         if self.choices:
-            return self.choices.index(value) / max(len(self.choices) - 1, 1)
+            return (self.choices.index(value) + 0.5) / len(self.choices)
+        if self.integer:
+            return (int(value) - self.low + 0.5) / (self.high - self.low + 1)
         if self.log:
             return (math.log(value) - math.log(self.low)) / (math.log(self.high) - math.log(self.low))
         return (float(value) - self.low) / (self.high - self.low)
