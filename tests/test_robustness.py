@@ -160,3 +160,21 @@ def test_the_experiment_script_has_help_and_a_readme():
                          capture_output=True, text=True, timeout=60)  # fmt: skip
     assert res.returncode == 0 and "--quick" in res.stdout and "experiments/robustness/run.sh" in res.stdout
     assert (ROOT / "experiments" / "robustness" / "README.md").is_file()
+
+
+def test_a_set_gives_the_numbers_of_missionfit_run():
+    """The lean replicate loop of `evaluate_set` returns exactly `mf.run`'s per-replicate metric."""
+    import copy
+
+    import missionfit as mf
+    from missionfit.calibration.priors import apply_point, point_values
+    from missionfit.calibration.robustness import evaluate_set
+
+    rob = load_robustness(FILE)
+    values = point_values(rob.priors, [0.5] * len(rob.priors.parameters))
+    got = evaluate_set(rob, values, replicates=2, seed=2)
+    arm = next(a for a in rob.arms if a.name == "liaison_officers")
+    spec, mech = apply_point(rob.priors, copy.deepcopy(mf.scenario_spec(arm.scenario, list(arm.interventions))), values)
+    res = mf.run(mf.build(spec, mechanisms=mech), replicates=2, seed=2, days=arm.days, events=False, trust=False)
+    np.testing.assert_array_equal(got[got["arm"] == "liaison_officers"]["goal_realization"],
+                                  res.replicates["goal_realization"].to_numpy())  # fmt: skip

@@ -134,18 +134,26 @@ def _spec(arm: Arm) -> dict[str, Any]:
 
 def evaluate_set(rob: RobustnessSpec, values: Mapping[str, Any], *, replicates: int, seed: int) -> pd.DataFrame:
     """Every arm of one parameter set: one row per arm and replicate with the metric (tidy)."""
-    from missionfit.api.results import run
     from missionfit.api.spec import build
+    from missionfit.model.metrics import replicate_metrics
+    from missionfit.model.simulation import BatchSimulation
 
     frames = []
     for arm in rob.arms:
         # strict only on the calibrated scenario itself; another year may lack a unit a prior names
         strict = arm.scenario == rob.priors.scenario
         spec, mech = apply_point(rob.priors, copy.deepcopy(_spec(arm)), values, strict=strict)
-        res = run(build(spec, mechanisms=mech), replicates=replicates, seed=seed, days=arm.days, events=False,
-                  trust=False)  # fmt: skip
-        frames.append(pd.DataFrame({"arm": arm.name, "replicate": res.replicates["replicate"].to_numpy(),
-                                    rob.metric: res.replicates[rob.metric].to_numpy(dtype=float)}))  # fmt: skip
+        scenario = build(spec, mechanisms=mech)
+        # the replicates of `missionfit.run` (same seeds, same metrics), without the tables this report never reads
+        metric = []
+        for r in range(replicates):
+            model = BatchSimulation(scenario=scenario, seed=seed, replicate=r, days=arm.days)
+            model.run()
+            value: Any = replicate_metrics(model)
+            for part in rob.metric.split("."):
+                value = value[part]
+            metric.append(float(value))
+        frames.append(pd.DataFrame({"arm": arm.name, "replicate": range(replicates), rob.metric: metric}))
     return pd.concat(frames, ignore_index=True)
 
 
