@@ -254,9 +254,8 @@ def test_posterior_ranges_flag_a_constrained_parameter(space):
     n = 200
     rows = {designs.unit_column(p.name): rng.random(n) for p in space.parameters}
     rows[designs.unit_column(space.parameters[0].name)] = rng.uniform(0.0, 0.2, n)
+    rows |= {p.name: [p.value(u) for u in rows[designs.unit_column(p.name)]] for p in space.parameters}
     df = pd.DataFrame(rows)
-    for p in space.parameters:
-        df[p.name] = [p.value(u) for u in df[designs.unit_column(p.name)]]
     ranges = posterior_ranges(space, df).set_index("parameter")
     assert bool(ranges.loc[space.parameters[0].name, "constrained"])
     assert ranges["constrained"].mean() < 0.1  # the uniform ones: about KS_LEVEL of them by chance
