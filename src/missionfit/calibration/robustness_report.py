@@ -56,15 +56,29 @@ def finish(out: str | Path) -> dict[str, pd.DataFrame]:
             fig, _ = plot_tradeoff(trajectory, box, f"{conclusion}, {ensemble} ensemble: where it flips")
             save_figure(fig, out / "figures", f"prim_{ensemble}_{conclusion}")
     (out / "prim.json").write_text(json.dumps(regions, indent=2) + "\n")
-    (out / "report.md").write_text(markdown(settings, table, regions))
+    base = baseline_levels(rob, reps)
+    base.to_parquet(out / "baselines.parquet", index=False)
+    (out / "report.md").write_text(markdown(settings, table, regions, base))
     return {"conclusions": judged, "shares": table}
+
+
+def baseline_levels(rob, reps: pd.DataFrame) -> pd.DataFrame:
+    """Per ensemble and baseline arm: the 5 %, 50 % and 95 % quantiles over sets of the set's mean metric."""
+    names = [a.name for a in rob.arms if a.baseline is None]
+    part = reps[reps["arm"].isin(names)]
+    means = part.groupby(["ensemble", "arm", "set"])[rob.metric].mean().reset_index()
+    rows = []
+    for (ensemble, arm), df in means.groupby(["ensemble", "arm"]):
+        q = df[rob.metric].quantile([0.05, 0.5, 0.95]).to_numpy()
+        rows.append({"ensemble": ensemble, "arm": arm, "sets": len(df), "q05": q[0], "median": q[1], "q95": q[2]})
+    return pd.DataFrame(rows)
 
 
 def _pct(x: float) -> str:
     return f"{100 * x:.0f} %"
 
 
-def markdown(settings: dict, table: pd.DataFrame, regions: dict) -> str:
+def markdown(settings: dict, table: pd.DataFrame, regions: dict, base: pd.DataFrame | None = None) -> str:
     """The report: per conclusion and ensemble the shares of outcomes, the median ΔGR and MDE, and flip regions."""
     lines = [
         "# Robustness of the conclusions (docs/validation.md §7.5)",
@@ -85,8 +99,13 @@ def markdown(settings: dict, table: pd.DataFrame, regions: dict) -> str:
         lines.append(
             f"| `{r.conclusion}` | {r.ensemble} | {r.sets} | {_pct(r.holds)} | {_pct(r.flips)} | {_pct(r.undecided)} | "
             f"{_pct(r.above)} | {_pct(r.below)} | {_pct(r.contains_0)} | {_pct(r.negligible)} | "
-            f"{100 * r.median_diff:+.2f} pp | {100 * r.median_mde:.2f} pp |"
+            f"{100 * r.median_diff:+.3f} pp | {100 * r.median_mde:.3f} pp |"
         )
+    if base is not None and len(base):
+        lines += ["", "Baseline levels (each set's mean over its replicates; quantiles over an ensemble's sets):", "",
+                  "| ensemble | baseline | sets | 5 % | median | 95 % |", "|---|---|---|---|---|---|"]  # fmt: skip
+        for r in base.itertuples(index=False):
+            lines.append(f"| {r.ensemble} | `{r.arm}` | {r.sets} | {r.q05:.3f} | {r.median:.3f} | {r.q95:.3f} |")
     lines += ["", "Flip regions (PRIM, densest box covering at least half of the flipping sets):", ""]
     if not regions:
         lines.append(f"No conclusion flips in {_pct(FLIP_SHARE)} or more of the sets of an ensemble.")
