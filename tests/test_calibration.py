@@ -389,3 +389,25 @@ def test_rank_inverts_value_at_the_centre_of_each_draw(space):
             v = p.value(u)
             assert 0.0 <= p.rank(v) <= 1.0
             assert p.value(p.rank(v)) == pytest.approx(v, rel=1e-9), p.name
+
+
+@pytest.mark.slow
+def test_recheck_reruns_the_accepted_sets_at_another_seed(tmp_path):
+    out = tmp_path / "cal"
+    res = _calibrate("--out", str(out), "--quick", "--sets", "3", "--days", "180", "--replicates", "5")
+    assert res.returncode == 0, res.stderr[-2000:]
+    accepted = pd.read_parquet(out / "accepted.parquet")
+    res = _calibrate("--out", str(out), "--recheck", "--replicates", "3")
+    assert res.returncode == 0, res.stderr[-2000:]
+    if accepted.empty:
+        assert json.loads((out / "recheck.json").read_text())["sets"] == 0
+        return
+    again = pd.read_parquet(out / "recheck.parquet")
+    assert list(again["point"]) == list(accepted["point"]) and (again["replicates"] == 3).all()
+    summary = json.loads((out / "recheck.json").read_text())
+    assert summary["seed"] == 1 and 0.0 <= summary["still_accepted"] <= 1.0
+
+
+def test_recheck_needs_a_finished_run(tmp_path):
+    res = _calibrate("--out", str(tmp_path / "none"), "--recheck")
+    assert res.returncode == 2 and "no finished calibration run" in res.stderr

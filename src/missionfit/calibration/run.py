@@ -154,21 +154,22 @@ def _execute(
     sizes: dict[str, int],
     jobs: int,
     report: Callable[[str], None],
+    chunk_dir: str = "chunks",
 ) -> None:
-    """Run the chunks not yet on disk, in `jobs` worker processes (1: in this process)."""
-    todo = [(name, rows) for name, rows in todo if not (out / "chunks" / name).is_file()]
+    """Run the chunks not yet in `out/chunk_dir`, in `jobs` worker processes (1: in this process)."""
+    todo = [(name, rows) for name, rows in todo if not (out / chunk_dir / name).is_file()]
     if not todo:
         return
     total, done, tic = sum(len(r) for _, r in todo), 0, time.perf_counter()
     if jobs <= 1:
         for name, rows in todo:
-            _run_chunk(priors, rows, sizes, str(out / "chunks" / name))
+            _run_chunk(priors, rows, sizes, str(out / chunk_dir / name))
             done += len(rows)
             report(f"calibration: {done}/{total} sets, {time.perf_counter() - tic:.0f} s")
         return
     # spawn: each worker imports the engine afresh (numba's cache), nothing forked from a process with threads
     with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
-        futures = {pool.submit(_run_chunk, priors, rows, sizes, str(out / "chunks" / name)): len(rows)
+        futures = {pool.submit(_run_chunk, priors, rows, sizes, str(out / chunk_dir / name)): len(rows)
                    for name, rows in todo}  # fmt: skip
         try:
             for fut in as_completed(futures):
@@ -252,4 +253,45 @@ def calibrate(
         "set_seconds_total": round(float(ensemble["seconds"].sum()), 1),
     }
     (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
+    return summary
+
+
+#: validation.md §4 and §7.2.3: on the accepted ensemble the conditions are re-checked at seed 1 with R_H = 50.
+RECHECK = {"replicates": 50, "seed": 1}
+RECHECK_FILE = "recheck.parquet"
+
+
+def recheck(
+    out: str | Path, *, replicates: int = 50, seed: int = 1, jobs: int = 1, report: Callable[[str], None] = print
+) -> dict[str, Any]:
+    """Re-run every accepted set of a finished calibration at another seed and more replicates (no acceptance).
+
+    Writes `recheck.parquet` (the accepted sets with their statistics and conditions at `seed`, `replicates`) and
+    returns the share of sets that still meet each condition and all of them. Chunks go to `<out>/recheck/`, so an
+    interrupted re-check resumes. Nothing here changes the accepted ensemble: it is reported, never used.
+    """
+    out = Path(out)
+    settings = json.loads((out / SETTINGS_FILE).read_text())
+    accepted = pd.read_parquet(out / ACCEPTED_FILE)
+    space = load_priors(settings["priors"])
+    keep = ["round", "point", "design_seed", *[designs.unit_column(n) for n in space.names], *space.names]
+    rows = accepted[keep].to_dict("records")
+    todo = [(f"recheck-{i:05d}.parquet", rows[i : i + CHUNK]) for i in range(0, len(rows), CHUNK)]
+    (out / "recheck").mkdir(exist_ok=True)
+    sizes = {"replicates": replicates, "seed": seed, "days": settings["days"]}
+    _execute(todo, out, settings["priors"], sizes, jobs, report, chunk_dir="recheck")
+    files = sorted((out / "recheck").glob("recheck-*.parquet"))
+    if not files:  # no accepted set: nothing to re-check
+        table = accepted.iloc[0:0]
+    else:
+        table = pd.concat([pd.read_parquet(f) for f in files], ignore_index=True).sort_values(["round", "point"])
+    table.to_parquet(out / RECHECK_FILE, index=False)
+    summary = {
+        "replicates": replicates,
+        "seed": seed,
+        "sets": len(table),
+        "still_accepted": float(table["accepted"].mean()) if len(table) else float("nan"),
+        "condition_shares": {label: float(table[label].mean()) for label, *_ in patterns.CONDITIONS},
+    }
+    (out / "recheck.json").write_text(json.dumps(summary, indent=2) + "\n")
     return summary

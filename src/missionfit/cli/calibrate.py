@@ -64,6 +64,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=_positive, default=1, help="worker processes (default 1)")
     p.add_argument("--resume", action="store_true", help="continue an interrupted run in --out")
     p.add_argument("--quick", action="store_true", help="6 sets x 2 replicates x 20 days, one round (for tests)")
+    p.add_argument(
+        "--recheck",
+        action="store_true",
+        help="re-run the accepted sets of the finished run in --out at seed 1, R_H = 50 (validation.md §7.2.3)",
+    )
     return p
 
 
@@ -81,6 +86,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.quick:
         sizes.update({k: v for k, v in QUICK.items() if sizes.get(k) is None})
     priors = args.priors or default_priors()
+    if args.recheck:
+        from missionfit.calibration.run import ACCEPTED_FILE, recheck
+
+        if not (args.out / ACCEPTED_FILE).is_file():
+            print(f"missionfit-calibrate: {args.out}: out = {str(args.out)!r}: no finished calibration run to re-check",
+                  file=sys.stderr)  # fmt: skip
+            return 2
+        kw = {"replicates": args.replicates or 50, "seed": 1 if args.seed is None else args.seed}
+        try:
+            summary = recheck(args.out, jobs=args.jobs, report=lambda line: print(line, file=sys.stderr), **kw)
+        except KeyboardInterrupt:
+            print(f"missionfit-calibrate: interrupted; finished re-check chunks kept in {args.out}/recheck",
+                  file=sys.stderr)  # fmt: skip
+            return 130
+        print(f"missionfit-calibrate: {100 * summary['still_accepted']:.1f} % of {summary['sets']} accepted sets meet "
+              f"P1-P3 at seed {kw['seed']}, R = {kw['replicates']}", file=sys.stderr)  # fmt: skip
+        return 0
     try:
         summary = calibrate(priors, args.out, jobs=args.jobs, resume=args.resume,
                             report=lambda line: print(line, file=sys.stderr), **sizes)  # fmt: skip
