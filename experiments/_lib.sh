@@ -61,7 +61,7 @@ prepare_out() {
     if [[ -e "$OUT" && "$RESUME" == "0" ]]; then
         [[ -d "$OUT" ]] || die "$OUT exists and is not a directory"
         if [[ -z "$(ls -A "$OUT")" || -e "$OUT/sweep.json" || -e "$OUT/multirun.yaml" || -e "$OUT/metrics.json" \
-            || -e "$OUT/provenance.json" || -e "$OUT/.hydra" || -e "$OUT/runtime.txt" ]]; then
+            || -e "$OUT/provenance.json" || -e "$OUT/.hydra" || -e "$OUT/runtime.txt" || -e "$OUT/calibration.json" || -e "$OUT/robustness.json" ]]; then
             rm -rf -- "$OUT"
         else
             die "$OUT exists and does not look like an experiment output; choose another --out or remove it"

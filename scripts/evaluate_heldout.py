@@ -258,12 +258,25 @@ ARMS: dict[str, Arm] = {
 }
 
 
+#: A calibrated point (`--point`): (prior space, parameter values) applied to every arm's scenario before its own
+#: edits, or None for the scenario defaults.
+POINT = None
+
+
 def compile_arm(arm: Arm):
     spec = read_scenario(arm.scenario)
+    mechanisms = dict(arm.mechanisms or {})
+    if POINT is not None:
+        from missionfit.calibration.priors import apply_point
+
+        space, values = POINT
+        # the point first, then the arm's own edits (an arm that sets a mechanism parameter keeps its value)
+        moved, point_mechanisms = apply_point(space, {"scenario": spec}, values, strict=arm.scenario == space.scenario)
+        spec, mechanisms = moved["scenario"], point_mechanisms | mechanisms
     patches = {name: read_intervention(name)[0] for name in arm.interventions}
     if arm.patches is not None:
         patches |= arm.patches(spec)
-    return build_scenario(spec, interventions=patches, mechanisms=arm.mechanisms or None)
+    return build_scenario(spec, interventions=patches, mechanisms=mechanisms or None)
 
 
 def _group_of(sc) -> dict[str, str]:
@@ -657,7 +670,15 @@ def main() -> None:
     parser.add_argument("--json", default=None)
     parser.add_argument("--from-json", default=None, help="print the tables of a saved run without running")
     parser.add_argument("--by-label", action="store_true", help="the tables of validation.md §8.3-§8.5")
+    parser.add_argument("--point", default=None, help="a calibration run's medoid.json: evaluate at that point")
+    parser.add_argument("--priors", default="configs/calibration/minusma_2015.yaml", help="the point's prior file")
     args = parser.parse_args()
+    global POINT, HEADING
+    if args.point:
+        from missionfit.calibration.priors import load_priors
+
+        POINT = (load_priors(args.priors), json.loads(Path(args.point).read_text())["values"])
+        HEADING = f"at the calibration medoid ({args.point}), not the whole accepted ensemble of §7.2"
     if args.from_json:
         saved = json.loads(Path(args.from_json).read_text(encoding="utf-8"))
         print(markdown_by_label(saved["tests"]) if args.by_label else markdown(saved["tests"]))
@@ -672,7 +693,7 @@ def main() -> None:
         print(f"arm {name}: {seconds[name]:.1f} s", file=sys.stderr, flush=True)
     results = evaluate(data)
     levels = {arm: {k: float(np.nanmean(v)) for k, v in d.items()} for arm, d in data.items()}
-    report = {"replicates": args.replicates, "seed": args.seed, "tests": results, "levels": levels,
+    report = {"replicates": args.replicates, "seed": args.seed, "point": args.point, "tests": results, "levels": levels,
               "arm_seconds": seconds, "seconds": time.perf_counter() - start}
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=1, default=float), encoding="utf-8")

@@ -24,11 +24,12 @@ _LAZY = {
     "build": ("missionfit.api.spec", "build"),
     "run": ("missionfit.api.results", "run"),
     "Results": ("missionfit.api.results", "Results"),
+    "calibrate": ("missionfit.calibration.run", "calibrate"),
     "Scenario": ("missionfit.scenario.compiler", "CompiledScenario"),
     "ScenarioError": ("missionfit.scenario.errors", "ScenarioError"),
 }
 
-__all__ = ["Results", "Scenario", "ScenarioError", "build", "run", "scenario_spec"]
+__all__ = ["Results", "Scenario", "ScenarioError", "build", "calibrate", "run", "scenario_spec"]
 
 
 def __getattr__(name: str) -> Any:
