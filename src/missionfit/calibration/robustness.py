@@ -18,9 +18,7 @@ import json
 import os
 import time
 from collections.abc import Callable, Mapping
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +27,7 @@ import yaml
 
 from missionfit.calibration import design as designs
 from missionfit.calibration.priors import PriorSpace, apply_point, load_priors
+from missionfit.calibration.run import execute_chunks
 from missionfit.scenario.errors import ScenarioError
 
 CHUNK = 2  # sets per chunk file: one set is 14 arms x 30 replicates, about 15 s
@@ -258,29 +257,11 @@ def robustness(
     sets = ensembles(rob, cal, n_prior)
     sets.to_parquet(out / "sets.parquet", index=False)
     rows = sets.to_dict("records")
-    todo = []
-    for i in range(0, len(rows), CHUNK):
-        name = f"{rows[i]['ensemble']}-{rows[i]['set']:05d}-{i:05d}.parquet"
-        if not (out / "chunks" / name).is_file():
-            todo.append((name, rows[i : i + CHUNK]))
-    done, total, tic = 0, sum(len(r) for _, r in todo), time.perf_counter()
-    if jobs <= 1:
-        for name, chunk in todo:
-            _run_chunk(str(rob.path), chunk, sizes, str(out / "chunks" / name))
-            done += len(chunk)
-            report(f"robustness: {done}/{total} sets, {time.perf_counter() - tic:.0f} s")
-    else:
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
-            futures = {pool.submit(_run_chunk, str(rob.path), chunk, sizes, str(out / "chunks" / name)): len(chunk)
-                       for name, chunk in todo}  # fmt: skip
-            try:
-                for fut in as_completed(futures):
-                    fut.result()
-                    done += futures[fut]
-                    report(f"robustness: {done}/{total} sets, {time.perf_counter() - tic:.0f} s")
-            except BaseException:
-                pool.shutdown(wait=False, cancel_futures=True)
-                raise
+    todo = [
+        (f"{rows[i]['ensemble']}-{rows[i]['set']:05d}-{i:05d}.parquet", rows[i : i + CHUNK])
+        for i in range(0, len(rows), CHUNK)
+    ]
+    execute_chunks(todo, out, str(rob.path), sizes, jobs, report, runner=_run_chunk, tag="robustness")
     reps = read_replicates(out)
     reps.to_parquet(out / REPLICATES_FILE, index=False)
     return reps

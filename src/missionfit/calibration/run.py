@@ -147,35 +147,44 @@ def _chunks(design: pd.DataFrame, round_: int) -> list[tuple[str, list[dict[str,
     return [(f"round{round_:02d}-{i:05d}.parquet", rows[i : i + CHUNK]) for i in range(0, len(rows), CHUNK)]
 
 
-def _execute(
+def execute_chunks(
     todo: Sequence[tuple[str, list[dict[str, Any]]]],
     out: Path,
-    priors: str,
+    spec_file: str,
     sizes: dict[str, int],
     jobs: int,
     report: Callable[[str], None],
+    *,
     chunk_dir: str = "chunks",
+    runner: Callable[[str, list[dict[str, Any]], dict[str, int], str], str] | None = None,
+    tag: str = "calibration",
 ) -> None:
-    """Run the chunks not yet in `out/chunk_dir`, in `jobs` worker processes (1: in this process)."""
+    """Run the chunks not yet in `out/chunk_dir`, in `jobs` worker processes (1: in this process).
+
+    `runner(spec_file, rows, sizes, path)` evaluates one chunk and writes it to `path` (atomically); it must be a
+    module-level function, so that a spawned worker can import it. Progress goes to `report` as `<tag>: done/total`.
+    On an interruption the pool's queued chunks are cancelled; the finished ones are on disk already.
+    """
+    runner = runner or _run_chunk
     todo = [(name, rows) for name, rows in todo if not (out / chunk_dir / name).is_file()]
     if not todo:
         return
     total, done, tic = sum(len(r) for _, r in todo), 0, time.perf_counter()
     if jobs <= 1:
         for name, rows in todo:
-            _run_chunk(priors, rows, sizes, str(out / chunk_dir / name))
+            runner(spec_file, rows, sizes, str(out / chunk_dir / name))
             done += len(rows)
-            report(f"calibration: {done}/{total} sets, {time.perf_counter() - tic:.0f} s")
+            report(f"{tag}: {done}/{total} sets, {time.perf_counter() - tic:.0f} s")
         return
     # spawn: each worker imports the engine afresh (numba's cache), nothing forked from a process with threads
     with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
-        futures = {pool.submit(_run_chunk, priors, rows, sizes, str(out / chunk_dir / name)): len(rows)
+        futures = {pool.submit(runner, spec_file, rows, sizes, str(out / chunk_dir / name)): len(rows)
                    for name, rows in todo}  # fmt: skip
         try:
             for fut in as_completed(futures):
                 fut.result()
                 done += futures[fut]
-                report(f"calibration: {done}/{total} sets, {time.perf_counter() - tic:.0f} s")
+                report(f"{tag}: {done}/{total} sets, {time.perf_counter() - tic:.0f} s")
         except BaseException:
             pool.shutdown(wait=False, cancel_futures=True)
             raise
@@ -234,7 +243,7 @@ def calibrate(
     for k in range(settings.max_rounds):
         design, summary = designs.draw(space, _base(space), settings.sets, settings.design_seed + k)
         rounds.append({"round": k, "design_seed": settings.design_seed + k, **summary})
-        _execute(_chunks(design, k), out, str(space.path), sizes, jobs, report)
+        execute_chunks(_chunks(design, k), out, str(space.path), sizes, jobs, report)
         ensemble = read_chunks(out)
         if int(ensemble["accepted"].sum()) >= settings.min_accepted:
             break
@@ -279,7 +288,7 @@ def recheck(
     todo = [(f"recheck-{i:05d}.parquet", rows[i : i + CHUNK]) for i in range(0, len(rows), CHUNK)]
     (out / "recheck").mkdir(exist_ok=True)
     sizes = {"replicates": replicates, "seed": seed, "days": settings["days"]}
-    _execute(todo, out, settings["priors"], sizes, jobs, report, chunk_dir="recheck")
+    execute_chunks(todo, out, settings["priors"], sizes, jobs, report, chunk_dir="recheck")
     files = sorted((out / "recheck").glob("recheck-*.parquet"))
     if not files:  # no accepted set: nothing to re-check
         table = accepted.iloc[0:0]
