@@ -27,7 +27,7 @@ import yaml
 
 from missionfit.calibration import design as designs
 from missionfit.calibration.priors import PriorSpace, apply_point, load_priors
-from missionfit.calibration.run import execute_chunks
+from missionfit.calibration.run import claim_run_dir, execute_chunks
 from missionfit.scenario.errors import ScenarioError
 
 CHUNK = 2  # sets per chunk file: one set is 14 arms x 30 replicates, about 15 s
@@ -237,20 +237,8 @@ def robustness(
         "priors_sha256": hashlib.sha256(rob.priors.path.read_bytes()).hexdigest(), "prior_sets": n_prior,
         "calibration": str(cal) if cal else None, **sizes,
     }  # fmt: skip
+    claim_run_dir(out, SETTINGS_FILE, settings, resume, "robustness")
     file = out / SETTINGS_FILE
-    if file.is_file():
-        old = json.loads(file.read_text())
-        if not resume:
-            raise ScenarioError(
-                str(file), "out", str(out), "holds a robustness run already (resume it, or choose another directory)"
-            )
-        if old != settings:
-            key = sorted(k for k in settings if old.get(k) != settings[k])[0]
-            raise ScenarioError(
-                str(file), key, old.get(key), f"the run was made with another value (now {settings[key]!r})"
-            )
-    elif out.exists() and any(out.iterdir()):
-        raise ScenarioError(str(out), "out", str(out), "exists and is not a robustness run directory")
     (out / "chunks").mkdir(parents=True, exist_ok=True)
     (out / REPLICATES_FILE).unlink(missing_ok=True)
     file.write_text(json.dumps(settings, indent=2) + "\n")

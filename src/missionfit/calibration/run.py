@@ -117,25 +117,36 @@ def _run_chunk(priors: str, rows: list[dict[str, Any]], sizes: dict[str, int], p
 # the run
 
 
-def _check_dir(out: Path, settings: Settings, resume: bool) -> None:
-    """Create the run directory, or check that a resumed one belongs to the same settings."""
-    file = out / SETTINGS_FILE
+def claim_run_dir(out: Path, settings_file: str, settings: dict[str, Any], resume: bool, kind: str) -> None:
+    """Check that `out` may hold this run: new or empty, or (with `resume`) a run of exactly these settings.
+
+    Raises:
+        ScenarioError: `out` holds a run and `resume` is off; a resumed run was made with another value (the first
+            such key is named); or `out` holds something else.
+    """
+    file = out / settings_file
     if file.is_file():
         old = json.loads(file.read_text())
         if not resume:
             raise ScenarioError(
-                str(file), "out", str(out), "holds a calibration run already (resume it, or choose another directory)"
+                str(file), "out", str(out), f"holds a {kind} run already (resume it, or choose another directory)"
             )
-        if old != settings.as_dict():
-            changed = sorted(k for k in settings.as_dict() if old.get(k) != settings.as_dict()[k])
+        if old != settings:
+            key = sorted(k for k in settings if old.get(k) != settings[k])[0]
             raise ScenarioError(
                 str(file),
-                changed[0],
-                old.get(changed[0]),
-                f"the run was made with another value (now {settings.as_dict()[changed[0]]!r}); cannot resume it",
+                key,
+                old.get(key),
+                f"the run was made with another value (now {settings[key]!r}); cannot resume it",
             )
     elif out.exists() and any(out.iterdir()):
-        raise ScenarioError(str(out), "out", str(out), "exists and is not a calibration run directory")
+        raise ScenarioError(str(out), "out", str(out), f"exists and is not a {kind} run directory")
+
+
+def _check_dir(out: Path, settings: Settings, resume: bool) -> None:
+    """Create the run directory, or check that a resumed one belongs to the same settings."""
+    claim_run_dir(out, SETTINGS_FILE, settings.as_dict(), resume, "calibration")
+    file = out / SETTINGS_FILE
     for stale in (ENSEMBLE_FILE, ACCEPTED_FILE, "summary.json", "report.md"):  # a resumed run rewrites them at its end
         (out / stale).unlink(missing_ok=True)
     (out / "chunks").mkdir(parents=True, exist_ok=True)
